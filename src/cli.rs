@@ -1,0 +1,230 @@
+//! Command-line definitions (clap). The TUI runs by default; subcommands are headless.
+//!
+//! Help text is localised at run time by [`localize`]: every argument and subcommand takes its
+//! help from the catalog key `cli.<command path>.<arg id>` (`cli.about` for the top level).
+
+use std::path::PathBuf;
+
+use clap::{Args, Command, Parser, Subcommand};
+
+use crate::domain::text::{Catalog, Lang};
+
+/// `msi-setup`: the guided setup of Marketo Sales Insight Actions.
+#[derive(Debug, Parser)]
+#[command(name = "msi-setup", version, about, long_about = None)]
+pub struct Cli {
+    /// Directory of the progress file (default: the user's config dir).
+    #[arg(long, global = true, value_name = "DIR", env = "MSI_SETUP_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Language: en, zh-TW or ko (default: from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Open this step directly (TUI only).
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+
+    /// A headless command; without one the interactive wizard starts.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+/// Headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Print the checklist.
+    Status(StatusArgs),
+    /// Set the status of a prerequisite or step.
+    Mark(MarkArgs),
+    /// Reset progress, for one step or all.
+    Reset(ResetArgs),
+    /// Work with a users CSV.
+    #[command(subcommand)]
+    Csv(CsvCmd),
+    /// Run the live checks against Marketo and Salesforce.
+    Verify(VerifyArgs),
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Only the items of this role: marketo-admin or salesforce-admin.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+}
+
+/// `mark`.
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    /// Prerequisite or step id, e.g. setup-sales-account.
+    pub id: String,
+    /// todo, in-progress, done, skipped or blocked.
+    pub status: String,
+    /// Why (for skipped and blocked).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Who did it (default: the name recorded at setup).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+/// `reset`.
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Reset only this step (default: everything).
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `csv ...`.
+#[derive(Debug, Subcommand)]
+pub enum CsvCmd {
+    /// Check a users CSV before inviting: encoding, columns, addresses, seats.
+    Check(CsvCheckArgs),
+}
+
+/// `csv check`.
+#[derive(Debug, Args)]
+pub struct CsvCheckArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Print one JSON object instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Read the file in this encoding (e.g. UTF-8, EUC-KR, Big5, Shift_JIS, GB18030, windows-1252).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Field delimiter: , ; | or tab.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// 1-based line of the header row.
+    #[arg(long, value_name = "N")]
+    pub header_row: Option<usize>,
+    /// Map a field to a column: FIELD=COLUMN (header name or 1-based number).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// Seats available (default: 100 less those already invited).
+    #[arg(long, value_name = "N")]
+    pub seats: Option<usize>,
+    /// Write the cleaned invite CSV here.
+    #[arg(long, value_name = "CLEAN.csv")]
+    pub out: Option<PathBuf>,
+    /// Write the per-row report CSV here.
+    #[arg(long, value_name = "REPORT.csv")]
+    pub report: Option<PathBuf>,
+}
+
+/// `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only the Marketo checks.
+    #[arg(long)]
+    pub marketo: bool,
+    /// Only the Salesforce checks.
+    #[arg(long)]
+    pub salesforce: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Marketo Munchkin ID (instead of MARKETO_BASE_URL).
+    #[arg(long, value_name = "ID")]
+    pub munchkin_id: Option<String>,
+    /// Salesforce org alias for the `sf` CLI.
+    #[arg(long, value_name = "ALIAS")]
+    pub sf_target_org: Option<String>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse_tag(s).ok_or_else(|| format!("unknown language `{s}`: use en, zh-TW or ko"))
+}
+
+/// The language asked for before clap runs (so `--help` is localised): `--lang X` / `--lang=X`
+/// in `args`, else the environment.
+pub fn early_lang(args: &[std::ffi::OsString], env: impl Fn(&str) -> Option<String>) -> Lang {
+    let mut it = args.iter().filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = if a == "--lang" {
+            it.next()
+        } else {
+            a.strip_prefix("--lang=")
+        };
+        if let Some(lang) = value.and_then(Lang::parse_tag) {
+            return lang;
+        }
+    }
+    Lang::from_env(env)
+}
+
+/// Replaces every help text of `cmd` (recursively) with the catalog's, where the catalog has it.
+#[must_use]
+pub fn localize(cmd: Command, tr: &Catalog) -> Command {
+    localize_at(cmd, tr, "cli")
+}
+
+fn localize_at(mut cmd: Command, tr: &Catalog, path: &str) -> Command {
+    let about = format!("{path}.about");
+    if tr.has(&about) {
+        cmd = cmd.about(tr.t(&about).to_string());
+    }
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        let key = format!("{path}.{}", id.replace('_', "-"));
+        let key = if tr.has(&key) {
+            key
+        } else {
+            format!("cli.{}", id.replace('_', "-"))
+        };
+        if tr.has(&key) {
+            let text = tr.t(&key).to_string();
+            cmd = cmd.mut_arg(id, |a| a.help(text));
+        }
+    }
+    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in subs {
+        let sub_path = format!("{path}.{name}");
+        cmd = cmd.mut_subcommand(name, |c| localize_at(c, tr, &sub_path));
+    }
+    cmd
+}
+
+/// Every (catalog key, kind) that [`localize`] looks up, for the completeness test.
+#[must_use]
+pub fn help_keys(cmd: &Command) -> Vec<String> {
+    let mut out = Vec::new();
+    help_keys_at(cmd, "cli", &mut out);
+    out
+}
+
+fn help_keys_at(cmd: &Command, path: &str, out: &mut Vec<String>) {
+    out.push(format!("{path}.about"));
+    for a in cmd.get_arguments() {
+        let id = a.get_id().as_str();
+        if matches!(id, "help" | "version") {
+            continue;
+        }
+        if a.is_global_set() && path != "cli" {
+            continue;
+        }
+        out.push(format!("{path}.{}", id.replace('_', "-")));
+    }
+    for c in cmd.get_subcommands() {
+        if c.get_name() == "help" {
+            continue;
+        }
+        help_keys_at(c, &format!("{path}.{}", c.get_name()), out);
+    }
+}
