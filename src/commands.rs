@@ -15,4 +15,7 @@ pub struct Context {
     pub config_dir: PathBuf,
     /// Whether colour is off (`--no-color` or `NO_COLOR`).
     pub no_color: bool,
+    /// Addresses already recorded as invited in the progress file (lower-cased), so seat counts
+    /// and re-runs can leave them out.
+    pub invited: Vec<String>,
 }
