@@ -180,7 +180,10 @@ fn localize_at(mut cmd: Command, tr: &Catalog, path: &str) -> Command {
     if tr.has(&about) {
         cmd = cmd.about(tr.t(&about).to_string());
     }
-    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
     for id in ids {
         let key = format!("{path}.{}", id.replace('_', "-"));
         let key = if tr.has(&key) {
@@ -193,7 +196,10 @@ fn localize_at(mut cmd: Command, tr: &Catalog, path: &str) -> Command {
             cmd = cmd.mut_arg(id, |a| a.help(text));
         }
     }
-    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
     for name in subs {
         let sub_path = format!("{path}.{name}");
         cmd = cmd.mut_subcommand(name, |c| localize_at(c, tr, &sub_path));

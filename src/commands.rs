@@ -19,3 +19,8 @@ pub struct Context {
     /// and re-runs can leave them out.
     pub invited: Vec<String>,
 }
+
+pub mod common;
+pub mod mark;
+pub mod reset;
+pub mod status;

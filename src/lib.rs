@@ -3,15 +3,34 @@
 //!
 //! # Architecture (pure core, thin shell)
 //!
-//! - [`domain`]: pure data and rules (guide, progress, text, CSV intake, fields, checks).
-//! - [`cli`]: clap definitions; [`commands`]: the headless commands.
+//! - [`domain`]: pure data and rules: the guide (from `assets/guide.toml`), the progress
+//!   model, the message catalog (`assets/i18n/`). No terminal, async, network or files.
+//! - [`wizard`]: the screen state machine, `update(msg, now) -> Vec<Effect>`; imports `domain`.
+//! - [`input`]: keys to intents; the same tables feed the footer and the `?` overlay.
+//! - [`ui`]: rendering only, one file per screen.
+//! - [`store`]: the progress file: locate, lock, atomic save, backup, quarantine.
+//! - [`app`]: the runtime loop: terminal events and signals in, effects out.
+//! - [`cli`] and [`commands`]: the command line and the headless commands.
 //!
 //! # Files this program touches
 //!
-//! - `<config dir>/progress.toml` (+ `.bak`, `.lock`, `.corrupt-<ts>`): the per-role checklist.
-//!   `<config dir>` is `--config-dir`, else `MSI_SETUP_CONFIG_DIR`, else the OS config dir
-//!   (`~/.config/msi-setup` on Linux).
+//! - `<config dir>/progress.toml`: the per-role checklist (mode 0600).
+//! - `<config dir>/progress.toml.bak`: the previous good version, kept at every save.
+//! - `<config dir>/progress.lock`: held while an instance runs (a second one is refused).
+//! - `<config dir>/progress.toml.corrupt-<UTC time>`: a damaged file, moved aside, never
+//!   overwritten.
+//! - `<config dir>/.progress.toml.*`: temp files of a save; swept at start.
+//! - The log: `<config dir>/msi-setup.log` when `--config-dir`/`MSI_SETUP_CONFIG_DIR` is given,
+//!   else `<state dir>/msi-setup.log` (`~/.local/state/msi-setup/` on Linux).
+//!
+//! `<config dir>` is `--config-dir`, else `MSI_SETUP_CONFIG_DIR`, else the OS config dir
+//! (`~/.config/msi-setup` on Linux).
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod input;
+pub mod store;
+pub mod ui;
+pub mod wizard;

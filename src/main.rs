@@ -1,18 +1,28 @@
-//! Composition root: parse the command line, load files before touching the terminal, then run
-//! the TUI or a headless command.
+//! Composition root: parse the command line, load config and progress before touching the
+//! terminal (so load errors print normally), then run the TUI or a headless command.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
 
 use clap::{CommandFactory, FromArgMatches};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use msi_setup::app;
 use msi_setup::cli::{self, Cli, Cmd};
-use msi_setup::commands::{self, Context};
-use msi_setup::domain::text::Catalog;
+use msi_setup::commands::{self, Context, common};
+use msi_setup::domain::guide::Guide;
+use msi_setup::domain::text::{Catalog, Lang};
+use msi_setup::store::{self, Store};
+use msi_setup::wizard::{Start, Wizard};
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let lang = cli::early_lang(&args, |k| std::env::var(k).ok());
-    let tr = match Catalog::load(lang) {
+    let env_lang = cli::early_lang(&args, |k| std::env::var(k).ok());
+    let tr = match Catalog::load(env_lang) {
         Ok(tr) => tr,
         Err(e) => {
             eprintln!("msi-setup: {e}");
@@ -20,7 +30,10 @@ fn main() -> ExitCode {
         }
     };
     let cmd = cli::localize(Cli::command(), &tr);
-    let parsed = match cmd.try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
+    let parsed = match cmd
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -28,27 +41,154 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let tr = match parsed.lang {
-        Some(l) if l != tr.lang() => match Catalog::load(l) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("msi-setup: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        _ => tr,
+    let explicit_dir = parsed.config_dir.is_some();
+    let config_dir = match store::resolve_dir(parsed.config_dir.clone()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("msi-setup: {}", common::store_error(&tr, &e));
+            return ExitCode::from(2);
+        }
     };
     let no_color = parsed.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let config_dir = parsed.config_dir.clone().unwrap_or_default();
-    let ctx = Context { tr, config_dir, no_color, invited: Vec::new() };
+    let Some(command) = parsed.command else {
+        return run_tui(
+            parsed.lang,
+            parsed.step,
+            tr,
+            &config_dir,
+            explicit_dir,
+            no_color,
+            started,
+        );
+    };
+    let tr = match parsed.lang {
+        Some(l) if l != tr.lang() => Catalog::load(l).unwrap_or(tr),
+        _ => tr,
+    };
+    let ctx = Context {
+        tr,
+        config_dir,
+        no_color,
+        invited: Vec::new(),
+    };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    let code = match parsed.command {
-        Some(Cmd::Csv(_) | Cmd::Verify(_) | Cmd::Status(_) | Cmd::Mark(_) | Cmd::Reset(_)) | None => {
+    let code = match command {
+        Cmd::Status(a) => commands::status::run(&a, &ctx, &mut out, &mut err),
+        Cmd::Mark(a) => commands::mark::run(&a, &ctx, &mut out, &mut err),
+        Cmd::Reset(a) => {
+            let tty = commands::reset::stdin_is_tty();
+            let mut input = std::io::stdin().lock();
+            commands::reset::run(&a, &ctx, &mut input, tty, &mut out, &mut err)
+        }
+        Cmd::Csv(_) | Cmd::Verify(_) => {
             let _ = writeln!(err, "{}", ctx.tr.t("core.not-built"));
             2
         }
     };
     let _ = out.flush();
     ExitCode::from(code)
+}
+
+fn init_log(config_dir: &Path, explicit_dir: bool) -> Option<PathBuf> {
+    let dir = if explicit_dir {
+        config_dir.to_path_buf()
+    } else {
+        directories::ProjectDirs::from("", "", "msi-setup")
+            .map(|d| d.state_dir().unwrap_or_else(|| d.cache_dir()).to_path_buf())?
+    };
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join("msi-setup.log");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_target(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init()
+        .ok()?;
+    Some(path)
+}
+
+fn run_tui(
+    lang_flag: Option<Lang>,
+    step: Option<String>,
+    env_tr: Catalog,
+    config_dir: &Path,
+    explicit_dir: bool,
+    no_color: bool,
+    started: Instant,
+) -> ExitCode {
+    let fail = |tr: &Catalog, m: String| {
+        let _ = tr;
+        eprintln!("msi-setup: {m}");
+        ExitCode::from(2)
+    };
+    let guide = match Guide::embedded() {
+        Ok(g) => Arc::new(g),
+        Err(e) => return fail(&env_tr, e.to_string()),
+    };
+    if let Some(id) = &step {
+        if guide.item(id).is_none() {
+            let e = msi_setup::domain::progress::ProgressError::UnknownItem(id.clone());
+            return fail(&env_tr, common::progress_error(&env_tr, &e));
+        }
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return fail(&env_tr, env_tr.t("core.err.no-terminal").to_string());
+    }
+    let opened = match Store::open(config_dir, Timestamp::now()) {
+        Ok(o) => o,
+        Err(e) => return fail(&env_tr, common::store_error(&env_tr, &e)),
+    };
+    let _log = init_log(config_dir, explicit_dir);
+    tracing::info!(path = %opened.store.path().display(), existed = opened.existed, "progress loaded");
+    let lang = lang_flag
+        .or(opened.progress.setup.lang)
+        .unwrap_or(env_tr.lang());
+    let tr = if lang == env_tr.lang() {
+        env_tr
+    } else {
+        Catalog::load(lang).unwrap_or(env_tr)
+    };
+    let notices: Vec<String> = opened
+        .notices
+        .iter()
+        .map(|n| common::notice(&tr, n))
+        .collect();
+    for n in &notices {
+        tracing::warn!("{n}");
+    }
+    let mut wizard = Wizard::new(
+        guide,
+        tr,
+        opened.progress,
+        Start {
+            step,
+            notices,
+            no_color,
+        },
+    );
+    wizard.tz = TimeZone::system();
+    match app::run(wizard, &opened.store, started) {
+        Ok(w) => {
+            let line = w.tr.f(
+                "core.exit.saved",
+                &[
+                    ("path", &opened.store.path().display()),
+                    ("progress", &msi_setup::ui::progress_line(&w)),
+                ],
+            );
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "terminal error");
+            eprintln!("msi-setup: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

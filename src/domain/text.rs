@@ -130,7 +130,13 @@ macro_rules! sources {
 }
 
 /// Every catalog file. Each name must exist for all three languages.
-pub const SOURCES: &[Source] = sources!["core.toml", "guide.toml", "csv.toml", "checks.toml", "cli.toml"];
+pub const SOURCES: &[Source] = sources![
+    "core.toml",
+    "guide.toml",
+    "csv.toml",
+    "checks.toml",
+    "cli.toml"
+];
 
 /// A catalog file that is not a table of strings.
 #[derive(Debug, thiserror::Error)]
@@ -189,21 +195,35 @@ fn flatten(
     out: &mut HashMap<String, String>,
 ) -> Result<(), CatalogError> {
     for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::String(s) => {
                 if out.insert(key.clone(), s.clone()).is_some() {
-                    return Err(CatalogError::Duplicate { lang: src.lang, key });
+                    return Err(CatalogError::Duplicate {
+                        lang: src.lang,
+                        key,
+                    });
                 }
             }
             toml::Value::Table(t) => flatten(t, &key, src, out)?,
             _ => {
-                return Err(CatalogError::NotAString { lang: src.lang, file: src.file, key });
+                return Err(CatalogError::NotAString {
+                    lang: src.lang,
+                    file: src.file,
+                    key,
+                });
             }
         }
     }
     Ok(())
 }
+
+/// Shown for a key no catalog has.
+pub const MISSING: &str = "(?)";
 
 /// The strings of one language, with English behind it for any gap.
 #[derive(Clone, Debug)]
@@ -220,8 +240,16 @@ impl Catalog {
     /// When an embedded file is malformed (never in a tested build).
     pub fn load(lang: Lang) -> Result<Catalog, CatalogError> {
         let map = load_lang(lang)?;
-        let fallback = if lang == Lang::En { HashMap::new() } else { load_lang(Lang::En)? };
-        Ok(Catalog { lang, map, fallback })
+        let fallback = if lang == Lang::En {
+            HashMap::new()
+        } else {
+            load_lang(Lang::En)?
+        };
+        Ok(Catalog {
+            lang,
+            map,
+            fallback,
+        })
     }
 
     /// The language of this catalog.
@@ -236,13 +264,14 @@ impl Catalog {
         self.map.contains_key(key)
     }
 
-    /// The string for `key`; English if this language lacks it; the key itself if both do.
+    /// The string for `key`; English if this language lacks it; [`MISSING`] if both do (the
+    /// catalog tests make sure that never ships).
     #[must_use]
-    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+    pub fn t(&self, key: &str) -> &str {
         self.map
             .get(key)
             .or_else(|| self.fallback.get(key))
-            .map_or(key, String::as_str)
+            .map_or(MISSING, String::as_str)
     }
 
     /// The string for `key` with each `{name}` replaced by its value.
@@ -321,7 +350,12 @@ mod tests {
     #[test]
     fn env_precedence_follows_posix() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_string())
+            }
         };
         assert_eq!(Lang::from_env(env(&[("LANG", "ko_KR.UTF-8")])), Lang::Ko);
         assert_eq!(
@@ -329,7 +363,11 @@ mod tests {
             Lang::ZhTw
         );
         assert_eq!(
-            Lang::from_env(env(&[("LC_ALL", ""), ("LC_MESSAGES", "ko_KR"), ("LANG", "C")])),
+            Lang::from_env(env(&[
+                ("LC_ALL", ""),
+                ("LC_MESSAGES", "ko_KR"),
+                ("LANG", "C")
+            ])),
             Lang::Ko
         );
         assert_eq!(Lang::from_env(env(&[("LANG", "fr_FR.UTF-8")])), Lang::En);

@@ -1,0 +1,62 @@
+//! `msi-setup mark ID STATUS [--reason TEXT] [--by NAME]`: set a status from scripts.
+
+use std::io::Write;
+
+use jiff::Timestamp;
+
+use super::Context;
+use super::common;
+use crate::cli::MarkArgs;
+use crate::domain::progress::{ProgressError, Status};
+use crate::store::Store;
+
+/// Runs the command.
+pub fn run(args: &MarkArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let tr = &ctx.tr;
+    let fail = |err: &mut dyn Write, m: String| {
+        let _ = writeln!(err, "msi-setup: {m}");
+        2
+    };
+    let guide = match common::guide() {
+        Ok(g) => g,
+        Err(e) => return fail(err, e),
+    };
+    let Some(item) = guide.item(&args.id) else {
+        return fail(
+            err,
+            common::progress_error(tr, &ProgressError::UnknownItem(args.id.clone())),
+        );
+    };
+    let status: Status = match args.status.parse() {
+        Ok(s) => s,
+        Err(e) => return fail(err, common::progress_error(tr, &e)),
+    };
+    let now = Timestamp::now();
+    let mut opened = match Store::open(&ctx.config_dir, now) {
+        Ok(o) => o,
+        Err(e) => return fail(err, common::store_error(tr, &e)),
+    };
+    for n in &opened.notices {
+        let _ = writeln!(err, "msi-setup: {}", common::notice(tr, n));
+    }
+    let by = args
+        .by
+        .clone()
+        .or_else(|| opened.progress.setup.name.clone());
+    if let Err(e) =
+        opened
+            .progress
+            .set_status(item, status, args.reason.as_deref(), now, by.as_deref())
+    {
+        return fail(err, common::progress_error(tr, &e));
+    }
+    if let Err(e) = opened.store.save(&opened.progress) {
+        return fail(err, common::store_error(tr, &e));
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        tr.f("core.mark.done", &[("id", &item.id), ("status", &status)])
+    );
+    0
+}

@@ -1,0 +1,81 @@
+//! `msi-setup reset [--step ID] [--yes]`: forget progress, for one step or all steps.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use jiff::Timestamp;
+
+use super::Context;
+use super::common;
+use crate::cli::ResetArgs;
+use crate::domain::progress::ProgressError;
+use crate::store::Store;
+
+/// Runs the command. Without `--yes` it asks on a terminal and refuses otherwise.
+pub fn run(
+    args: &ResetArgs,
+    ctx: &Context,
+    input: &mut dyn BufRead,
+    input_is_tty: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let tr = &ctx.tr;
+    let fail = |err: &mut dyn Write, m: String| {
+        let _ = writeln!(err, "msi-setup: {m}");
+        2
+    };
+    let guide = match common::guide() {
+        Ok(g) => g,
+        Err(e) => return fail(err, e),
+    };
+    if let Some(id) = &args.step {
+        if guide.item(id).is_none() {
+            return fail(
+                err,
+                common::progress_error(tr, &ProgressError::UnknownItem(id.clone())),
+            );
+        }
+    }
+    let mut opened = match Store::open(&ctx.config_dir, Timestamp::now()) {
+        Ok(o) => o,
+        Err(e) => return fail(err, common::store_error(tr, &e)),
+    };
+    let what = match &args.step {
+        Some(id) => tr.f("core.reset.what-step", &[("id", id)]),
+        None => tr.t("core.reset.what-all").to_string(),
+    };
+    if !args.yes {
+        if !input_is_tty {
+            return fail(err, tr.f("core.reset.need-yes", &[("what", &what)]));
+        }
+        let _ = write!(out, "{} ", tr.f("core.reset.ask", &[("what", &what)]));
+        let _ = out.flush();
+        let mut answer = String::new();
+        if input.read_line(&mut answer).is_err() || !is_yes(&answer) {
+            let _ = writeln!(out, "{}", tr.t("core.reset.kept"));
+            return 0;
+        }
+    }
+    match &args.step {
+        Some(id) => opened.progress.reset_item(id),
+        None => opened.progress.reset_all(),
+    }
+    if let Err(e) = opened.store.save(&opened.progress) {
+        return fail(err, common::store_error(tr, &e));
+    }
+    let _ = writeln!(out, "{}", tr.f("core.reset.done", &[("what", &what)]));
+    0
+}
+
+fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "是" | "예" | "네" | "ㅛ"
+    )
+}
+
+/// Whether standard input is a terminal.
+#[must_use]
+pub fn stdin_is_tty() -> bool {
+    std::io::stdin().is_terminal()
+}

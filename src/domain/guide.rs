@@ -1,0 +1,423 @@
+//! The documented process as data: roles, prerequisites, steps, sub-steps, notes and links,
+//! loaded from `assets/guide.toml` (embedded) and validated against the message catalog.
+//!
+//! Text is not stored here: every title, instruction and note is a catalog key derived from the
+//! ids (`guide.<item>.title`, `guide.<item>.sub.<substep>`, ...), so a translation fix is a data
+//! change in `assets/i18n/`.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use super::text::{self, Lang};
+
+/// The embedded guide asset.
+pub const GUIDE_TOML: &str = include_str!("../../assets/guide.toml");
+
+/// A role a person can hold.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Role {
+    /// Stable id: `marketo-admin` or `salesforce-admin`.
+    pub id: String,
+}
+
+/// Whether an item is a prerequisite or a numbered step.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// One of the two prerequisites.
+    Prerequisite,
+    /// One of the seven steps.
+    Step,
+}
+
+impl Kind {
+    /// `prerequisite` or `step`, as in JSON output.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Prerequisite => "prerequisite",
+            Kind::Step => "step",
+        }
+    }
+}
+
+/// Where the clicking happens.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum App {
+    /// Marketo Engage.
+    Marketo,
+    /// The Sales Insight Actions web app.
+    Actions,
+    /// Salesforce.
+    Salesforce,
+    /// A conversation with the Adobe account team.
+    AccountTeam,
+}
+
+impl App {
+    /// The id used in catalog keys.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            App::Marketo => "marketo",
+            App::Actions => "actions",
+            App::Salesforce => "salesforce",
+            App::AccountTeam => "account-team",
+        }
+    }
+}
+
+/// A link to the documentation.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Doc {
+    /// Id of its label (`guide.doc.<id>`).
+    pub id: String,
+    /// The address.
+    pub url: String,
+}
+
+/// One sub-step of an item.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Substep {
+    /// Kebab-case id, unique within the item.
+    pub id: String,
+    /// Exact English click targets, in order.
+    #[serde(default)]
+    pub path: Vec<String>,
+    /// The route this sub-step belongs to, if the item has alternative routes.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// Optional sub-steps do not count toward completion.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// How loud a note is.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    /// Background a careful admin needs.
+    Info,
+    /// Something that goes wrong if ignored.
+    Caution,
+}
+
+/// A note or gotcha on an item.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Note {
+    /// Id, unique within the item.
+    pub id: String,
+    /// Info or caution.
+    pub kind: NoteKind,
+}
+
+/// A prerequisite or step.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct Item {
+    /// Stable id, e.g. `setup-sales-account`.
+    pub id: String,
+    /// Prerequisite or step.
+    pub kind: Kind,
+    /// Role ids that own it (either may do it when there are two).
+    pub owners: Vec<String>,
+    /// Where it is done.
+    pub app: App,
+    /// Earlier items that should be done first.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Alternative routes (e.g. `install`, `upgrade`); the first is the default.
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// Links to the docs.
+    #[serde(default)]
+    pub docs: Vec<Doc>,
+    /// Ordered sub-steps.
+    #[serde(default)]
+    pub substeps: Vec<Substep>,
+    /// Notes and gotchas.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+impl Item {
+    /// Whether `role` owns this item.
+    #[must_use]
+    pub fn owned_by(&self, role: &str) -> bool {
+        self.owners.iter().any(|o| o == role)
+    }
+
+    /// Whether any of `roles` owns this item.
+    #[must_use]
+    pub fn owned_by_any(&self, roles: &[String]) -> bool {
+        roles.iter().any(|r| self.owned_by(r))
+    }
+
+    /// The sub-steps that apply to `variant` (all when the item has no variants), in order.
+    pub fn substeps_for<'a>(
+        &'a self,
+        variant: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Substep> {
+        let chosen = variant.or_else(|| self.variants.first().map(String::as_str));
+        self.substeps
+            .iter()
+            .filter(move |s| s.variant.is_none() || s.variant.as_deref() == chosen)
+    }
+
+    /// The sub-steps that count toward completion for `variant`.
+    pub fn required_for<'a>(
+        &'a self,
+        variant: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Substep> {
+        self.substeps_for(variant).filter(|s| !s.optional)
+    }
+
+    /// Catalog key of the title.
+    #[must_use]
+    pub fn title_key(&self) -> String {
+        format!("guide.{}.title", self.id)
+    }
+
+    /// Catalog key of the summary.
+    #[must_use]
+    pub fn summary_key(&self) -> String {
+        format!("guide.{}.summary", self.id)
+    }
+
+    /// Catalog key of a sub-step's instruction.
+    #[must_use]
+    pub fn substep_key(&self, sub: &Substep) -> String {
+        format!("guide.{}.sub.{}", self.id, sub.id)
+    }
+
+    /// Catalog key of a note.
+    #[must_use]
+    pub fn note_key(&self, note: &Note) -> String {
+        format!("guide.{}.note.{}", self.id, note.id)
+    }
+
+    /// Catalog key of a variant's name.
+    #[must_use]
+    pub fn variant_key(&self, variant: &str) -> String {
+        format!("guide.{}.variant.{variant}", self.id)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Raw {
+    version: u32,
+    roles: Vec<Role>,
+    items: Vec<Item>,
+}
+
+/// The whole documented process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guide {
+    /// The roles, in documented order.
+    pub roles: Vec<Role>,
+    /// Prerequisites then steps, in documented order.
+    pub items: Vec<Item>,
+}
+
+/// Something wrong in the guide asset.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum GuideError {
+    /// Not valid TOML or not the expected shape.
+    #[error("guide asset `assets/guide.toml` does not parse: {0}")]
+    Syntax(String),
+    /// A rule of the data is broken.
+    #[error("guide asset `assets/guide.toml`: {0}")]
+    Invalid(String),
+}
+
+/// The stable ids other tools rely on, in documented order.
+pub const ITEM_IDS: [&str; 9] = [
+    "prereq-actions-enabled",
+    "prereq-crm-sync",
+    "setup-sales-account",
+    "connect-salesforce",
+    "connect-marketo",
+    "start-data-sync",
+    "invite-users",
+    "install-package",
+    "configure-salesforce",
+];
+
+/// The stable role ids.
+pub const ROLE_IDS: [&str; 2] = ["marketo-admin", "salesforce-admin"];
+
+impl Guide {
+    /// Loads and validates the embedded guide.
+    ///
+    /// # Errors
+    /// When the asset is malformed (caught by the tests of every build).
+    pub fn embedded() -> Result<Guide, GuideError> {
+        Guide::parse(GUIDE_TOML)
+    }
+
+    /// Parses and validates guide TOML.
+    ///
+    /// # Errors
+    /// [`GuideError`] naming the first rule broken.
+    pub fn parse(src: &str) -> Result<Guide, GuideError> {
+        let raw: Raw =
+            toml::from_str(src).map_err(|e| GuideError::Syntax(e.message().to_string()))?;
+        if raw.version != 1 {
+            return Err(GuideError::Invalid(format!(
+                "unsupported version {}",
+                raw.version
+            )));
+        }
+        let guide = Guide {
+            roles: raw.roles,
+            items: raw.items,
+        };
+        guide.validate()?;
+        Ok(guide)
+    }
+
+    fn validate(&self) -> Result<(), GuideError> {
+        let bad = |m: String| Err(GuideError::Invalid(m));
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.id.as_str()).collect();
+        if roles != ROLE_IDS {
+            return bad(format!("roles must be {ROLE_IDS:?}, found {roles:?}"));
+        }
+        let ids: Vec<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
+        if ids != ITEM_IDS {
+            return bad(format!(
+                "items must be {ITEM_IDS:?} in that order, found {ids:?}"
+            ));
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        for item in &self.items {
+            if item.owners.is_empty() {
+                return bad(format!("item `{}` has no owner", item.id));
+            }
+            for o in &item.owners {
+                if !roles.contains(&o.as_str()) {
+                    return bad(format!("item `{}` names unknown owner `{o}`", item.id));
+                }
+            }
+            for n in &item.needs {
+                if !seen.contains(n.as_str()) {
+                    return bad(format!(
+                        "item `{}` needs `{n}`, which is not an earlier item",
+                        item.id
+                    ));
+                }
+            }
+            if item.substeps.is_empty() {
+                return bad(format!("item `{}` has no sub-steps", item.id));
+            }
+            let mut sub_ids = HashSet::new();
+            for s in &item.substeps {
+                if !sub_ids.insert(s.id.as_str()) {
+                    return bad(format!("item `{}` repeats sub-step `{}`", item.id, s.id));
+                }
+                if let Some(v) = &s.variant {
+                    if !item.variants.contains(v) {
+                        return bad(format!(
+                            "sub-step `{}.{}` names unknown variant `{v}`",
+                            item.id, s.id
+                        ));
+                    }
+                }
+            }
+            for v in item
+                .variants
+                .iter()
+                .map(String::as_str)
+                .chain([None::<&str>].into_iter().flatten())
+            {
+                if item.required_for(Some(v)).next().is_none() {
+                    return bad(format!(
+                        "variant `{}.{v}` has no required sub-step",
+                        item.id
+                    ));
+                }
+            }
+            if item.variants.is_empty() && item.required_for(None).next().is_none() {
+                return bad(format!("item `{}` has no required sub-step", item.id));
+            }
+            let mut note_ids = HashSet::new();
+            for n in &item.notes {
+                if !note_ids.insert(n.id.as_str()) {
+                    return bad(format!("item `{}` repeats note `{}`", item.id, n.id));
+                }
+            }
+            for d in &item.docs {
+                if !d.url.starts_with("https://") {
+                    return bad(format!(
+                        "doc `{}` of `{}` is not an https URL",
+                        d.id, item.id
+                    ));
+                }
+            }
+            seen.insert(item.id.as_str());
+        }
+        Ok(())
+    }
+
+    /// Every catalog key the guide needs, for the completeness test.
+    #[must_use]
+    pub fn text_keys(&self) -> Vec<String> {
+        let mut keys = vec![
+            "guide.kind.prerequisite".to_string(),
+            "guide.kind.step".to_string(),
+        ];
+        for r in &self.roles {
+            keys.push(format!("guide.role.{}", r.id));
+        }
+        for item in &self.items {
+            keys.push(format!("guide.app.{}", item.app.id()));
+            keys.push(item.title_key());
+            keys.push(item.summary_key());
+            for v in &item.variants {
+                keys.push(item.variant_key(v));
+            }
+            for s in &item.substeps {
+                keys.push(item.substep_key(s));
+            }
+            for n in &item.notes {
+                keys.push(item.note_key(n));
+            }
+            for d in &item.docs {
+                keys.push(format!("guide.doc.{}", d.id));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Checks that every key the guide needs exists in `lang`'s catalog.
+    ///
+    /// # Errors
+    /// The missing keys.
+    pub fn check_text(&self, lang: Lang) -> Result<(), Vec<String>> {
+        let map = text::load_lang(lang).map_err(|e| vec![e.to_string()])?;
+        let missing: Vec<String> = self
+            .text_keys()
+            .into_iter()
+            .filter(|k| !map.contains_key(k))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(missing)
+        }
+    }
+
+    /// The item with `id`.
+    #[must_use]
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// Index of the item with `id`.
+    #[must_use]
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+}

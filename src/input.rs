@@ -1,0 +1,540 @@
+//! Keys to intents: `(context, key) -> Msg`. The same tables produce the footer hints and the
+//! `?` overlay, so neither can disagree with what a key really does.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::wizard::{Msg, Overlay, Screen, Welcome, WelcomeRow, Wizard};
+
+/// When a binding applies beyond its context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cond {
+    /// Always.
+    Always,
+    /// Only on a step that has alternative routes.
+    HasVariants,
+    /// Only when the welcome form is not the first run.
+    CanLeave,
+}
+
+/// One line of a keymap.
+#[derive(Debug)]
+pub struct Binding {
+    /// The keys that trigger it.
+    pub keys: &'static [KeyCode],
+    /// How the keys are shown (not translated: key names).
+    pub label: &'static str,
+    /// What it does.
+    pub msg: Msg,
+    /// Catalog key of the description.
+    pub hint: &'static str,
+    /// Shown in the footer (all bindings are shown by `?`).
+    pub footer: bool,
+    /// Extra condition.
+    pub when: Cond,
+}
+
+/// Where the keyboard is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Welcome form, a choice row focused.
+    Welcome,
+    /// Welcome form, the name field focused (letters type).
+    WelcomeName,
+    /// Overview hub.
+    Hub,
+    /// A step screen.
+    Step,
+    /// Summary.
+    Summary,
+    /// Help overlay.
+    Help,
+    /// Confirmation overlay.
+    Confirm,
+    /// Reason overlay (letters type).
+    Reason,
+    /// Terminal below the minimum size.
+    TooSmall,
+}
+
+impl Context {
+    /// Whether printable keys type into a field here.
+    #[must_use]
+    pub fn is_text(self) -> bool {
+        matches!(self, Context::WelcomeName | Context::Reason)
+    }
+}
+
+const UP: &[KeyCode] = &[KeyCode::Up, KeyCode::Char('k')];
+const DOWN: &[KeyCode] = &[KeyCode::Down, KeyCode::Char('j')];
+
+macro_rules! b {
+    ($keys:expr, $label:literal, $msg:expr, $hint:literal, $footer:literal) => {
+        Binding {
+            keys: $keys,
+            label: $label,
+            msg: $msg,
+            hint: $hint,
+            footer: $footer,
+            when: Cond::Always,
+        }
+    };
+    ($keys:expr, $label:literal, $msg:expr, $hint:literal, $footer:literal, $when:expr) => {
+        Binding {
+            keys: $keys,
+            label: $label,
+            msg: $msg,
+            hint: $hint,
+            footer: $footer,
+            when: $when,
+        }
+    };
+}
+
+static WELCOME: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(
+        &[KeyCode::Char(' ')],
+        "Space",
+        Msg::Toggle,
+        "keys.choose",
+        true
+    ),
+    b!(
+        &[KeyCode::Enter, KeyCode::Right],
+        "Enter",
+        Msg::Next,
+        "keys.start",
+        true
+    ),
+    b!(
+        &[KeyCode::Tab],
+        "Tab",
+        Msg::FocusNext,
+        "keys.next-field",
+        true
+    ),
+    b!(
+        &[KeyCode::Esc, KeyCode::Left],
+        "Esc",
+        Msg::Back,
+        "keys.back-hub",
+        true,
+        Cond::CanLeave
+    ),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+static WELCOME_NAME: &[Binding] = &[
+    b!(&[KeyCode::Up], "↑", Msg::Up, "keys.up", false),
+    b!(&[KeyCode::Down], "↓", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.start", true),
+    b!(
+        &[KeyCode::Tab],
+        "Tab",
+        Msg::FocusNext,
+        "keys.next-field",
+        true
+    ),
+    b!(
+        &[KeyCode::Backspace],
+        "Bksp",
+        Msg::Backspace,
+        "keys.erase",
+        false
+    ),
+    b!(
+        &[KeyCode::Left],
+        "←",
+        Msg::CursorLeft,
+        "keys.cursor-left",
+        false
+    ),
+    b!(
+        &[KeyCode::Right],
+        "→",
+        Msg::CursorRight,
+        "keys.cursor-right",
+        false
+    ),
+    b!(
+        &[KeyCode::Esc],
+        "Esc",
+        Msg::Back,
+        "keys.back-hub",
+        true,
+        Cond::CanLeave
+    ),
+];
+
+static HUB: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(
+        &[KeyCode::PageUp],
+        "PgUp",
+        Msg::PageUp,
+        "keys.page-up",
+        false
+    ),
+    b!(
+        &[KeyCode::PageDown],
+        "PgDn",
+        Msg::PageDown,
+        "keys.page-down",
+        false
+    ),
+    b!(
+        &[KeyCode::Home, KeyCode::Char('g')],
+        "Home/g",
+        Msg::Home,
+        "keys.first",
+        false
+    ),
+    b!(
+        &[KeyCode::End, KeyCode::Char('G')],
+        "End/G",
+        Msg::End,
+        "keys.last",
+        false
+    ),
+    b!(
+        &[KeyCode::Enter, KeyCode::Right],
+        "Enter",
+        Msg::Next,
+        "keys.open",
+        true
+    ),
+    b!(
+        &[KeyCode::Char('c')],
+        "c",
+        Msg::Continue,
+        "keys.continue",
+        true
+    ),
+    b!(
+        &[KeyCode::Char('r')],
+        "r",
+        Msg::EditSetup,
+        "keys.edit-setup",
+        true
+    ),
+    b!(
+        &[KeyCode::Esc, KeyCode::Left],
+        "Esc",
+        Msg::Back,
+        "keys.back",
+        false
+    ),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+static STEP: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(
+        &[KeyCode::Char(' ')],
+        "Space",
+        Msg::Toggle,
+        "keys.tick",
+        true
+    ),
+    b!(&[KeyCode::Char('d')], "d", Msg::MarkDone, "keys.done", true),
+    b!(&[KeyCode::Char('s')], "s", Msg::Skip, "keys.skip", true),
+    b!(&[KeyCode::Char('b')], "b", Msg::Block, "keys.block", true),
+    b!(&[KeyCode::Char('t')], "t", Msg::Todo, "keys.todo", false),
+    b!(
+        &[KeyCode::Char('v')],
+        "v",
+        Msg::CycleVariant,
+        "keys.variant",
+        true,
+        Cond::HasVariants
+    ),
+    b!(
+        &[KeyCode::Tab],
+        "Tab",
+        Msg::FocusNext,
+        "keys.focus-notes",
+        false
+    ),
+    b!(
+        &[KeyCode::PageUp],
+        "PgUp",
+        Msg::PageUp,
+        "keys.scroll-up",
+        false
+    ),
+    b!(
+        &[KeyCode::PageDown],
+        "PgDn",
+        Msg::PageDown,
+        "keys.scroll-down",
+        false
+    ),
+    b!(
+        &[KeyCode::Home, KeyCode::Char('g')],
+        "Home/g",
+        Msg::Home,
+        "keys.first",
+        false
+    ),
+    b!(
+        &[KeyCode::End, KeyCode::Char('G')],
+        "End/G",
+        Msg::End,
+        "keys.last",
+        false
+    ),
+    b!(
+        &[KeyCode::Enter, KeyCode::Right],
+        "Enter",
+        Msg::Next,
+        "keys.next-step",
+        true
+    ),
+    b!(
+        &[KeyCode::Esc, KeyCode::Left],
+        "Esc",
+        Msg::Back,
+        "keys.back-hub",
+        true
+    ),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+static SUMMARY: &[Binding] = &[
+    b!(
+        &[KeyCode::Esc, KeyCode::Left, KeyCode::Enter],
+        "Esc",
+        Msg::Back,
+        "keys.back-hub",
+        true
+    ),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+static HELP: &[Binding] = &[b!(
+    &[
+        KeyCode::Esc,
+        KeyCode::Char('?'),
+        KeyCode::Char('q'),
+        KeyCode::Enter
+    ],
+    "Esc",
+    Msg::Back,
+    "keys.close",
+    true
+)];
+
+static CONFIRM: &[Binding] = &[
+    b!(
+        &[KeyCode::Char('y'), KeyCode::Enter],
+        "y",
+        Msg::Yes,
+        "keys.yes",
+        true
+    ),
+    b!(
+        &[KeyCode::Char('n'), KeyCode::Esc],
+        "n/Esc",
+        Msg::No,
+        "keys.no",
+        true
+    ),
+];
+
+static REASON: &[Binding] = &[
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.save", true),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
+    b!(
+        &[KeyCode::Backspace],
+        "Bksp",
+        Msg::Backspace,
+        "keys.erase",
+        false
+    ),
+    b!(
+        &[KeyCode::Left],
+        "←",
+        Msg::CursorLeft,
+        "keys.cursor-left",
+        false
+    ),
+    b!(
+        &[KeyCode::Right],
+        "→",
+        Msg::CursorRight,
+        "keys.cursor-right",
+        false
+    ),
+];
+
+static TOO_SMALL: &[Binding] = &[b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true)];
+
+/// The binding that is not in any table: Ctrl-C quits from anywhere.
+pub const CTRL_C_HINT: &str = "keys.ctrl-c";
+
+/// The keymap of a context.
+#[must_use]
+pub fn bindings(ctx: Context) -> &'static [Binding] {
+    match ctx {
+        Context::Welcome => WELCOME,
+        Context::WelcomeName => WELCOME_NAME,
+        Context::Hub => HUB,
+        Context::Step => STEP,
+        Context::Summary => SUMMARY,
+        Context::Help => HELP,
+        Context::Confirm => CONFIRM,
+        Context::Reason => REASON,
+        Context::TooSmall => TOO_SMALL,
+    }
+}
+
+/// Where the keyboard is now.
+#[must_use]
+pub fn context(w: &Wizard) -> Context {
+    if w.too_small() {
+        return Context::TooSmall;
+    }
+    match &w.overlay {
+        Some(Overlay::Help) => return Context::Help,
+        Some(Overlay::Confirm(_)) => return Context::Confirm,
+        Some(Overlay::Reason { .. }) => return Context::Reason,
+        None => {}
+    }
+    screen_context(w)
+}
+
+/// The context of the screen under any overlay (what `?` describes).
+#[must_use]
+pub fn screen_context(w: &Wizard) -> Context {
+    match &w.screen {
+        Screen::Welcome(f) => {
+            if Welcome::rows(&w.guide).get(f.cursor) == Some(&WelcomeRow::Name) {
+                Context::WelcomeName
+            } else {
+                Context::Welcome
+            }
+        }
+        Screen::Hub(_) => Context::Hub,
+        Screen::Step(_) => Context::Step,
+        Screen::Summary => Context::Summary,
+    }
+}
+
+fn applies(w: &Wizard, b: &Binding) -> bool {
+    match b.when {
+        Cond::Always => true,
+        Cond::HasVariants => match &w.screen {
+            Screen::Step(v) => !w.guide.items[v.item].variants.is_empty(),
+            _ => false,
+        },
+        Cond::CanLeave => matches!(&w.screen, Screen::Welcome(f) if !f.first_run),
+    }
+}
+
+/// The bindings that apply now in `ctx`.
+pub fn active(w: &Wizard, ctx: Context) -> impl Iterator<Item = &'static Binding> + '_ {
+    bindings(ctx).iter().filter(move |b| applies(w, b))
+}
+
+/// The intent of a key press, if it has one here.
+#[must_use]
+pub fn to_msg(w: &Wizard, ev: KeyEvent) -> Option<Msg> {
+    if !matches!(ev.kind, KeyEventKind::Press | KeyEventKind::Repeat) {
+        return None;
+    }
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(ev.code, KeyCode::Char('c' | 'C')) {
+        return Some(Msg::ForceQuit);
+    }
+    if ctrl || ev.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
+    let ctx = context(w);
+    if ev.code == KeyCode::BackTab {
+        return match ctx {
+            Context::Welcome | Context::WelcomeName => Some(Msg::Up),
+            Context::Step => Some(Msg::FocusNext),
+            _ => None,
+        };
+    }
+    if let Some(b) = active(w, ctx).find(|b| b.keys.contains(&ev.code)) {
+        return Some(b.msg.clone());
+    }
+    match ev.code {
+        KeyCode::Char(c) if ctx.is_text() => Some(Msg::Input(c)),
+        _ => None,
+    }
+}
+
+/// `(keys, catalog key)` for the footer, in table order.
+#[must_use]
+pub fn footer_hints(w: &Wizard) -> Vec<(&'static str, &'static str)> {
+    active(w, context(w))
+        .filter(|b| b.footer)
+        .map(|b| (b.label, b.hint))
+        .collect()
+}
+
+/// Every key name a binding shows, for the help overlay: `(label, catalog key)`.
+#[must_use]
+pub fn help_lines(w: &Wizard) -> Vec<(String, &'static str)> {
+    active(w, screen_context(w))
+        .map(|b| (key_names(b.keys), b.hint))
+        .collect()
+}
+
+/// All key names of a binding, e.g. `↑ k`.
+#[must_use]
+pub fn key_names(keys: &[KeyCode]) -> String {
+    keys.iter()
+        .map(|k| match k {
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::Backspace => "Bksp".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every binding of every context, for the catalog test.
+#[must_use]
+pub fn all_hint_keys() -> Vec<&'static str> {
+    let ctxs = [
+        Context::Welcome,
+        Context::WelcomeName,
+        Context::Hub,
+        Context::Step,
+        Context::Summary,
+        Context::Help,
+        Context::Confirm,
+        Context::Reason,
+        Context::TooSmall,
+    ];
+    let mut keys: Vec<&'static str> = ctxs
+        .iter()
+        .flat_map(|c| bindings(*c).iter().map(|b| b.hint))
+        .collect();
+    keys.push(CTRL_C_HINT);
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}

@@ -1,0 +1,380 @@
+//! Progress file IO: locate the config dir, hold the single-instance lock, load with
+//! quarantine of corrupt files, and save atomically.
+//!
+//! Save recipe (see `shared/reference/perf-reliability-facts.md` §5.1): serialize first; write a
+//! 0600 temp file in the same directory and `sync_all`; hard-link the current file to
+//! `progress.toml.bak` (last known good); rename the temp over `progress.toml`; fsync the
+//! directory. A SIGKILL at any point leaves either the old or the new file, never a torn one;
+//! stray temp files are swept at the next start while the lock is held.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::domain::progress::{self, Progress};
+
+/// The progress file's name.
+pub const FILE: &str = "progress.toml";
+/// The last known good copy.
+pub const BACKUP: &str = "progress.toml.bak";
+/// The single-instance lock.
+pub const LOCK: &str = "progress.lock";
+/// Prefix of temp files (swept at start).
+const TEMP_PREFIX: &str = ".progress.toml.";
+
+/// What went wrong with the files, always naming the path.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No home/config dir could be found.
+    #[error(
+        "could not find a config directory for this user: pass --config-dir DIR or set MSI_SETUP_CONFIG_DIR"
+    )]
+    NoConfigDir,
+    /// The directory cannot be created.
+    #[error("could not create the config directory `{path}`: {source}")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Another instance holds the lock.
+    #[error(
+        "another msi-setup is already using `{path}`: finish or quit it first (or use another --config-dir)"
+    )]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// A read failed.
+    #[error("could not read the progress file `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Written by a newer msi-setup.
+    #[error(
+        "the progress file `{path}` was written by a newer msi-setup (version {found}; this one understands {supported}): update msi-setup; the file was left untouched"
+    )]
+    NewerVersion {
+        /// The file.
+        path: PathBuf,
+        /// Its version.
+        found: u32,
+        /// Ours.
+        supported: u32,
+    },
+    /// The file does not parse (read-only commands do not quarantine).
+    #[error(
+        "the progress file `{path}` is damaged ({message}); start `msi-setup` once to move it aside, or restore `{backup}`"
+    )]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// The backup to restore.
+        backup: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// A write failed; the previous file is intact.
+    #[error("could not save the progress file `{path}`: {source} (the previous version is intact)")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Something the user should be told after loading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadNotice {
+    /// A damaged file was moved aside and the backup was used.
+    RestoredFromBackup {
+        /// Where the damaged file now is.
+        corrupt: PathBuf,
+    },
+    /// A damaged file was moved aside and no usable backup existed: starting fresh.
+    StartedFresh {
+        /// Where the damaged file now is.
+        corrupt: PathBuf,
+    },
+}
+
+/// The default config directory (`~/.config/msi-setup` on Linux).
+#[must_use]
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "msi-setup").map(|d| d.config_dir().to_path_buf())
+}
+
+/// `--config-dir`/`MSI_SETUP_CONFIG_DIR` if given, else the OS default.
+///
+/// # Errors
+/// When neither is available.
+pub fn resolve_dir(given: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    given
+        .filter(|p| !p.as_os_str().is_empty())
+        .or_else(default_dir)
+        .ok_or(StoreError::NoConfigDir)
+}
+
+/// The opened store: holds the lock until dropped.
+#[derive(Debug)]
+pub struct Store {
+    dir: PathBuf,
+    _lock: File,
+}
+
+/// Result of [`Store::open`].
+#[derive(Debug)]
+pub struct Opened {
+    /// The store (holding the lock).
+    pub store: Store,
+    /// The loaded progress (default when there was none).
+    pub progress: Progress,
+    /// Whether a progress file existed.
+    pub existed: bool,
+    /// What to tell the user.
+    pub notices: Vec<LoadNotice>,
+}
+
+fn create_dir(dir: &Path) -> Result<(), StoreError> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|source| StoreError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+enum Parsed {
+    Ok(Progress),
+    Corrupt(String),
+    Newer(u32),
+}
+
+fn parse(text: &str) -> Parsed {
+    match progress::probe_version(text) {
+        Some(v) if v > progress::VERSION => Parsed::Newer(v),
+        Some(v) if v == progress::VERSION => match Progress::from_toml(text) {
+            Ok(p) => Parsed::Ok(p),
+            Err(e) => Parsed::Corrupt(e.message().to_string()),
+        },
+        Some(v) => Parsed::Corrupt(format!("unknown version {v}")),
+        None => Parsed::Corrupt(match toml::from_str::<toml::Table>(text) {
+            Err(e) => e.message().to_string(),
+            Ok(_) => "no `version` key".to_string(),
+        }),
+    }
+}
+
+fn read_text(path: &Path) -> Result<Option<String>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Reads the progress without locking or writing anything (for `status`).
+///
+/// # Errors
+/// Unreadable, damaged or newer files.
+pub fn read_only(dir: &Path) -> Result<Option<Progress>, StoreError> {
+    let path = dir.join(FILE);
+    let Some(text) = read_text(&path)? else {
+        return Ok(None);
+    };
+    match parse(&text) {
+        Parsed::Ok(p) => Ok(Some(p)),
+        Parsed::Newer(found) => Err(StoreError::NewerVersion {
+            path,
+            found,
+            supported: progress::VERSION,
+        }),
+        Parsed::Corrupt(message) => Err(StoreError::Corrupt {
+            backup: dir.join(BACKUP),
+            path,
+            message,
+        }),
+    }
+}
+
+/// A name for a corrupt copy that does not exist yet (never overwrites).
+fn quarantine_path(dir: &Path, now: Timestamp) -> PathBuf {
+    let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let base = dir.join(format!("{FILE}.corrupt-{stamp}"));
+    if !base.exists() {
+        return base;
+    }
+    (1..)
+        .map(|n| dir.join(format!("{FILE}.corrupt-{stamp}-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(base)
+}
+
+impl Store {
+    /// Creates the directory, takes the lock, sweeps stray temp files and loads the progress,
+    /// moving a damaged file aside (and falling back to the backup).
+    ///
+    /// # Errors
+    /// See [`StoreError`]; a newer file is refused and left untouched.
+    pub fn open(dir: &Path, now: Timestamp) -> Result<Opened, StoreError> {
+        create_dir(dir)?;
+        let lock_path = dir.join(LOCK);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| StoreError::Read {
+                path: lock_path.clone(),
+                source,
+            })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked { path: lock_path });
+            }
+            Err(fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Read {
+                    path: lock_path,
+                    source,
+                });
+            }
+        }
+        let store = Store {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+        };
+        store.sweep();
+        let path = store.path();
+        let mut notices = Vec::new();
+        let Some(text) = read_text(&path)? else {
+            return Ok(Opened {
+                store,
+                progress: Progress::default(),
+                existed: false,
+                notices,
+            });
+        };
+        let progress = match parse(&text) {
+            Parsed::Ok(p) => p,
+            Parsed::Newer(found) => {
+                return Err(StoreError::NewerVersion {
+                    path,
+                    found,
+                    supported: progress::VERSION,
+                });
+            }
+            Parsed::Corrupt(_) => {
+                let corrupt = quarantine_path(dir, now);
+                fs::rename(&path, &corrupt).map_err(|source| StoreError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+                let backup = read_text(&dir.join(BACKUP))?.map(|t| parse(&t));
+                if let Some(Parsed::Ok(p)) = backup {
+                    notices.push(LoadNotice::RestoredFromBackup { corrupt });
+                    store.save(&p)?;
+                    p
+                } else {
+                    notices.push(LoadNotice::StartedFresh { corrupt });
+                    Progress::default()
+                }
+            }
+        };
+        Ok(Opened {
+            store,
+            progress,
+            existed: true,
+            notices,
+        })
+    }
+
+    /// The progress file's path.
+    #[must_use]
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE)
+    }
+
+    /// The config directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Removes temp files left by a save that was killed (we hold the lock, so none is live).
+    fn sweep(&self) -> usize {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut n = 0;
+        for e in entries.flatten() {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with(TEMP_PREFIX) && fs::remove_file(e.path()).is_ok()
+            {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Saves atomically and durably, keeping the previous file as `progress.toml.bak`.
+    ///
+    /// # Errors
+    /// Any IO failure; the previous file is then intact.
+    pub fn save(&self, progress: &Progress) -> Result<(), StoreError> {
+        let path = self.path();
+        let werr = |source: io::Error| StoreError::Write {
+            path: path.clone(),
+            source,
+        };
+        let text = progress
+            .to_toml()
+            .map_err(|e| werr(io::Error::new(io::ErrorKind::InvalidData, e.to_string())))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(werr)?;
+        tmp.write_all(text.as_bytes()).map_err(werr)?;
+        tmp.as_file().sync_all().map_err(werr)?;
+        if path.exists() {
+            // The current file is good (we loaded or wrote it): it becomes the backup by a
+            // hard link + rename, so the backup is never torn either.
+            let link = self.dir.join(format!("{TEMP_PREFIX}bak.tmp"));
+            let _ = fs::remove_file(&link);
+            if fs::hard_link(&path, &link).is_ok() {
+                fs::rename(&link, self.dir.join(BACKUP)).map_err(werr)?;
+            }
+        }
+        tmp.persist(&path).map_err(|e| werr(e.error))?;
+        sync_dir(&self.dir).map_err(werr)?;
+        Ok(())
+    }
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}

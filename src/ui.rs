@@ -1,0 +1,351 @@
+//! Rendering only: `render(&Wizard, &mut Frame)`. One file per screen; the layout (header,
+//! banner, body, footer), overlays and the "terminal too small" screen live here.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::input;
+use crate::wizard::{BannerKind, ConfirmAction, Overlay, Screen, Wizard};
+
+pub mod hub;
+pub mod step;
+pub mod summary;
+pub mod text;
+pub mod theme;
+pub mod welcome;
+
+use theme::Theme;
+
+/// Draws the whole frame.
+pub fn render(w: &Wizard, f: &mut Frame) {
+    let area = f.area();
+    let t = Theme::new(w.no_color);
+    if area.width < crate::wizard::MIN_SIZE.0 || area.height < crate::wizard::MIN_SIZE.1 {
+        too_small(w, f, area, t);
+        return;
+    }
+    let banner_h = u16::from(w.banner.is_some());
+    let [header, banner, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(banner_h),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(w, f, header, t);
+    if let Some(b) = &w.banner {
+        let style = match b.kind {
+            BannerKind::Info => t.info(),
+            BannerKind::Error => t.warn(),
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                text::fit(&b.text, banner.width as usize),
+                style,
+            )),
+            banner,
+        );
+    }
+    match &w.screen {
+        Screen::Welcome(form) => welcome::render(w, form, f, body, t),
+        Screen::Hub(hub) => hub::render(w, hub, f, body, t),
+        Screen::Step(view) => step::render(w, view, f, body, t),
+        Screen::Summary => summary::render(w, f, body, t),
+    }
+    render_footer(w, f, footer, t);
+    if let Some(o) = &w.overlay {
+        render_overlay(w, o, f, area, t);
+    }
+}
+
+fn render_header(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
+    let tr = &w.tr;
+    let who = if w.roles().is_empty() {
+        String::new()
+    } else {
+        let roles: Vec<&str> = w
+            .roles()
+            .iter()
+            .map(|r| tr.t(&role_key(r)))
+            .collect::<Vec<_>>();
+        let mut s = roles.join(" + ");
+        if let Some(n) = &w.progress.setup.name {
+            s = format!("{s} · {n}");
+        }
+        s
+    };
+    let title = tr.t("core.app-title");
+    let width = area.width as usize;
+    let right = text::fit(&who, width.saturating_sub(text::width(title) + 2));
+    let gap = width.saturating_sub(text::width(title) + text::width(&right) + 1);
+    let line1 = Line::from(vec![
+        Span::styled(format!(" {title}"), t.title()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, t.dim()),
+    ]);
+    let line2 = Line::styled(text::fit(&format!(" {}", progress_line(w)), width), t.dim());
+    f.render_widget(Paragraph::new(vec![line1, line2]), area);
+}
+
+/// "Marketo admin 2/7 · Salesforce admin 0/4 · last change ... by ..." (the resume line).
+#[must_use]
+pub fn progress_line(w: &Wizard) -> String {
+    let tr = &w.tr;
+    let mut parts: Vec<String> = w
+        .guide
+        .roles
+        .iter()
+        .map(|r| {
+            let tally = w.progress.tally(&w.guide, std::slice::from_ref(&r.id));
+            tr.f(
+                "core.hub.role-tally",
+                &[
+                    ("role", &tr.t(&role_key(&r.id))),
+                    ("done", &tally.resolved),
+                    ("total", &tally.total),
+                ],
+            )
+        })
+        .collect();
+    match w.progress.last_change() {
+        Some(c) => {
+            let title = w
+                .guide
+                .item(c.item)
+                .map_or(c.item.to_string(), |i| tr.t(&i.title_key()).to_string());
+            let when = crate::commands::common::short_time(c.at, &w.tz);
+            parts.push(match c.by {
+                Some(by) => tr.f(
+                    "core.hub.last-change-by",
+                    &[("when", &when), ("by", &by), ("item", &title)],
+                ),
+                None => tr.f("core.hub.last-change", &[("when", &when), ("item", &title)]),
+            });
+        }
+        None => parts.push(tr.t("core.hub.no-change").to_string()),
+    }
+    parts.join(" · ")
+}
+
+/// Catalog key of a role's name.
+#[must_use]
+pub fn role_key(role: &str) -> String {
+    format!("guide.role.{role}")
+}
+
+fn render_footer(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
+    let hints = input::footer_hints(w);
+    let width = area.width as usize;
+    let essential = |h: &str| h == "keys.help" || h == "keys.quit";
+    let mut chosen: Vec<(&str, &str)> = hints.clone();
+    let render_len = |v: &[(&str, &str)]| -> usize {
+        v.iter()
+            .map(|(k, h)| text::width(k) + 1 + text::width(w.tr.t(h)) + 3)
+            .sum::<usize>()
+            + 1
+    };
+    while render_len(&chosen) > width {
+        let Some(pos) = chosen.iter().rposition(|(_, h)| !essential(h)) else {
+            break;
+        };
+        chosen.remove(pos);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (k, h)) in chosen.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", t.dim()));
+        }
+        spans.push(Span::styled(*k, t.key()));
+        spans.push(Span::raw(format!(" {}", w.tr.t(h))));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn too_small(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
+    let msg = w.tr.f(
+        "core.too-small",
+        &[
+            ("w", &area.width),
+            ("h", &area.height),
+            ("need_w", &crate::wizard::MIN_SIZE.0),
+            ("need_h", &crate::wizard::MIN_SIZE.1),
+        ],
+    );
+    let lines = vec![
+        Line::styled(msg, t.warn()),
+        Line::raw(w.tr.t("core.too-small-hint").to_string()),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+/// A rectangle of `w`×`h` cells centred in `area` (clamped to it).
+#[must_use]
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) {
+    let tr = &w.tr;
+    match o {
+        Overlay::Help => {
+            let lines_src = input::help_lines(w);
+            let mut lines: Vec<Line> = lines_src
+                .iter()
+                .map(|(keys, hint)| {
+                    Line::from(vec![
+                        Span::styled(text::pad(keys, 16), t.key()),
+                        Span::raw(tr.t(hint).to_string()),
+                    ])
+                })
+                .collect();
+            lines.push(Line::from(vec![
+                Span::styled(text::pad("Ctrl-C", 16), t.key()),
+                Span::raw(tr.t(input::CTRL_C_HINT).to_string()),
+            ]));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(tr.t("core.help.saved").to_string(), t.dim()));
+            let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+            let rect = centered(area, 70, h);
+            f.render_widget(Clear, rect);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", tr.t("core.help.title")));
+            f.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false }),
+                rect,
+            );
+        }
+        Overlay::Confirm(action) => {
+            let body = match action {
+                ConfirmAction::MarkDoneAnyway { item, unticked } => {
+                    let title = tr.t(&w.guide.items[*item].title_key()).to_string();
+                    tr.f(
+                        "core.confirm.done-anyway",
+                        &[("n", unticked), ("item", &title)],
+                    )
+                }
+            };
+            let lines = vec![
+                Line::raw(body),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", t.key()),
+                    Span::raw(format!(" {}   ", tr.t("keys.yes"))),
+                    Span::styled("n/Esc", t.key()),
+                    Span::raw(format!(" {}", tr.t("keys.no"))),
+                ]),
+            ];
+            let rect = centered(area, 60, 7);
+            f.render_widget(Clear, rect);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.warn())
+                .title(format!(" {} ", tr.t("core.confirm.title")));
+            f.render_widget(
+                Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+                rect,
+            );
+        }
+        Overlay::Reason {
+            item,
+            status,
+            field,
+            empty_error,
+        } => {
+            let key = if *status == crate::domain::progress::Status::Skipped {
+                "core.reason.skip-title"
+            } else {
+                "core.reason.block-title"
+            };
+            let title = tr.t(&w.guide.items[*item].title_key()).to_string();
+            let inner_w = 56usize;
+            let shown = field_view(field.value(), field.cursor(), inner_w - 2);
+            let mut lines = vec![
+                Line::raw(tr.f("core.reason.prompt", &[("item", &title)])),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("> ", t.key()),
+                    Span::styled(
+                        shown,
+                        Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED),
+                    ),
+                ]),
+            ];
+            if *empty_error {
+                lines.push(Line::styled(
+                    tr.t("core.reason.required").to_string(),
+                    t.warn(),
+                ));
+            } else {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::from(vec![
+                Span::styled("Enter", t.key()),
+                Span::raw(format!(" {}   ", tr.t("keys.save"))),
+                Span::styled("Esc", t.key()),
+                Span::raw(format!(" {}", tr.t("keys.cancel"))),
+            ]));
+            let rect = centered(area, 60, 8);
+            f.render_widget(Clear, rect);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.focus())
+                .title(format!(" {} ", tr.t(key)));
+            f.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false }),
+                rect,
+            );
+        }
+    }
+}
+
+/// The visible part of a text field of `cells` cells, with the cursor shown as `▏`... kept
+/// ASCII: an underscore cursor at the end, or `|` inside.
+#[must_use]
+pub fn field_view(value: &str, cursor: usize, cells: usize) -> String {
+    let mut s: String = value.chars().take(cursor).collect();
+    s.push('|');
+    s.extend(value.chars().skip(cursor));
+    // Keep the cursor visible: drop from the left while too wide.
+    let mut start = 0;
+    let chars: Vec<char> = s.chars().collect();
+    while text::width(&chars[start..].iter().collect::<String>()) > cells && start < cursor {
+        start += 1;
+    }
+    text::fit(&chars[start..].iter().collect::<String>(), cells)
+}
+
+/// A line with `"quoted"` English UI labels highlighted (the catalog's convention).
+#[must_use]
+pub fn labelled(s: &str, base: Style, t: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut inside = false;
+    for (i, part) in s.split('"').enumerate() {
+        if i > 0 {
+            inside = !inside;
+        }
+        if part.is_empty() {
+            continue;
+        }
+        if inside {
+            spans.push(Span::styled(format!("\"{part}\""), t.label()));
+        } else {
+            spans.push(Span::styled(part.to_string(), base));
+        }
+    }
+    Line::from(spans)
+}

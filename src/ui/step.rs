@@ -1,0 +1,198 @@
+//! One prerequisite or step: the sub-step checklist, the selected sub-step's click path and
+//! instruction, and the notes and links panel (Tab focuses it for scrolling).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::hub::{ordinal, owner_text};
+use super::labelled;
+use super::text::fit;
+use super::theme::Theme;
+use crate::domain::guide::NoteKind;
+use crate::wizard::{StepFocus, StepView, Wizard};
+
+/// Draws a step screen.
+pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) {
+    let tr = &w.tr;
+    let item = &w.guide.items[view.item];
+    let p = w.progress.item(&item.id);
+    let (done, total) = w.progress.substep_counts(item);
+    let subs = w.visible_substeps(view.item);
+
+    let list_h = u16::try_from(subs.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height.saturating_sub(8) / 2 + 4)
+        .max(5);
+    let [head, list_area, sel_area, notes_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(list_h),
+        Constraint::Length(5),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+
+    // Heading: ordinal, title, owner/app, status, counts, route.
+    let width = head.width as usize;
+    let mut info = format!(
+        "{} · {} · {} · {}/{}",
+        owner_text(w, item),
+        tr.t(&format!("guide.app.{}", item.app.id())),
+        tr.t(&format!("core.status.{}", p.status.as_str())),
+        done,
+        total
+    );
+    if let Some(v) = w
+        .progress
+        .variant_of(item)
+        .filter(|_| !item.variants.is_empty())
+    {
+        info.push_str(" · ");
+        info.push_str(&tr.f("core.step.route", &[("route", &tr.t(&item.variant_key(v)))]));
+    }
+    let heading = vec![
+        Line::from(vec![
+            Span::styled(format!(" {} · ", ordinal(w, view.item)), t.dim()),
+            Span::styled(
+                fit(tr.t(&item.title_key()), width.saturating_sub(20)),
+                t.title(),
+            ),
+        ]),
+        Line::styled(fit(&format!(" {info}"), width), t.status(p.status)),
+    ];
+    f.render_widget(Paragraph::new(heading), head);
+
+    // Checklist, windowed so the cursor stays visible.
+    let inner_h = list_area.height.saturating_sub(2) as usize;
+    let offset = view.cursor.saturating_sub(inner_h.saturating_sub(1));
+    let inner_w = list_area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = subs
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(inner_h)
+        .map(|(i, s)| {
+            let ticked = p.ticked.contains(&s.id);
+            let box_ = if ticked { "[x]" } else { "[ ]" };
+            let opt = if s.optional {
+                format!(" ({})", tr.t("core.step.optional"))
+            } else {
+                String::new()
+            };
+            let label = format!("{box_} {:>2}. {}{opt}", i + 1, tr.t(&item.substep_key(s)));
+            let mut style = if ticked { t.dim() } else { Style::new() };
+            let cursor = if i == view.cursor { ">" } else { " " };
+            if i == view.cursor && view.focus == StepFocus::Checklist {
+                style = style.patch(t.selected());
+            }
+            Line::from(vec![
+                Span::raw(cursor),
+                Span::styled(fit(&label, inner_w.saturating_sub(1)), style),
+            ])
+        })
+        .collect();
+    let list_title = if subs.len() > inner_h {
+        format!(
+            " {} ({}/{}) ",
+            tr.t("core.step.substeps"),
+            view.cursor + 1,
+            subs.len()
+        )
+    } else {
+        format!(" {} ", tr.t("core.step.substeps"))
+    };
+    let border = if view.focus == StepFocus::Checklist {
+        t.focus()
+    } else {
+        Style::new()
+    };
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(border)
+                .title(list_title),
+        ),
+        list_area,
+    );
+
+    // The selected sub-step in full, with its click path.
+    let mut sel = Vec::new();
+    if let Some(s) = subs.get(view.cursor) {
+        if !s.path.is_empty() {
+            let mut spans = vec![Span::styled(
+                format!("{} ", tr.t("core.step.path")),
+                t.dim(),
+            )];
+            for (i, label) in s.path.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(" → ", t.dim()));
+                }
+                spans.push(Span::styled(label.clone(), t.label()));
+            }
+            sel.push(Line::from(spans));
+        }
+        sel.push(labelled(tr.t(&item.substep_key(s)), Style::new(), t));
+    }
+    f.render_widget(
+        Paragraph::new(sel).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", tr.t("core.step.selected"))),
+        ),
+        sel_area,
+    );
+
+    // Notes, reason and links.
+    let mut notes: Vec<Line> = Vec::new();
+    if let Some(reason) = &p.reason {
+        notes.push(Line::styled(
+            tr.f("core.hub.reason", &[("reason", reason)]),
+            t.warn(),
+        ));
+    }
+    let unmet = w.progress.unmet_needs(item);
+    if !unmet.is_empty() {
+        let names: Vec<String> = unmet.iter().map(|id| format!("`{id}`")).collect();
+        notes.push(Line::styled(
+            tr.f("core.hub.needs", &[("items", &names.join(", "))]),
+            t.warn(),
+        ));
+    }
+    notes.push(labelled(tr.t(&item.summary_key()), t.dim(), t));
+    for n in &item.notes {
+        let (tag, style) = match n.kind {
+            NoteKind::Caution => (tr.t("core.step.caution"), t.warn()),
+            NoteKind::Info => (tr.t("core.step.note"), t.dim()),
+        };
+        let mut line = labelled(tr.t(&item.note_key(n)), Style::new(), t);
+        line.spans.insert(0, Span::styled(format!("{tag} "), style));
+        notes.push(line);
+    }
+    for d in &item.docs {
+        notes.push(Line::from(vec![
+            Span::styled(format!("{} ", tr.t("core.step.doc")), t.dim()),
+            Span::raw(format!("{}: ", tr.t(&format!("guide.doc.{}", d.id)))),
+            Span::styled(d.url.clone(), t.dim()),
+        ]));
+    }
+    let border = if view.focus == StepFocus::Notes {
+        t.focus()
+    } else {
+        Style::new()
+    };
+    f.render_widget(
+        Paragraph::new(notes)
+            .wrap(Wrap { trim: true })
+            .scroll((view.notes_scroll, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(border)
+                    .title(format!(" {} ", tr.t("core.step.notes"))),
+            ),
+        notes_area,
+    );
+}

@@ -1,0 +1,74 @@
+//! Display-width text helpers: every width here is in terminal cells per grapheme cluster (the
+//! way ratatui paints), so CJK text never misaligns a column or gets half a glyph.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Cells `s` takes.
+#[must_use]
+pub fn width(s: &str) -> usize {
+    s.graphemes(true).map(cell_width).sum()
+}
+
+fn cell_width(g: &str) -> usize {
+    if g.chars().any(char::is_control) {
+        0
+    } else {
+        UnicodeWidthStr::width(g)
+    }
+}
+
+/// `s` cut to at most `max` cells, ending in `…` when cut; control characters dropped.
+#[must_use]
+pub fn fit(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.chars().filter(|c| !c.is_control()).collect();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let w = cell_width(g);
+        if w == 0 && g.chars().any(char::is_control) {
+            continue;
+        }
+        if used + w > max - 1 {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` fitted to exactly `cells` cells (cut with `…` or padded with spaces).
+#[must_use]
+pub fn pad(s: &str, cells: usize) -> String {
+    let mut out = fit(s, cells);
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_is_two_cells_and_never_split() {
+        assert_eq!(width("管理員"), 6);
+        assert_eq!(fit("管理員設定", 5), "管理…");
+        assert_eq!(width(&fit("管理員設定", 5)), 5);
+        assert_eq!(fit("관리자", 6), "관리자");
+        assert_eq!(pad("한", 4), "한  ");
+        assert_eq!(width(&pad("설정 탭을 엽니다", 7)), 7);
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(fit("a\u{1b}[31mb", 10), "a[31mb");
+    }
+}

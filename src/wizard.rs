@@ -1,0 +1,787 @@
+//! The screen state machine: `Wizard::update(msg, now) -> Vec<Effect>`.
+//!
+//! One [`Screen`] variant per screen, each carrying its own state; overlays (help, confirm,
+//! reason) sit on top. Transitions happen only in `update`; saving and quitting are returned as
+//! [`Effect`]s for the runtime to carry out, so every transition is tested without a terminal,
+//! a disk or a clock (the time arrives as an argument). Imports `domain` only.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::domain::guide::Guide;
+use crate::domain::progress::{Progress, Status};
+use crate::domain::text::{Catalog, Lang};
+
+pub mod textfield;
+
+use textfield::TextField;
+
+/// Longest name accepted on the welcome screen.
+pub const NAME_MAX: usize = 80;
+/// Longest reason accepted for skipped/blocked.
+pub const REASON_MAX: usize = 300;
+
+/// A user intent (imperative) or a completion (past tense). Keys never reach `update`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// Move up one row.
+    Up,
+    /// Move down one row.
+    Down,
+    /// Move up one page.
+    PageUp,
+    /// Move down one page.
+    PageDown,
+    /// First row.
+    Home,
+    /// Last row.
+    End,
+    /// Go on (Enter, →).
+    Next,
+    /// Go back (Esc, ←); never quits.
+    Back,
+    /// Tick / untick / choose (Space).
+    Toggle,
+    /// Switch focus (Tab).
+    FocusNext,
+    /// Open the next undone step for my roles.
+    Continue,
+    /// Mark the open step done.
+    MarkDone,
+    /// Skip the open step (asks for a reason).
+    Skip,
+    /// Mark the open step blocked (asks for a reason).
+    Block,
+    /// Set the open step back to todo.
+    Todo,
+    /// Switch the route of a step with variants.
+    CycleVariant,
+    /// Change roles, name or language.
+    EditSetup,
+    /// Show every key.
+    Help,
+    /// Answer yes in a confirmation.
+    Yes,
+    /// Answer no in a confirmation.
+    No,
+    /// Quit (progress is already saved).
+    Quit,
+    /// Quit from anywhere (Ctrl-C, SIGTERM).
+    ForceQuit,
+    /// Type a character into the focused field.
+    Input(char),
+    /// Paste text into the focused field.
+    Paste(String),
+    /// Delete the character before the cursor.
+    Backspace,
+    /// Move the text cursor left.
+    CursorLeft,
+    /// Move the text cursor right.
+    CursorRight,
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// A save failed (the runtime reports it).
+    SaveFailed(String),
+}
+
+/// Work for the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Save this snapshot of the progress.
+    Save(Box<Progress>),
+    /// Leave the program.
+    Quit,
+}
+
+/// A row of the welcome form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WelcomeRow {
+    /// A language choice.
+    Lang(Lang),
+    /// A role checkbox (index into the guide's roles).
+    Role(usize),
+    /// The name field.
+    Name,
+    /// The start button.
+    Start,
+}
+
+/// The welcome form (first run, or `r` from the hub).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Welcome {
+    /// Focused row.
+    pub cursor: usize,
+    /// Chosen language.
+    pub lang: Lang,
+    /// Chosen role ids.
+    pub roles: Vec<String>,
+    /// Name, recorded as "done by".
+    pub name: TextField,
+    /// First run (Esc does nothing) or editing (Esc returns to the hub).
+    pub first_run: bool,
+    /// Catalog key of a validation error to show.
+    pub error: Option<&'static str>,
+}
+
+impl Welcome {
+    /// The rows of the form, top to bottom.
+    #[must_use]
+    pub fn rows(guide: &Guide) -> Vec<WelcomeRow> {
+        let mut rows: Vec<WelcomeRow> = Lang::ALL.iter().map(|l| WelcomeRow::Lang(*l)).collect();
+        rows.extend((0..guide.roles.len()).map(WelcomeRow::Role));
+        rows.push(WelcomeRow::Name);
+        rows.push(WelcomeRow::Start);
+        rows
+    }
+}
+
+/// The overview hub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hub {
+    /// Selected item index.
+    pub cursor: usize,
+}
+
+/// Which panel of a step screen has focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepFocus {
+    /// The sub-step checklist.
+    Checklist,
+    /// The notes and links panel.
+    Notes,
+}
+
+/// One prerequisite or step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepView {
+    /// Item index in the guide.
+    pub item: usize,
+    /// Selected sub-step, an index into the sub-steps of the chosen route.
+    pub cursor: usize,
+    /// Focused panel.
+    pub focus: StepFocus,
+    /// Scroll offset of the notes panel.
+    pub notes_scroll: u16,
+}
+
+/// The current screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Language, roles, name.
+    Welcome(Welcome),
+    /// Every item with its status.
+    Hub(Hub),
+    /// One item's checklist.
+    Step(StepView),
+    /// Everything for my roles is done.
+    Summary,
+}
+
+/// What a confirmation is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfirmAction {
+    /// Mark an item done although sub-steps are unticked.
+    MarkDoneAnyway {
+        /// Item index.
+        item: usize,
+        /// How many required sub-steps are unticked.
+        unticked: usize,
+    },
+}
+
+/// An overlay on top of the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// Every key.
+    Help,
+    /// A yes/no question.
+    Confirm(ConfirmAction),
+    /// A reason for skipped/blocked.
+    Reason {
+        /// Item index.
+        item: usize,
+        /// Skipped or blocked.
+        status: Status,
+        /// The reason typed so far.
+        field: TextField,
+        /// Show "a reason is required".
+        empty_error: bool,
+    },
+}
+
+/// How a banner looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BannerKind {
+    /// Neutral information.
+    Info,
+    /// Something went wrong.
+    Error,
+}
+
+/// A one-line message under the header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// Text (already localised).
+    pub text: String,
+    /// Look.
+    pub kind: BannerKind,
+}
+
+/// How the wizard starts.
+#[derive(Clone, Debug, Default)]
+pub struct Start {
+    /// `--step ID`.
+    pub step: Option<String>,
+    /// Messages from loading (restored from backup, ...), already localised.
+    pub notices: Vec<String>,
+    /// Draw without colours.
+    pub no_color: bool,
+}
+
+/// The whole model.
+#[derive(Debug)]
+pub struct Wizard {
+    /// The documented process.
+    pub guide: Arc<Guide>,
+    /// Text in the chosen language.
+    pub tr: Catalog,
+    /// The checklist.
+    pub progress: Progress,
+    /// The current screen.
+    pub screen: Screen,
+    /// An overlay, if any.
+    pub overlay: Option<Overlay>,
+    /// A one-line message.
+    pub banner: Option<Banner>,
+    /// Time zone for showing times.
+    pub tz: TimeZone,
+    /// Terminal size in cells.
+    pub viewport: (u16, u16),
+    /// Draw without colours.
+    pub no_color: bool,
+    /// Item to open after the welcome (from `--step`).
+    after_welcome: Option<usize>,
+}
+
+/// Minimum usable terminal size.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+impl Wizard {
+    /// Builds the model from loaded progress: the welcome on first run, else the step asked
+    /// for, else the hub with the cursor on the next undone item for my roles.
+    #[must_use]
+    pub fn new(guide: Arc<Guide>, tr: Catalog, progress: Progress, start: Start) -> Wizard {
+        let step = start.step.as_deref().and_then(|id| guide.index_of(id));
+        let banner = (!start.notices.is_empty()).then(|| Banner {
+            text: start.notices.join(" "),
+            kind: BannerKind::Error,
+        });
+        let mut w = Wizard {
+            guide,
+            tr,
+            progress,
+            screen: Screen::Summary,
+            overlay: None,
+            banner,
+            tz: TimeZone::UTC,
+            viewport: MIN_SIZE,
+            no_color: start.no_color,
+            after_welcome: None,
+        };
+        w.screen = if !w.progress.is_set_up() {
+            w.after_welcome = step;
+            Screen::Welcome(w.welcome_form(true))
+        } else if let Some(item) = step {
+            Screen::Step(StepView::new(item))
+        } else {
+            Screen::Hub(Hub {
+                cursor: w.next_index().unwrap_or(0),
+            })
+        };
+        w
+    }
+
+    fn welcome_form(&self, first_run: bool) -> Welcome {
+        let lang = self.tr.lang();
+        let cursor = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        Welcome {
+            cursor,
+            lang,
+            roles: self.progress.setup.roles.clone(),
+            name: TextField::with_value(
+                self.progress.setup.name.as_deref().unwrap_or(""),
+                NAME_MAX,
+            ),
+            first_run,
+            error: None,
+        }
+    }
+
+    /// The roles I hold.
+    #[must_use]
+    pub fn roles(&self) -> &[String] {
+        &self.progress.setup.roles
+    }
+
+    /// Next undone item for my roles.
+    #[must_use]
+    pub fn next_index(&self) -> Option<usize> {
+        self.progress
+            .next_for(&self.guide, &self.progress.setup.roles)
+    }
+
+    /// Whether the terminal is below the minimum size.
+    #[must_use]
+    pub fn too_small(&self) -> bool {
+        self.viewport.0 < MIN_SIZE.0 || self.viewport.1 < MIN_SIZE.1
+    }
+
+    fn by(&self) -> Option<String> {
+        self.progress.setup.name.clone()
+    }
+
+    fn save(&self) -> Vec<Effect> {
+        vec![Effect::Save(Box::new(self.progress.clone()))]
+    }
+
+    fn set_screen(&mut self, s: Screen) {
+        self.screen = s;
+        self.banner = None;
+    }
+
+    fn info(&mut self, text: String) {
+        self.banner = Some(Banner {
+            text,
+            kind: BannerKind::Info,
+        });
+    }
+
+    /// Applies one message; returns the work for the runtime.
+    pub fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        match msg {
+            Msg::Resize(w, h) => {
+                self.viewport = (w, h);
+                return Vec::new();
+            }
+            Msg::ForceQuit => return vec![Effect::Quit],
+            Msg::SaveFailed(text) => {
+                self.banner = Some(Banner {
+                    text,
+                    kind: BannerKind::Error,
+                });
+                return Vec::new();
+            }
+            _ => {}
+        }
+        if self.overlay.is_some() {
+            return self.update_overlay(msg, now);
+        }
+        if msg == Msg::Help {
+            self.overlay = Some(Overlay::Help);
+            return Vec::new();
+        }
+        match &self.screen {
+            Screen::Welcome(_) => self.update_welcome(msg, now),
+            Screen::Hub(_) => self.update_hub(msg),
+            Screen::Step(_) => self.update_step(msg, now),
+            Screen::Summary => match msg {
+                Msg::Back | Msg::Next => {
+                    let cursor = self.next_index().unwrap_or(0);
+                    self.set_screen(Screen::Hub(Hub { cursor }));
+                    Vec::new()
+                }
+                Msg::Quit => vec![Effect::Quit],
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    fn update_overlay(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        let Some(overlay) = self.overlay.take() else {
+            return Vec::new();
+        };
+        match overlay {
+            Overlay::Help => {
+                if !matches!(msg, Msg::Back | Msg::Help | Msg::Quit | Msg::Next) {
+                    self.overlay = Some(Overlay::Help);
+                }
+                Vec::new()
+            }
+            Overlay::Confirm(action) => match msg {
+                Msg::Yes | Msg::Next => self.confirmed(action, now),
+                Msg::No | Msg::Back => Vec::new(),
+                _ => {
+                    self.overlay = Some(Overlay::Confirm(action));
+                    Vec::new()
+                }
+            },
+            Overlay::Reason {
+                item,
+                status,
+                mut field,
+                mut empty_error,
+            } => {
+                match msg {
+                    Msg::Back => return Vec::new(),
+                    Msg::Next => {
+                        let by = self.by();
+                        let it = &self.guide.items[item];
+                        if self
+                            .progress
+                            .set_status(it, status, Some(field.value()), now, by.as_deref())
+                            .is_ok()
+                        {
+                            let key = if status == Status::Skipped {
+                                "core.step.skipped"
+                            } else {
+                                "core.step.blocked"
+                            };
+                            self.info(self.tr.t(key).to_string());
+                            return self.save();
+                        }
+                        empty_error = true;
+                    }
+                    Msg::Input(c) => {
+                        field.insert(c);
+                        empty_error = false;
+                    }
+                    Msg::Paste(s) => field.insert_str(&s),
+                    Msg::Backspace => field.backspace(),
+                    Msg::CursorLeft => field.left(),
+                    Msg::CursorRight => field.right(),
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Reason {
+                    item,
+                    status,
+                    field,
+                    empty_error,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn confirmed(&mut self, action: ConfirmAction, now: Timestamp) -> Vec<Effect> {
+        match action {
+            ConfirmAction::MarkDoneAnyway { item, .. } => self.mark_done(item, now),
+        }
+    }
+
+    fn mark_done(&mut self, item: usize, now: Timestamp) -> Vec<Effect> {
+        let by = self.by();
+        let it = &self.guide.items[item];
+        if self
+            .progress
+            .set_status(it, Status::Done, None, now, by.as_deref())
+            .is_err()
+        {
+            return Vec::new();
+        }
+        let text = if self.next_index().is_none() {
+            self.tr.t("core.step.done-all").to_string()
+        } else {
+            self.tr.t("core.step.done").to_string()
+        };
+        self.info(text);
+        self.save()
+    }
+
+    fn update_welcome(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        let rows = Welcome::rows(&self.guide);
+        let Screen::Welcome(form) = &mut self.screen else {
+            return Vec::new();
+        };
+        let row = rows.get(form.cursor).copied().unwrap_or(WelcomeRow::Start);
+        let mut new_lang = None;
+        match msg {
+            Msg::Up => form.cursor = form.cursor.saturating_sub(1),
+            Msg::Down | Msg::FocusNext => form.cursor = (form.cursor + 1).min(rows.len() - 1),
+            Msg::Home => form.cursor = 0,
+            Msg::End => form.cursor = rows.len() - 1,
+            Msg::Toggle => match row {
+                WelcomeRow::Lang(l) => new_lang = Some(l),
+                WelcomeRow::Role(i) => {
+                    let id = self.guide.roles[i].id.clone();
+                    if let Some(pos) = form.roles.iter().position(|r| *r == id) {
+                        form.roles.remove(pos);
+                    } else {
+                        form.roles.push(id);
+                    }
+                    form.error = None;
+                }
+                WelcomeRow::Name => form.name.insert(' '),
+                WelcomeRow::Start => return self.submit_welcome(now),
+            },
+            Msg::Next => {
+                if let WelcomeRow::Lang(l) = row {
+                    form.lang = l;
+                    self.switch_lang(l);
+                }
+                return self.submit_welcome(now);
+            }
+            Msg::Back => {
+                if !form.first_run {
+                    let saved = self.progress.setup.lang.unwrap_or(self.tr.lang());
+                    self.switch_lang(saved);
+                    let cursor = self.next_index().unwrap_or(0);
+                    self.set_screen(Screen::Hub(Hub { cursor }));
+                }
+            }
+            Msg::Input(c) if row == WelcomeRow::Name => form.name.insert(c),
+            Msg::Paste(s) if row == WelcomeRow::Name => form.name.insert_str(&s),
+            Msg::Backspace if row == WelcomeRow::Name => form.name.backspace(),
+            Msg::CursorLeft if row == WelcomeRow::Name => form.name.left(),
+            Msg::CursorRight if row == WelcomeRow::Name => form.name.right(),
+            Msg::Quit => return vec![Effect::Quit],
+            _ => {}
+        }
+        if let Some(l) = new_lang {
+            if let Screen::Welcome(form) = &mut self.screen {
+                form.lang = l;
+            }
+            self.switch_lang(l);
+        }
+        Vec::new()
+    }
+
+    fn switch_lang(&mut self, lang: Lang) {
+        if self.tr.lang() != lang {
+            if let Ok(tr) = Catalog::load(lang) {
+                self.tr = tr;
+            }
+        }
+    }
+
+    fn submit_welcome(&mut self, now: Timestamp) -> Vec<Effect> {
+        let Screen::Welcome(form) = &mut self.screen else {
+            return Vec::new();
+        };
+        if form.roles.is_empty() {
+            form.error = Some("core.welcome.need-role");
+            return Vec::new();
+        }
+        // Keep roles in documented order.
+        let mut roles: Vec<String> = self
+            .guide
+            .roles
+            .iter()
+            .filter(|r| form.roles.contains(&r.id))
+            .map(|r| r.id.clone())
+            .collect();
+        roles.dedup();
+        let name = form.name.value().trim().to_string();
+        let setup = &mut self.progress.setup;
+        setup.roles = roles;
+        setup.name = (!name.is_empty()).then_some(name);
+        setup.lang = Some(form.lang);
+        setup
+            .started_at
+            .get_or_insert(crate::domain::progress::whole_seconds(now));
+        let screen = match self.after_welcome.take() {
+            Some(item) => Screen::Step(StepView::new(item)),
+            None => Screen::Hub(Hub {
+                cursor: self.next_index().unwrap_or(0),
+            }),
+        };
+        self.set_screen(screen);
+        self.save()
+    }
+
+    fn update_hub(&mut self, msg: Msg) -> Vec<Effect> {
+        let n = self.guide.items.len();
+        let page = usize::from(self.viewport.1.saturating_sub(10)).max(1);
+        let Screen::Hub(hub) = &mut self.screen else {
+            return Vec::new();
+        };
+        match msg {
+            Msg::Up => hub.cursor = hub.cursor.saturating_sub(1),
+            Msg::Down => hub.cursor = (hub.cursor + 1).min(n - 1),
+            Msg::PageUp => hub.cursor = hub.cursor.saturating_sub(page),
+            Msg::PageDown => hub.cursor = (hub.cursor + page).min(n - 1),
+            Msg::Home => hub.cursor = 0,
+            Msg::End => hub.cursor = n - 1,
+            Msg::Next | Msg::Toggle => {
+                let item = hub.cursor;
+                self.set_screen(Screen::Step(StepView::new(item)));
+            }
+            Msg::Continue => match self.next_index() {
+                Some(item) => self.set_screen(Screen::Step(StepView::new(item))),
+                None => self.set_screen(Screen::Summary),
+            },
+            Msg::EditSetup => {
+                let form = self.welcome_form(false);
+                self.set_screen(Screen::Welcome(form));
+            }
+            Msg::Back => self.info(self.tr.t("core.hub.esc-hint").to_string()),
+            Msg::Quit => return vec![Effect::Quit],
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// The sub-steps shown on a step screen (the chosen route's), in order.
+    #[must_use]
+    pub fn visible_substeps(&self, item: usize) -> Vec<&crate::domain::guide::Substep> {
+        let it = &self.guide.items[item];
+        it.substeps_for(self.progress.variant_of(it)).collect()
+    }
+
+    fn update_step(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        let Screen::Step(view) = &self.screen else {
+            return Vec::new();
+        };
+        let view = view.clone();
+        let item = view.item;
+        let subs: Vec<String> = self
+            .visible_substeps(item)
+            .iter()
+            .map(|s| s.id.clone())
+            .collect();
+        let n = subs.len();
+        let mut next_view = view.clone();
+        let mut effects = Vec::new();
+        match msg {
+            Msg::Up if view.focus == StepFocus::Notes => {
+                next_view.notes_scroll = view.notes_scroll.saturating_sub(1);
+            }
+            Msg::Down if view.focus == StepFocus::Notes => {
+                next_view.notes_scroll = view.notes_scroll.saturating_add(1);
+            }
+            Msg::Up => next_view.cursor = view.cursor.saturating_sub(1),
+            Msg::Down => next_view.cursor = (view.cursor + 1).min(n.saturating_sub(1)),
+            Msg::Home => next_view.cursor = 0,
+            Msg::End => next_view.cursor = n.saturating_sub(1),
+            Msg::PageUp => next_view.notes_scroll = view.notes_scroll.saturating_sub(5),
+            Msg::PageDown => next_view.notes_scroll = view.notes_scroll.saturating_add(5),
+            Msg::FocusNext => {
+                next_view.focus = match view.focus {
+                    StepFocus::Checklist => StepFocus::Notes,
+                    StepFocus::Notes => StepFocus::Checklist,
+                };
+            }
+            Msg::Toggle => {
+                if let Some(sub) = subs.get(view.cursor) {
+                    let it = &self.guide.items[item];
+                    let on = !self.progress.item(&it.id).ticked.contains(sub);
+                    let by = self.by();
+                    if self
+                        .progress
+                        .set_ticked(it, sub, on, now, by.as_deref())
+                        .is_ok()
+                    {
+                        if on
+                            && self.progress.unticked(it).is_empty()
+                            && !self.progress.status(&it.id).is_resolved()
+                        {
+                            self.info(self.tr.t("core.step.all-ticked").to_string());
+                        }
+                        effects = self.save();
+                    }
+                }
+            }
+            Msg::MarkDone => {
+                let unticked = self.progress.unticked(&self.guide.items[item]).len();
+                if unticked == 0 {
+                    effects = self.mark_done(item, now);
+                } else {
+                    self.overlay = Some(Overlay::Confirm(ConfirmAction::MarkDoneAnyway {
+                        item,
+                        unticked,
+                    }));
+                }
+            }
+            Msg::Skip | Msg::Block => {
+                let status = if msg == Msg::Skip {
+                    Status::Skipped
+                } else {
+                    Status::Blocked
+                };
+                let current = self.progress.item(&self.guide.items[item].id);
+                let field = TextField::with_value(
+                    current
+                        .reason
+                        .as_deref()
+                        .filter(|_| current.status == status)
+                        .unwrap_or(""),
+                    REASON_MAX,
+                );
+                self.overlay = Some(Overlay::Reason {
+                    item,
+                    status,
+                    field,
+                    empty_error: false,
+                });
+            }
+            Msg::Todo => {
+                let by = self.by();
+                let it = &self.guide.items[item];
+                if self
+                    .progress
+                    .set_status(it, Status::Todo, None, now, by.as_deref())
+                    .is_ok()
+                {
+                    self.info(self.tr.t("core.step.todo").to_string());
+                    effects = self.save();
+                }
+            }
+            Msg::CycleVariant => {
+                let it = &self.guide.items[item];
+                if !it.variants.is_empty() {
+                    let current = self.progress.variant_of(it).unwrap_or_default().to_string();
+                    let pos = it.variants.iter().position(|v| *v == current).unwrap_or(0);
+                    let next = it.variants[(pos + 1) % it.variants.len()].clone();
+                    let by = self.by();
+                    self.progress.set_variant(it, &next, now, by.as_deref());
+                    next_view.cursor = 0;
+                    effects = self.save();
+                }
+            }
+            Msg::Next => {
+                let roles = self.roles().to_vec();
+                let following = self
+                    .guide
+                    .items
+                    .iter()
+                    .enumerate()
+                    .skip(item + 1)
+                    .find(|(_, i)| i.owned_by_any(&roles))
+                    .map(|(n, _)| n);
+                match following {
+                    Some(n) => self.set_screen(Screen::Step(StepView::new(n))),
+                    None if self.next_index().is_none() => self.set_screen(Screen::Summary),
+                    None => self.set_screen(Screen::Hub(Hub { cursor: item })),
+                }
+                return effects;
+            }
+            Msg::Back => {
+                self.set_screen(Screen::Hub(Hub { cursor: item }));
+                return effects;
+            }
+            Msg::Quit => return vec![Effect::Quit],
+            _ => {}
+        }
+        if let Screen::Step(v) = &mut self.screen {
+            *v = next_view;
+        }
+        effects
+    }
+}
+
+impl StepView {
+    /// A fresh view of item `item`.
+    #[must_use]
+    pub fn new(item: usize) -> StepView {
+        StepView {
+            item,
+            cursor: 0,
+            focus: StepFocus::Checklist,
+            notes_scroll: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
