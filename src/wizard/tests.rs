@@ -1,1 +1,430 @@
+//! Transition tests: messages in, screens and effects out. No terminal, disk or clock.
 
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use super::*;
+use crate::domain::guide::Guide;
+use crate::domain::progress::{Progress, Status};
+use crate::domain::text::{Catalog, Lang};
+use crate::input::{self, Context};
+
+fn at(sec: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + sec).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn guide() -> Arc<Guide> {
+    Arc::new(Guide::embedded().unwrap_or_else(|e| panic!("guide: {e}")))
+}
+
+fn wizard_with(progress: Progress, step: Option<&str>) -> Wizard {
+    let tr = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("catalog: {e}"));
+    Wizard::new(
+        guide(),
+        tr,
+        progress,
+        Start {
+            step: step.map(str::to_string),
+            ..Start::default()
+        },
+    )
+}
+
+fn set_up(roles: &[&str]) -> Progress {
+    let mut p = Progress::default();
+    p.setup.roles = roles.iter().map(|r| (*r).to_string()).collect();
+    p.setup.name = Some("Ana".into());
+    p
+}
+
+fn idx(w: &Wizard, id: &str) -> usize {
+    w.guide
+        .index_of(id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+fn saved(effects: &[Effect]) -> Option<&Progress> {
+    effects.iter().find_map(|e| match e {
+        Effect::Save(p) => Some(p.as_ref()),
+        Effect::Quit => None,
+    })
+}
+
+fn send(w: &mut Wizard, msgs: &[Msg]) -> Vec<Effect> {
+    let mut all = Vec::new();
+    for (n, m) in msgs.iter().enumerate() {
+        all.extend(w.update(m.clone(), at(i64::try_from(n).unwrap_or(0))));
+    }
+    all
+}
+
+fn key(w: &Wizard, code: KeyCode) -> Option<Msg> {
+    input::to_msg(w, KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+#[test]
+fn first_run_opens_the_welcome_and_needs_a_role() {
+    let mut w = wizard_with(Progress::default(), None);
+    assert!(matches!(&w.screen, Screen::Welcome(f) if f.first_run));
+    // Esc never quits, and on the first run does not leave the form either.
+    assert!(send(&mut w, &[Msg::Back]).is_empty());
+    assert!(matches!(w.screen, Screen::Welcome(_)));
+    // Enter without a role: an error, nothing saved.
+    assert!(send(&mut w, &[Msg::Next]).is_empty());
+    assert!(matches!(&w.screen, Screen::Welcome(f) if f.error == Some("core.welcome.need-role")));
+}
+
+#[test]
+fn welcome_records_roles_name_and_language_then_opens_the_hub() {
+    let mut w = wizard_with(Progress::default(), None);
+    // Rows: en, zh-TW, ko, marketo-admin, salesforce-admin, name, start.
+    let mut msgs = vec![Msg::Down, Msg::Down, Msg::Toggle]; // choose 한국어
+    msgs.extend([Msg::Down, Msg::Down, Msg::Toggle]); // salesforce-admin
+    msgs.push(Msg::Down); // name
+    msgs.extend("Min-jun".chars().map(Msg::Input));
+    msgs.push(Msg::Backspace);
+    msgs.push(Msg::Input('n'));
+    msgs.push(Msg::Next);
+    let effects = send(&mut w, &msgs);
+    let p = saved(&effects).unwrap_or_else(|| panic!("no save: {effects:?}"));
+    assert_eq!(p.setup.roles, vec!["salesforce-admin".to_string()]);
+    assert_eq!(p.setup.name.as_deref(), Some("Min-jun"));
+    assert_eq!(p.setup.lang, Some(Lang::Ko));
+    assert!(p.setup.started_at.is_some());
+    assert_eq!(w.tr.lang(), Lang::Ko);
+    // The hub opens on the first item the Salesforce admin owns.
+    assert_eq!(
+        w.screen,
+        Screen::Hub(Hub {
+            cursor: idx(&w, "connect-salesforce")
+        })
+    );
+}
+
+#[test]
+fn typing_q_in_the_name_field_types_it() {
+    let w = {
+        let mut w = wizard_with(Progress::default(), None);
+        send(
+            &mut w,
+            &[Msg::Down, Msg::Down, Msg::Down, Msg::Down, Msg::Down],
+        );
+        w
+    };
+    assert_eq!(input::context(&w), Context::WelcomeName);
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
+    assert_eq!(key(&w, KeyCode::Char('?')), Some(Msg::Input('?')));
+    let ctrl_c = input::to_msg(&w, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(ctrl_c, Some(Msg::ForceQuit));
+}
+
+#[test]
+fn resume_puts_the_cursor_on_the_next_undone_item_for_my_roles() {
+    let g = guide();
+    let mut p = set_up(&["marketo-admin"]);
+    for id in [
+        "prereq-actions-enabled",
+        "prereq-crm-sync",
+        "setup-sales-account",
+    ] {
+        let item = g.item(id).unwrap_or_else(|| panic!("{id}"));
+        p.set_status(item, Status::Done, None, at(0), Some("Ana"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let w = wizard_with(p.clone(), None);
+    assert_eq!(
+        w.screen,
+        Screen::Hub(Hub {
+            cursor: idx(&w, "connect-salesforce")
+        })
+    );
+
+    // A Salesforce admin resumes on their own first item whose needs are met.
+    p.setup.roles = vec!["salesforce-admin".into()];
+    let w = wizard_with(p, None);
+    assert_eq!(
+        w.screen,
+        Screen::Hub(Hub {
+            cursor: idx(&w, "connect-salesforce")
+        })
+    );
+}
+
+#[test]
+fn step_flag_opens_that_step_directly() {
+    let w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
+    assert_eq!(
+        w.screen,
+        Screen::Step(StepView::new(idx(&w, "install-package")))
+    );
+}
+
+#[test]
+fn ticking_saves_and_starts_the_step() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    let effects = send(&mut w, &[Msg::Toggle]);
+    let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
+    let first = w.guide.items[idx(&w, "setup-sales-account")].substeps[0]
+        .id
+        .clone();
+    let item = p.item("setup-sales-account");
+    assert!(item.ticked.contains(&first));
+    assert_eq!(item.status, Status::InProgress);
+    assert_eq!(item.updated_by.as_deref(), Some("Ana"));
+    // Untick again.
+    let effects = send(&mut w, &[Msg::Toggle]);
+    assert!(saved(&effects).is_some_and(|p| p.item("setup-sales-account").ticked.is_empty()));
+}
+
+#[test]
+fn mark_done_with_unticked_substeps_asks_first() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    let i = idx(&w, "setup-sales-account");
+    let total = w.progress.substep_counts(&w.guide.items[i]).1;
+    assert!(send(&mut w, &[Msg::MarkDone]).is_empty());
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::MarkDoneAnyway {
+            item: i,
+            unticked: total
+        }))
+    );
+    // No keeps everything as it was.
+    assert!(send(&mut w, &[Msg::No]).is_empty());
+    assert_eq!(w.overlay, None);
+    assert_eq!(w.progress.status("setup-sales-account"), Status::Todo);
+    // Yes marks it done and saves.
+    send(&mut w, &[Msg::MarkDone]);
+    let effects = send(&mut w, &[Msg::Yes]);
+    assert_eq!(
+        saved(&effects).map(|p| p.status("setup-sales-account")),
+        Some(Status::Done)
+    );
+}
+
+#[test]
+fn mark_done_after_ticking_everything_needs_no_confirmation() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("connect-marketo"));
+    let i = idx(&w, "connect-marketo");
+    let n = w.visible_substeps(i).len();
+    for k in 0..n {
+        let optional = w.visible_substeps(i)[k].optional;
+        if !optional {
+            send(&mut w, &[Msg::Toggle]);
+        }
+        send(&mut w, &[Msg::Down]);
+    }
+    let effects = send(&mut w, &[Msg::MarkDone]);
+    assert_eq!(w.overlay, None);
+    assert_eq!(
+        saved(&effects).map(|p| p.status("connect-marketo")),
+        Some(Status::Done)
+    );
+}
+
+#[test]
+fn skip_needs_a_reason_and_records_it() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("invite-users"));
+    send(&mut w, &[Msg::Skip]);
+    assert!(matches!(
+        w.overlay,
+        Some(Overlay::Reason {
+            status: Status::Skipped,
+            ..
+        })
+    ));
+    // Empty reason: refused, overlay stays, nothing saved.
+    assert!(send(&mut w, &[Msg::Next]).is_empty());
+    assert!(matches!(
+        w.overlay,
+        Some(Overlay::Reason {
+            empty_error: true,
+            ..
+        })
+    ));
+    let mut msgs: Vec<Msg> = "later".chars().map(Msg::Input).collect();
+    msgs.push(Msg::Paste(" batch\n2".into()));
+    msgs.push(Msg::Next);
+    let effects = send(&mut w, &msgs);
+    let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
+    assert_eq!(p.status("invite-users"), Status::Skipped);
+    assert_eq!(
+        p.item("invite-users").reason.as_deref(),
+        Some("later batch 2")
+    );
+    assert_eq!(w.overlay, None);
+}
+
+#[test]
+fn esc_in_the_reason_overlay_cancels_without_saving() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("invite-users"));
+    let effects = send(&mut w, &[Msg::Block, Msg::Input('x'), Msg::Back]);
+    assert!(effects.is_empty());
+    assert_eq!(w.overlay, None);
+    assert_eq!(w.progress.status("invite-users"), Status::Todo);
+}
+
+#[test]
+fn back_returns_to_the_hub_and_never_quits() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("start-data-sync"));
+    let effects = send(&mut w, &[Msg::Back]);
+    assert!(effects.is_empty());
+    assert_eq!(
+        w.screen,
+        Screen::Hub(Hub {
+            cursor: idx(&w, "start-data-sync")
+        })
+    );
+    let effects = send(&mut w, &[Msg::Back, Msg::Back]);
+    assert!(!effects.contains(&Effect::Quit));
+    assert!(matches!(w.screen, Screen::Hub(_)));
+}
+
+#[test]
+fn quit_and_force_quit() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), None);
+    assert_eq!(send(&mut w, &[Msg::Quit]), vec![Effect::Quit]);
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("invite-users"));
+    send(&mut w, &[Msg::Skip]);
+    // Ctrl-C works even inside an overlay with a text field.
+    assert_eq!(send(&mut w, &[Msg::ForceQuit]), vec![Effect::Quit]);
+}
+
+#[test]
+fn next_walks_my_steps_in_order_and_ends_on_the_summary() {
+    let g = guide();
+    let mut p = set_up(&["salesforce-admin"]);
+    for id in ["connect-salesforce", "install-package"] {
+        let item = g.item(id).unwrap_or_else(|| panic!("{id}"));
+        p.set_status(item, Status::Done, None, at(0), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut w = wizard_with(p, Some("connect-salesforce"));
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(
+        w.screen,
+        Screen::Step(StepView::new(idx(&w, "install-package")))
+    );
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(
+        w.screen,
+        Screen::Step(StepView::new(idx(&w, "configure-salesforce")))
+    );
+    // Last step, not done: back to the hub.
+    send(&mut w, &[Msg::Next]);
+    assert!(matches!(w.screen, Screen::Hub(_)));
+    // Skip it with a reason, then Continue: nothing left → summary.
+    send(
+        &mut w,
+        &[Msg::End, Msg::Next, Msg::Skip, Msg::Input('n'), Msg::Next],
+    );
+    assert_eq!(w.progress.status("configure-salesforce"), Status::Skipped);
+    send(&mut w, &[Msg::Back, Msg::Continue]);
+    assert_eq!(w.screen, Screen::Summary);
+    send(&mut w, &[Msg::Back]);
+    assert!(matches!(w.screen, Screen::Hub(_)));
+}
+
+#[test]
+fn continue_opens_the_next_undone_step() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), None);
+    send(&mut w, &[Msg::End, Msg::Continue]);
+    assert_eq!(w.screen, Screen::Step(StepView::new(0)));
+}
+
+#[test]
+fn switching_the_route_changes_the_substeps_and_is_saved() {
+    let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
+    let i = idx(&w, "install-package");
+    let install = w.progress.substep_counts(&w.guide.items[i]).1;
+    let effects = send(&mut w, &[Msg::Down, Msg::CycleVariant]);
+    let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
+    assert_eq!(
+        p.item("install-package").variant.as_deref(),
+        Some("upgrade")
+    );
+    let upgrade = w.progress.substep_counts(&w.guide.items[i]).1;
+    assert_ne!(install, upgrade);
+    assert!(matches!(&w.screen, Screen::Step(v) if v.cursor == 0));
+    assert_eq!(key(&w, KeyCode::Char('v')), Some(Msg::CycleVariant));
+    // Items without routes ignore it, and do not offer the key.
+    let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("configure-salesforce"));
+    assert!(send(&mut w, &[Msg::CycleVariant]).is_empty());
+    assert_eq!(key(&w, KeyCode::Char('v')), None);
+}
+
+#[test]
+fn edit_setup_from_the_hub_and_cancel_keeps_the_old_language() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), None);
+    w.progress.setup.lang = Some(Lang::En);
+    send(&mut w, &[Msg::EditSetup]);
+    assert!(matches!(&w.screen, Screen::Welcome(f) if !f.first_run));
+    send(&mut w, &[Msg::Down, Msg::Toggle]);
+    assert_eq!(w.tr.lang(), Lang::ZhTw);
+    let effects = send(&mut w, &[Msg::Back]);
+    assert!(effects.is_empty());
+    assert_eq!(w.tr.lang(), Lang::En);
+    assert!(matches!(w.screen, Screen::Hub(_)));
+}
+
+#[test]
+fn help_overlay_opens_and_closes_and_blocks_other_keys() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    send(&mut w, &[Msg::Help]);
+    assert_eq!(w.overlay, Some(Overlay::Help));
+    assert!(send(&mut w, &[Msg::Toggle]).is_empty());
+    assert_eq!(w.overlay, Some(Overlay::Help));
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(w.overlay, None);
+    assert!(matches!(w.screen, Screen::Step(_)));
+}
+
+#[test]
+fn too_small_only_offers_quit() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), None);
+    send(&mut w, &[Msg::Resize(60, 20)]);
+    assert!(w.too_small());
+    assert_eq!(input::context(&w), Context::TooSmall);
+    assert_eq!(key(&w, KeyCode::Enter), None);
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Quit));
+    send(&mut w, &[Msg::Resize(80, 24)]);
+    assert_eq!(input::context(&w), Context::Hub);
+}
+
+#[test]
+fn save_failure_is_shown_and_keeps_the_change_in_memory() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    send(&mut w, &[Msg::Toggle, Msg::SaveFailed("disk full".into())]);
+    assert!(matches!(&w.banner, Some(b) if b.kind == BannerKind::Error && b.text == "disk full"));
+    assert_eq!(w.progress.status("setup-sales-account"), Status::InProgress);
+}
+
+#[test]
+fn every_footer_hint_is_a_real_binding_of_its_context() {
+    let screens: Vec<Wizard> = vec![
+        wizard_with(Progress::default(), None),
+        wizard_with(set_up(&["marketo-admin"]), None),
+        wizard_with(set_up(&["salesforce-admin"]), Some("install-package")),
+        {
+            let mut w = wizard_with(set_up(&["marketo-admin"]), Some("invite-users"));
+            send(&mut w, &[Msg::Skip]);
+            w
+        },
+        {
+            let mut w = wizard_with(set_up(&["marketo-admin"]), Some("invite-users"));
+            send(&mut w, &[Msg::MarkDone]);
+            w
+        },
+    ];
+    for w in &screens {
+        let ctx = input::context(w);
+        for b in input::active(w, ctx) {
+            for code in b.keys {
+                assert_eq!(key(w, *code), Some(b.msg.clone()), "{ctx:?}: {code:?}");
+            }
+        }
+        assert!(!input::footer_hints(w).is_empty(), "{ctx:?} has no footer");
+    }
+}

@@ -1,0 +1,225 @@
+//! Snapshots at 80×24 (ratatui `TestBackend`) of every screen, in en, zh-TW and ko.
+//! Times are fixed and shown in UTC, so the snapshots are the same on every machine.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use msi_setup::domain::guide::Guide;
+use msi_setup::domain::progress::{Progress, Status};
+use msi_setup::domain::text::{Catalog, Lang};
+use msi_setup::ui;
+use msi_setup::wizard::{Msg, Start, Wizard};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn at(sec: i64) -> Timestamp {
+    Timestamp::from_second(1_795_000_000 + sec).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn progress(g: &Guide, roles: &[&str]) -> Progress {
+    let mut p = Progress::default();
+    p.setup.roles = roles.iter().map(|r| (*r).to_string()).collect();
+    p.setup.name = Some("Ana".into());
+    let item = |id: &str| g.item(id).unwrap_or_else(|| panic!("{id}"));
+    for (n, id) in ["prereq-actions-enabled", "prereq-crm-sync"]
+        .iter()
+        .enumerate()
+    {
+        p.set_status(
+            item(id),
+            Status::Done,
+            None,
+            at(i64::try_from(n).unwrap_or(0)),
+            Some("Ana"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let first = item("setup-sales-account").substeps[0].id.clone();
+    p.set_ticked(
+        item("setup-sales-account"),
+        &first,
+        true,
+        at(60),
+        Some("Ana"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    p.set_status(
+        item("install-package"),
+        Status::Blocked,
+        Some("waiting for a sandbox"),
+        at(30),
+        Some("Lee"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    p
+}
+
+fn wizard(lang: Lang, p: Progress, step: Option<&str>) -> Wizard {
+    let g = Arc::new(Guide::embedded().unwrap_or_else(|e| panic!("{e}")));
+    let tr = Catalog::load(lang).unwrap_or_else(|e| panic!("{e}"));
+    let mut w = Wizard::new(
+        g,
+        tr,
+        p,
+        Start {
+            step: step.map(str::to_string),
+            ..Start::default()
+        },
+    );
+    w.update(Msg::Resize(80, 24), at(0));
+    w
+}
+
+fn draw(w: &Wizard, width: u16, height: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| ui::render(w, f))
+        .unwrap_or_else(|e| panic!("{e}"));
+    format!("{}", t.backend())
+}
+
+fn guide() -> Guide {
+    Guide::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn snap_sized(name: &str, lang: Lang, w: &Wizard, width: u16, height: u16) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_suffix(lang.tag());
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, draw(w, width, height)));
+}
+
+fn snap(name: &str, lang: Lang, w: &Wizard) {
+    snap_sized(name, lang, w, 80, 24);
+}
+
+#[test]
+fn welcome() {
+    for lang in Lang::ALL {
+        let w = wizard(lang, Progress::default(), None);
+        snap("welcome", lang, &w);
+    }
+}
+
+#[test]
+fn hub() {
+    let g = guide();
+    for lang in Lang::ALL {
+        let w = wizard(lang, progress(&g, &["marketo-admin"]), None);
+        snap("hub", lang, &w);
+    }
+}
+
+#[test]
+fn hub_other_role_item_selected() {
+    let g = guide();
+    for lang in Lang::ALL {
+        let mut w = wizard(lang, progress(&g, &["marketo-admin"]), None);
+        w.update(Msg::End, at(0));
+        snap("hub-waiting", lang, &w);
+    }
+}
+
+#[test]
+fn every_step_screen() {
+    let g = guide();
+    for lang in Lang::ALL {
+        for item in &g.items {
+            let w = wizard(
+                lang,
+                progress(&g, &["marketo-admin", "salesforce-admin"]),
+                Some(&item.id),
+            );
+            snap(&format!("step-{}", item.id), lang, &w);
+        }
+    }
+}
+
+#[test]
+fn summary() {
+    let g = guide();
+    for lang in Lang::ALL {
+        let mut p = progress(&g, &["marketo-admin"]);
+        for item in g.items.iter().filter(|i| i.owned_by("marketo-admin")) {
+            let status = if item.id == "invite-users" {
+                Status::Skipped
+            } else {
+                Status::Done
+            };
+            let reason = (status == Status::Skipped).then_some("next quarter");
+            p.set_status(item, status, reason, at(100), Some("Ana"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut w = wizard(lang, p, None);
+        w.update(Msg::Continue, at(0));
+        snap("summary", lang, &w);
+    }
+}
+
+#[test]
+fn overlays() {
+    let g = guide();
+    for lang in Lang::ALL {
+        let mut w = wizard(
+            lang,
+            progress(&g, &["marketo-admin"]),
+            Some("setup-sales-account"),
+        );
+        w.update(Msg::Help, at(0));
+        snap("overlay-help", lang, &w);
+        w.update(Msg::Back, at(0));
+        w.update(Msg::MarkDone, at(0));
+        snap("overlay-confirm", lang, &w);
+        w.update(Msg::No, at(0));
+        w.update(Msg::Block, at(0));
+        for c in "관리자 승인 대기 — 管理員".chars() {
+            w.update(Msg::Input(c), at(0));
+        }
+        snap("overlay-reason", lang, &w);
+    }
+}
+
+#[test]
+fn too_small() {
+    for lang in Lang::ALL {
+        let mut w = wizard(lang, Progress::default(), None);
+        w.update(Msg::Resize(60, 20), at(0));
+        snap_sized("too-small", lang, &w, 60, 20);
+    }
+}
+
+#[test]
+fn no_row_overflows_or_splits_a_wide_glyph() {
+    // Walk each row cell by cell the way a terminal does: a wide glyph takes its width in
+    // cells; a glyph that would cross the right edge, or a row that does not land exactly on
+    // the edge, means a CJK cell was mis-measured.
+    let g = guide();
+    for lang in Lang::ALL {
+        for width in [80u16, 97, 120, 200] {
+            for item in &g.items {
+                let mut w = wizard(lang, progress(&g, &["marketo-admin"]), Some(&item.id));
+                w.update(Msg::Resize(width, 30), at(0));
+                let mut t =
+                    Terminal::new(TestBackend::new(width, 30)).unwrap_or_else(|e| panic!("{e}"));
+                t.draw(|f| ui::render(&w, f))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let buf = t.backend().buffer();
+                for y in 0..30u16 {
+                    let mut x = 0u16;
+                    while x < width {
+                        let sym = buf[(x, y)].symbol();
+                        let cells =
+                            u16::try_from(unicode_width::UnicodeWidthStr::width(sym).max(1))
+                                .unwrap_or(1);
+                        assert!(
+                            x + cells <= width,
+                            "{lang} {} at {width}, row {y}: `{sym}` crosses the edge",
+                            item.id
+                        );
+                        x += cells;
+                    }
+                    assert_eq!(x, width, "{lang} {} row {y}", item.id);
+                }
+            }
+        }
+    }
+}
