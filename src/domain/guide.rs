@@ -208,6 +208,7 @@ impl Item {
 struct Raw {
     version: u32,
     roles: Vec<Role>,
+    #[serde(default)]
     items: Vec<Item>,
 }
 
@@ -419,5 +420,110 @@ impl Guide {
     #[must_use]
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.items.iter().position(|i| i.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_guide_loads_and_has_its_text_in_every_language() {
+        let g = Guide::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(g.items.len(), 9);
+        assert_eq!(
+            g.items
+                .iter()
+                .filter(|i| i.kind == Kind::Prerequisite)
+                .count(),
+            2
+        );
+        assert_eq!(
+            g.item("connect-salesforce").map(|i| i.owners.len()),
+            Some(2)
+        );
+        for lang in Lang::ALL {
+            assert_eq!(g.check_text(lang), Ok(()), "{lang}");
+        }
+    }
+
+    #[test]
+    fn documented_facts_are_in_the_data() {
+        let g = Guide::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let install = g
+            .item("install-package")
+            .unwrap_or_else(|| panic!("install-package"));
+        assert_eq!(
+            install.variants,
+            vec!["install".to_string(), "upgrade".to_string()]
+        );
+        let invite = g
+            .item("invite-users")
+            .unwrap_or_else(|| panic!("invite-users"));
+        assert_eq!(
+            invite.variants,
+            vec!["individual".to_string(), "csv".to_string()]
+        );
+        let setup = g
+            .item("setup-sales-account")
+            .unwrap_or_else(|| panic!("setup"));
+        let path: Vec<&str> = setup
+            .substeps
+            .iter()
+            .flat_map(|s| s.path.iter().map(String::as_str))
+            .collect();
+        for label in ["Admin", "Sales Insight", "Actions Config", "Send Invite"] {
+            assert!(
+                path.contains(&label),
+                "missing click target {label}: {path:?}"
+            );
+        }
+        let en = text::load_lang(Lang::En).unwrap_or_else(|e| panic!("{e}"));
+        let all: String = en
+            .iter()
+            .filter(|(k, _)| k.starts_with("guide."))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        for fact in [
+            "https://ims-na1.adobelogin.com",
+            "https://mkto-sales-connect.adobe.io",
+            "mkto_si",
+            "Marketo App Access",
+            "1.8000",
+            "&",
+        ] {
+            assert!(all.contains(fact), "the guide text never mentions {fact}");
+        }
+    }
+
+    fn minimal(items: &str) -> String {
+        format!(
+            "version = 1\n[[roles]]\nid = \"marketo-admin\"\n[[roles]]\nid = \"salesforce-admin\"\n{items}"
+        )
+    }
+
+    #[test]
+    fn broken_data_is_rejected_with_a_reason() {
+        assert!(matches!(
+            Guide::parse("version = "),
+            Err(GuideError::Syntax(_))
+        ));
+        let err = Guide::parse(&minimal(""))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("items must be"), "{err}");
+        let mut src = GUIDE_TOML.replacen(
+            "owners = [\"marketo-admin\"]",
+            "owners = [\"sales-rep\"]",
+            1,
+        );
+        let err = Guide::parse(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown owner `sales-rep`"), "{err}");
+        src = GUIDE_TOML.replacen("version = 1", "version = 9", 1);
+        assert!(Guide::parse(&src).is_err());
     }
 }

@@ -431,3 +431,122 @@ pub fn probe_version(s: &str) -> Option<u32> {
     let p: Probe = toml::from_str(s).ok()?;
     p.version.and_then(|v| u32::try_from(v).ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64) -> Timestamp {
+        Timestamp::from_second(1_790_000_000 + s).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn guide() -> Guide {
+        Guide::embedded().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn round_trips_as_readable_toml_with_whole_second_rfc3339_times() {
+        let g = guide();
+        let mut p = Progress::default();
+        p.setup.roles = vec!["marketo-admin".into()];
+        let item = g
+            .item("setup-sales-account")
+            .unwrap_or_else(|| panic!("item"));
+        let ts = Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
+            + jiff::SignedDuration::from_millis(250);
+        p.set_ticked(item, &item.substeps[0].id, true, ts, Some("Ana"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = p.to_toml().unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.starts_with("version = 1\n"), "{text}");
+        assert!(text.contains("updated-at = \"2026-09-21T"), "{text}");
+        assert!(!text.contains(".25"), "fractions are dropped: {text}");
+        assert_eq!(Progress::from_toml(&text).ok(), Some(p));
+    }
+
+    #[test]
+    fn reasons_are_required_and_cleared() {
+        let g = guide();
+        let item = g.item("invite-users").unwrap_or_else(|| panic!("item"));
+        let mut p = Progress::default();
+        assert_eq!(
+            p.set_status(item, Status::Blocked, Some("  "), at(0), None),
+            Err(ProgressError::ReasonRequired(Status::Blocked))
+        );
+        p.set_status(item, Status::Blocked, Some(" no seats "), at(1), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.item("invite-users").reason.as_deref(), Some("no seats"));
+        p.set_status(item, Status::Done, None, at(2), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.item("invite-users").reason, None);
+        assert_eq!("IN-PROGRESS".parse::<Status>(), Ok(Status::InProgress));
+        assert!("finished".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn counts_follow_the_chosen_route_and_skip_optional_substeps() {
+        let g = guide();
+        let item = g.item("install-package").unwrap_or_else(|| panic!("item"));
+        let mut p = Progress::default();
+        let install = p.substep_counts(item).1;
+        let expected = item
+            .substeps
+            .iter()
+            .filter(|s| !s.optional && s.variant.as_deref() != Some("upgrade"))
+            .count();
+        assert_eq!(install, expected);
+        p.set_variant(item, "upgrade", at(0), None);
+        let upgrade = p.substep_counts(item).1;
+        let expected = item
+            .substeps
+            .iter()
+            .filter(|s| !s.optional && s.variant.as_deref() != Some("install"))
+            .count();
+        assert_eq!(upgrade, expected);
+        p.set_variant(item, "nonsense", at(0), None);
+        assert_eq!(p.variant_of(item), Some("upgrade"));
+    }
+
+    #[test]
+    fn next_for_prefers_items_whose_needs_are_met_and_tally_counts_resolved() {
+        let g = guide();
+        let mut p = Progress::default();
+        let mkto = vec!["marketo-admin".to_string()];
+        assert_eq!(p.next_for(&g, &mkto), Some(0));
+        for id in ["prereq-actions-enabled", "prereq-crm-sync"] {
+            let item = g.item(id).unwrap_or_else(|| panic!("{id}"));
+            p.set_status(item, Status::Done, None, at(0), None)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(p.next_for(&g, &mkto), g.index_of("setup-sales-account"));
+        assert_eq!(
+            p.tally(&g, &mkto),
+            Tally {
+                resolved: 2,
+                total: 7
+            }
+        );
+        let both = vec!["marketo-admin".to_string(), "salesforce-admin".to_string()];
+        assert_eq!(p.tally(&g, &both).total, 9);
+        for item in &g.items {
+            p.set_status(item, Status::Skipped, Some("n/a"), at(5), Some("Lee"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(p.next_for(&g, &both), None);
+        let last = p.last_change().unwrap_or_else(|| panic!("a change"));
+        assert_eq!(last.by, Some("Lee"));
+    }
+
+    #[test]
+    fn unknown_substeps_are_refused() {
+        let g = guide();
+        let item = g.item("connect-marketo").unwrap_or_else(|| panic!("item"));
+        let mut p = Progress::default();
+        assert!(matches!(
+            p.set_ticked(item, "nope", true, at(0), None),
+            Err(ProgressError::UnknownSubstep { .. })
+        ));
+        assert_eq!(probe_version("version = 3\nfoo = 1"), Some(3));
+        assert_eq!(probe_version("nothing = true"), None);
+        assert_eq!(probe_version("\0\0\0"), None);
+    }
+}
