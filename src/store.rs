@@ -162,7 +162,13 @@ enum Parsed {
     Newer(u32),
 }
 
-fn parse(text: &str) -> Parsed {
+fn parse(bytes: &[u8]) -> Parsed {
+    // TOML is UTF-8 by definition: invalid bytes mean a damaged file, never a lossy load (which
+    // would silently replace characters and then save the replacement over the original).
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Parsed::Corrupt(format!("not UTF-8 text: {e}")),
+    };
     match progress::probe_version(text) {
         Some(v) if v > progress::VERSION => Parsed::Newer(v),
         Some(v) if v == progress::VERSION => match Progress::from_toml(text) {
@@ -177,9 +183,9 @@ fn parse(text: &str) -> Parsed {
     }
 }
 
-fn read_text(path: &Path) -> Result<Option<String>, StoreError> {
+fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
     match fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(StoreError::Read {
             path: path.to_path_buf(),
@@ -194,10 +200,10 @@ fn read_text(path: &Path) -> Result<Option<String>, StoreError> {
 /// Unreadable, damaged or newer files.
 pub fn read_only(dir: &Path) -> Result<Option<Progress>, StoreError> {
     let path = dir.join(FILE);
-    let Some(text) = read_text(&path)? else {
+    let Some(bytes) = read_bytes(&path)? else {
         return Ok(None);
     };
-    match parse(&text) {
+    match parse(&bytes) {
         Parsed::Ok(p) => Ok(Some(p)),
         Parsed::Newer(found) => Err(StoreError::NewerVersion {
             path,
@@ -262,7 +268,7 @@ impl Store {
         store.sweep();
         let path = store.path();
         let mut notices = Vec::new();
-        let Some(text) = read_text(&path)? else {
+        let Some(bytes) = read_bytes(&path)? else {
             return Ok(Opened {
                 store,
                 progress: Progress::default(),
@@ -270,7 +276,7 @@ impl Store {
                 notices,
             });
         };
-        let progress = match parse(&text) {
+        let progress = match parse(&bytes) {
             Parsed::Ok(p) => p,
             Parsed::Newer(found) => {
                 return Err(StoreError::NewerVersion {
@@ -281,16 +287,23 @@ impl Store {
             }
             Parsed::Corrupt(_) => {
                 let corrupt = quarantine_path(dir, now);
-                fs::rename(&path, &corrupt).map_err(|source| StoreError::Write {
+                let werr = |source| StoreError::Write {
                     path: path.clone(),
                     source,
-                })?;
-                let backup = read_text(&dir.join(BACKUP))?.map(|t| parse(&t));
+                };
+                let backup = read_bytes(&dir.join(BACKUP))?.map(|b| parse(&b));
                 if let Some(Parsed::Ok(p)) = backup {
+                    // Keep the damaged bytes under the new name first, then put the backup in
+                    // place with one rename: a kill or a failed write in between leaves the
+                    // damaged file where it was (handled again at the next start), never a
+                    // missing file that would silently start fresh and later rotate the good
+                    // backup away.
+                    keep_copy(&path, &corrupt).map_err(werr)?;
+                    store.write(&p, false)?;
                     notices.push(LoadNotice::RestoredFromBackup { corrupt });
-                    store.save(&p)?;
                     p
                 } else {
+                    fs::rename(&path, &corrupt).map_err(werr)?;
                     notices.push(LoadNotice::StartedFresh { corrupt });
                     Progress::default()
                 }
@@ -337,6 +350,11 @@ impl Store {
     /// # Errors
     /// Any IO failure; the previous file is then intact.
     pub fn save(&self, progress: &Progress) -> Result<(), StoreError> {
+        self.write(progress, true)
+    }
+
+    /// Writes atomically; with `rotate`, the current file first becomes the backup.
+    fn write(&self, progress: &Progress, rotate: bool) -> Result<(), StoreError> {
         let path = self.path();
         let werr = |source: io::Error| StoreError::Write {
             path: path.clone(),
@@ -352,7 +370,7 @@ impl Store {
             .map_err(werr)?;
         tmp.write_all(text.as_bytes()).map_err(werr)?;
         tmp.as_file().sync_all().map_err(werr)?;
-        if path.exists() {
+        if rotate && path.exists() {
             // The current file is good (we loaded or wrote it): it becomes the backup by a
             // hard link + rename, so the backup is never torn either.
             let link = self.dir.join(format!("{TEMP_PREFIX}bak.tmp"));
@@ -364,6 +382,27 @@ impl Store {
         tmp.persist(&path).map_err(|e| werr(e.error))?;
         sync_dir(&self.dir).map_err(werr)?;
         Ok(())
+    }
+}
+
+/// Makes `to` a copy of `from` (a hard link where the file system allows), never replacing an
+/// existing `to`; a real copy is created 0600.
+fn keep_copy(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let mut dst = opts.open(to)?;
+            io::copy(&mut File::open(from)?, &mut dst)?;
+            dst.sync_all()
+        }
     }
 }
 

@@ -31,6 +31,14 @@ pub fn run(args: &MarkArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Wr
         Ok(s) => s,
         Err(e) => return fail(err, common::progress_error(tr, &e)),
     };
+    // Usage errors are found before the store is opened: opening takes the lock and may move a
+    // damaged file aside, which a rejected command must not do.
+    if status.needs_reason() && args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return fail(
+            err,
+            common::progress_error(tr, &ProgressError::ReasonRequired(status)),
+        );
+    }
     let now = Timestamp::now();
     let mut opened = match Store::open(&ctx.config_dir, now) {
         Ok(o) => o,

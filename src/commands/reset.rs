@@ -28,26 +28,31 @@ pub fn run(
         Ok(g) => g,
         Err(e) => return fail(err, e),
     };
-    if let Some(id) = &args.step {
-        if guide.item(id).is_none() {
-            return fail(
-                err,
-                common::progress_error(tr, &ProgressError::UnknownItem(id.clone())),
-            );
-        }
+    if let Some(id) = &args.step
+        && guide.item(id).is_none()
+    {
+        return fail(
+            err,
+            common::progress_error(tr, &ProgressError::UnknownItem(id.clone())),
+        );
+    }
+    let what = match &args.step {
+        Some(id) => tr.f("core.reset.what-step", &[("id", id)]),
+        None => tr.t("core.reset.what-all").to_string(),
+    };
+    // Refuse before opening the store: opening takes the lock and may move a damaged file aside,
+    // which a refused command must not do.
+    if !args.yes && !input_is_tty {
+        return fail(err, tr.f("core.reset.need-yes", &[("what", &what)]));
     }
     let mut opened = match Store::open(&ctx.config_dir, Timestamp::now()) {
         Ok(o) => o,
         Err(e) => return fail(err, common::store_error(tr, &e)),
     };
-    let what = match &args.step {
-        Some(id) => tr.f("core.reset.what-step", &[("id", id)]),
-        None => tr.t("core.reset.what-all").to_string(),
-    };
+    for n in &opened.notices {
+        let _ = writeln!(err, "msi-setup: {}", common::notice(tr, n));
+    }
     if !args.yes {
-        if !input_is_tty {
-            return fail(err, tr.f("core.reset.need-yes", &[("what", &what)]));
-        }
         let _ = write!(out, "{} ", tr.f("core.reset.ask", &[("what", &what)]));
         let _ = out.flush();
         let mut answer = String::new();

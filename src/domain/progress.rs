@@ -230,7 +230,11 @@ impl Progress {
     fn touch(&mut self, id: &str, now: Timestamp, by: Option<&str>) -> &mut ItemProgress {
         let entry = self.items.entry(id.to_string()).or_default();
         entry.updated_at = Some(whole_seconds(now));
-        entry.updated_by = by.map(str::to_string);
+        // A blank name (`--by ""`, an empty name field) means "not recorded", not "".
+        entry.updated_by = by
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_string);
         entry
     }
 
