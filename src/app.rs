@@ -89,7 +89,11 @@ async fn event_loop(
                 Effect::Save(progress) => {
                     if let Err(e) = store.save(&progress) {
                         tracing::error!(error = %e, "save failed");
-                        let text = common::store_error(&wizard.tr, &e);
+                        let text = format!(
+                            "{} {}",
+                            common::store_error(&wizard.tr, &e),
+                            wizard.tr.t("core.err.write-kept")
+                        );
                         wizard.update(Msg::SaveFailed(text), Timestamp::now());
                     }
                 }

@@ -104,7 +104,15 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
     } else {
         write_text(out, ctx, &guide, &progress, &items)
     };
-    if res.is_err() { 2 } else { 0 }
+    match res {
+        Ok(()) => 0,
+        // The reader went away (`msi-setup status | head -1`): not a failure of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            let _ = writeln!(err, "msi-setup: {e}");
+            2
+        }
+    }
 }
 
 fn write_text(
@@ -141,12 +149,20 @@ fn write_text(
     }
     writeln!(out)?;
     let width = items.iter().map(|i| i.id.len()).max().unwrap_or(0);
+    let word = |s: crate::domain::progress::Status| {
+        tr.t(&format!("core.status.{}", s.as_str())).to_string()
+    };
+    let status_w = crate::domain::progress::Status::ALL
+        .iter()
+        .map(|s| crate::ui::text::width(&word(*s)))
+        .max()
+        .unwrap_or(12);
     for item in items {
         let (done, total) = progress.substep_counts(item);
         let status = progress.status(&item.id);
         let mut line = format!(
-            "{:<12} {:<width$}  {:>2}/{:<2}  {}",
-            status.as_str(),
+            "{} {:<width$}  {:>2}/{:<2}  {}",
+            crate::ui::text::pad(&word(status), status_w),
             item.id,
             done,
             total,
