@@ -131,11 +131,11 @@ fn run_tui(
         Ok(g) => Arc::new(g),
         Err(e) => return fail(&env_tr, e.to_string()),
     };
-    if let Some(id) = &step {
-        if guide.item(id).is_none() {
-            let e = msi_setup::domain::progress::ProgressError::UnknownItem(id.clone());
-            return fail(&env_tr, common::progress_error(&env_tr, &e));
-        }
+    if let Some(id) = &step
+        && guide.item(id).is_none()
+    {
+        let e = msi_setup::domain::progress::ProgressError::UnknownItem(id.clone());
+        return fail(&env_tr, common::progress_error(&env_tr, &e));
     }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return fail(&env_tr, env_tr.t("core.err.no-terminal").to_string());

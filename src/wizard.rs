@@ -522,13 +522,11 @@ impl Wizard {
                 }
                 return self.submit_welcome(now);
             }
-            Msg::Back => {
-                if !form.first_run {
-                    let saved = self.progress.setup.lang.unwrap_or(self.tr.lang());
-                    self.switch_lang(saved);
-                    let cursor = self.next_index().unwrap_or(0);
-                    self.set_screen(Screen::Hub(Hub { cursor }));
-                }
+            Msg::Back if !form.first_run => {
+                let saved = self.progress.setup.lang.unwrap_or(self.tr.lang());
+                self.switch_lang(saved);
+                let cursor = self.next_index().unwrap_or(0);
+                self.set_screen(Screen::Hub(Hub { cursor }));
             }
             Msg::Input(c) if row == WelcomeRow::Name => form.name.insert(c),
             Msg::Paste(s) if row == WelcomeRow::Name => form.name.insert_str(&s),
@@ -548,10 +546,10 @@ impl Wizard {
     }
 
     fn switch_lang(&mut self, lang: Lang) {
-        if self.tr.lang() != lang {
-            if let Ok(tr) = Catalog::load(lang) {
-                self.tr = tr;
-            }
+        if self.tr.lang() != lang
+            && let Ok(tr) = Catalog::load(lang)
+        {
+            self.tr = tr;
         }
     }
 

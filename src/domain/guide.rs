@@ -316,13 +316,13 @@ impl Guide {
                 if !sub_ids.insert(s.id.as_str()) {
                     return bad(format!("item `{}` repeats sub-step `{}`", item.id, s.id));
                 }
-                if let Some(v) = &s.variant {
-                    if !item.variants.contains(v) {
-                        return bad(format!(
-                            "sub-step `{}.{}` names unknown variant `{v}`",
-                            item.id, s.id
-                        ));
-                    }
+                if let Some(v) = &s.variant
+                    && !item.variants.contains(v)
+                {
+                    return bad(format!(
+                        "sub-step `{}.{}` names unknown variant `{v}`",
+                        item.id, s.id
+                    ));
                 }
             }
             for v in item
