@@ -22,10 +22,11 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
     let (done, total) = w.progress.substep_counts(item);
     let subs = w.visible_substeps(view.item);
 
+    // The checklist scrolls (its title shows n/m), so cap it and leave room for the notes.
     let list_h = u16::try_from(subs.len() + 2)
         .unwrap_or(u16::MAX)
-        .min(area.height.saturating_sub(8) / 2 + 4)
-        .max(5);
+        .min(9)
+        .max(3);
     let [head, list_area, sel_area, notes_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(list_h),
