@@ -2,3 +2,4 @@
 //! classification. No terminal, no async, no network, no filesystem; imports nothing else of ours.
 
 pub mod text;
+pub mod fields;
