@@ -1,5 +1,6 @@
 //! The pure core: the documented process, progress, text, CSV intake, field catalog and check
 //! classification. No terminal, no async, no network, no filesystem; imports nothing else of ours.
 
-pub mod text;
+pub mod checks;
 pub mod fields;
+pub mod text;
