@@ -14,4 +14,6 @@
 
 pub mod cli;
 pub mod commands;
+pub mod credentials;
 pub mod domain;
+pub mod remote;
