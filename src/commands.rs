@@ -19,3 +19,5 @@ pub struct Context {
     /// and re-runs can leave them out.
     pub invited: Vec<String>,
 }
+
+pub mod verify;

@@ -44,7 +44,8 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let code = match parsed.command {
-        Some(Cmd::Csv(_) | Cmd::Verify(_) | Cmd::Status(_) | Cmd::Mark(_) | Cmd::Reset(_)) | None => {
+        Some(Cmd::Verify(a)) => commands::verify::run(&a, &ctx, &mut out, &mut err),
+        Some(Cmd::Csv(_) | Cmd::Status(_) | Cmd::Mark(_) | Cmd::Reset(_)) | None => {
             let _ = writeln!(err, "{}", ctx.tr.t("core.not-built"));
             2
         }
