@@ -281,7 +281,10 @@ pub fn render_human(tr: &Catalog, creds: &Credentials, outcomes: &[CheckOutcome]
             for n in &o.notes {
                 s.push_str(&format!("{indent}- {}\n", n.render(tr)));
             }
-            if let Some(CheckFacts::Admins { candidates, .. }) = &o.facts {
+            // The message names the first three candidates; list them all when there are more.
+            if let Some(CheckFacts::Admins { candidates, .. }) = &o.facts
+                && candidates.len() > 3
+            {
                 for c in candidates.iter().take(10) {
                     let name = format!("{} {}", c.first_name, c.last_name);
                     s.push_str(&format!(

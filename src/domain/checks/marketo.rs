@@ -400,9 +400,6 @@ pub fn verdict_from_matches(matches: Vec<FieldMatch>) -> Verdict {
     {
         v = v.note(Detail::new("checks.marketo-sync-fields.unconfirmed-name"));
     }
-    if found > 0 {
-        v = v.note(Detail::new("checks.marketo-sync-fields.crm-note"));
-    }
     debug_assert_eq!(total, CATALOG.len());
     v.facts(CheckFacts::SyncFields { fields: matches })
 }
