@@ -277,6 +277,11 @@ pub fn safe_url(url: &Url) -> String {
     u.as_str().trim_end_matches('/').to_string()
 }
 
+/// A remembered URL for `Debug`: without user info or query; `[invalid]` if it does not parse.
+fn debug_url(raw: &str) -> String {
+    Url::parse(raw).map_or_else(|_| "[invalid]".to_string(), |u| safe_url(&u))
+}
+
 /// Whether the host is this machine (plain HTTP is allowed there, for local test servers).
 #[must_use]
 pub fn is_local(url: &Url) -> bool {
@@ -546,7 +551,7 @@ pub struct SavedMarketo {
 impl fmt::Debug for SavedMarketo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SavedMarketo")
-            .field("base_url", &self.base_url.as_ref().map(|_| "[set]"))
+            .field("base_url", &self.base_url.as_deref().map(debug_url))
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .finish()
@@ -574,7 +579,7 @@ pub struct SavedSalesforce {
 impl fmt::Debug for SavedSalesforce {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SavedSalesforce")
-            .field("instance_url", &self.instance_url.as_ref().map(|_| "[set]"))
+            .field("instance_url", &self.instance_url.as_deref().map(debug_url))
             .field("access_token", &self.access_token)
             .field("api_version", &self.api_version)
             .finish()
@@ -659,7 +664,8 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
         .map(Some)
         .map_err(|e| {
             let line = e.span().map_or(1, |s| {
-                text[..s.start.min(text.len())].lines().count().max(1)
+                text.get(..s.start)
+                    .map_or(1, |before| before.matches('\n').count() + 1)
             });
             ConfigError::FileInvalid { path: shown, line }
         })
@@ -734,7 +740,7 @@ mod tests {
         let u = parse_base_url("X", "https://123-ABC-456.mktorest.com/rest/").ok();
         assert_eq!(
             u.map(|u| safe_url(&u)).as_deref(),
-            Some("https://123-ABC-456.mktorest.com")
+            Some("https://123-abc-456.mktorest.com")
         );
         assert!(munchkin_base_url("123-abc-456").is_ok());
         assert!(munchkin_base_url("12-abc-456").is_err());
