@@ -37,6 +37,7 @@ fn instance() -> Vec<DescribedField> {
         field("company", "Company Name", "string", true),
         field("Email", "Email Address", "email", true),
         field("phone", "Phone Number", "phone", false),
+        field("linkedInId", "LinkedIn Id", "string", false),
         field("linkedIn_URL__c", "LinkedIn URL", "url", false),
         field("leadSource", "Lead Source", "string", true),
         field("AccountSource", "Account Source", "string", false),

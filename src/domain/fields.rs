@@ -365,13 +365,19 @@ pub fn match_fields(described: &[DescribedField]) -> Vec<FieldMatch> {
                 if spec.display_words.is_empty() {
                     return None;
                 }
-                described
+                let candidates: Vec<&DescribedField> = described
                     .iter()
-                    .find(|d| {
+                    .filter(|d| {
                         let shown = d.display_name.to_lowercase();
                         spec.display_words.iter().all(|w| shown.contains(w))
                     })
-                    .map(|d| (d, MatchedBy::DisplayName))
+                    .collect();
+                // Among several ("LinkedIn Id", "LinkedIn Profile URL"), prefer the expected type.
+                candidates
+                    .iter()
+                    .find(|d| d.data_type.eq_ignore_ascii_case(spec.data_type.as_str()))
+                    .or_else(|| candidates.first())
+                    .map(|d| (*d, MatchedBy::DisplayName))
             };
             let hit = by_api.or_else(by_alt).or_else(by_display);
             FieldMatch {
