@@ -375,6 +375,45 @@ pub fn munchkin_base_url(id: &str) -> Result<Url, ConfigError> {
     })
 }
 
+/// Marketo credentials as typed into the TUI: `base` is a Munchkin ID (`123-ABC-456`) or a base
+/// URL (`https://123-ABC-456.mktorest.com`, with or without `/rest`).
+///
+/// # Errors
+/// [`ConfigError`] when `base` is neither.
+pub fn marketo_from_input(
+    base: &str,
+    client_id: &str,
+    client_secret: &str,
+) -> Result<MarketoCredentials, ConfigError> {
+    let base = base.trim();
+    let base_url = if base.contains("://") {
+        parse_base_url("Marketo URL", base)?
+    } else {
+        munchkin_base_url(base)?
+    };
+    Ok(MarketoCredentials {
+        base_url,
+        client_id: Secret::new(client_id.trim()),
+        client_secret: Secret::new(client_secret.trim()),
+    })
+}
+
+/// Salesforce credentials as typed into the TUI.
+///
+/// # Errors
+/// [`ConfigError`] when the instance URL is not usable.
+pub fn salesforce_from_input(
+    instance_url: &str,
+    access_token: &str,
+) -> Result<SalesforceCredentials, ConfigError> {
+    Ok(SalesforceCredentials {
+        instance_url: parse_base_url("Salesforce URL", instance_url)?,
+        access_token: Secret::new(access_token.trim()),
+        api_version: DEFAULT_API_VERSION.to_string(),
+        source: SfSource::Typed,
+    })
+}
+
 fn nonempty(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }

@@ -3,9 +3,11 @@
 //! [`CheckId`] into a [`CheckOutcome`].
 //!
 //! For the TUI: build [`Clients`] once from [`Credentials`] (cheap to clone: the HTTP client and
-//! the Marketo token cache are shared), spawn `run_check(clients.clone(), id)` per check, and
-//! cancel by aborting the task (dropping the future stops the request; an `sf` child is killed).
-//! [`run_check`] never panics on input: every failure becomes an outcome.
+//! the Marketo token cache are shared), spawn one task per check with a clone
+//! (`let c = clients.clone(); tokio::spawn(async move { run_check(&c, id).await })`; the future
+//! is `Send + 'static` that way), and cancel by aborting the task (dropping the future stops the
+//! request; an `sf` child is killed). [`run_check`] never panics on input: every failure becomes
+//! an outcome. The `sf` CLI lookup is [`sf_cli::SfCli::credentials`], also async.
 
 pub mod http;
 pub mod marketo;

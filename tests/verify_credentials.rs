@@ -147,6 +147,29 @@ fn flags_beat_env_beat_the_remembered_file() {
 }
 
 #[test]
+fn typed_input_takes_a_munchkin_id_or_a_url() {
+    let m = credentials::marketo_from_input(" 123-abc-456 ", ID, SECRET).unwrap();
+    assert_eq!(
+        credentials::safe_url(&m.base_url),
+        "https://123-abc-456.mktorest.com"
+    );
+    let m =
+        credentials::marketo_from_input("https://123-ABC-456.mktorest.com/identity", ID, SECRET)
+            .unwrap();
+    assert_eq!(
+        credentials::safe_url(&m.base_url),
+        "https://123-abc-456.mktorest.com"
+    );
+    assert!(credentials::marketo_from_input("123-ABC", ID, SECRET).is_err());
+    assert!(credentials::marketo_from_input("http://x.example", ID, SECRET).is_err());
+    let s = credentials::salesforce_from_input("https://acme.my.salesforce.com/", TOKEN).unwrap();
+    assert_eq!(
+        (s.source, s.api_version.as_str()),
+        (SfSource::Typed, "60.0")
+    );
+}
+
+#[test]
 fn missing_values_are_named() {
     let e = [("MARKETO_CLIENT_ID", "x"), ("MARKETO_CLIENT_SECRET", "   ")];
     let Availability::Missing(d) = resolve_marketo(&env(&e), None, None).unwrap() else {
