@@ -24,3 +24,4 @@ pub mod common;
 pub mod mark;
 pub mod reset;
 pub mod status;
+pub mod verify;

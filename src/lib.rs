@@ -29,8 +29,10 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod credentials;
 pub mod domain;
 pub mod input;
+pub mod remote;
 pub mod store;
 pub mod ui;
 pub mod wizard;

@@ -81,7 +81,8 @@ fn main() -> ExitCode {
             let mut input = std::io::stdin().lock();
             commands::reset::run(&a, &ctx, &mut input, tty, &mut out, &mut err)
         }
-        Cmd::Csv(_) | Cmd::Verify(_) => {
+        Cmd::Verify(a) => commands::verify::run(&a, &ctx, &mut out, &mut err),
+        Cmd::Csv(_) => {
             let _ = writeln!(err, "{}", ctx.tr.t("core.not-built"));
             2
         }
