@@ -1,22 +1,111 @@
-//! The runtime: owns the terminal, turns terminal events and signals into messages, runs
-//! `Wizard::update`, carries out its effects and redraws only after something happened (no
-//! polling loop: idle CPU is zero). The terminal is restored on every exit path, including
-//! panics (ratatui's hook plus ours for bracketed paste) and SIGTERM/SIGHUP.
+//! The runtime: owns the terminal, turns terminal events, signals and background results into
+//! messages, runs `Wizard::update`, carries out its effects and redraws only after something
+//! happened (no polling loop: idle CPU is zero; a 100 ms spinner tick runs only while a live
+//! check runs). The terminal is restored on every exit path, including panics (ratatui's hook
+//! plus ours for bracketed paste) and SIGTERM/SIGHUP.
+//!
+//! Live checks run as spawned tasks that never panic (every failure is a `CheckOutcome`); each
+//! is kept under its ticket and aborted on `Effect::CancelCheck`.
 
+use std::collections::{HashMap, VecDeque};
 use std::io;
-use std::time::Instant;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use crossterm::execute;
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use crate::commands::common;
+use crate::credentials::{self, Availability, Credentials, SavedCredentials};
+use crate::domain::checks::{Detail, System};
 use crate::input;
+use crate::remote::sf_cli::SfCli;
+use crate::remote::{self, Clients, HttpConfig};
 use crate::store::Store;
 use crate::ui;
+use crate::wizard::live::CredentialInput;
 use crate::wizard::{Effect, Msg, Wizard};
+
+/// What background work reports to the loop.
+enum Background {
+    /// A message for the wizard.
+    Msg(Msg),
+    /// Salesforce credentials found by the `sf` CLI.
+    SfCredentials(Box<Credentials>),
+}
+
+/// Credentials and HTTP clients for the live checks.
+struct Live {
+    creds: Credentials,
+    http: HttpConfig,
+    clients: Clients,
+    config_dir: PathBuf,
+    tasks: HashMap<u64, JoinHandle<()>>,
+}
+
+impl Live {
+    fn new(config_dir: PathBuf) -> Live {
+        let env = |k: &str| std::env::var(k).ok();
+        let saved = credentials::load(&config_dir).ok().flatten();
+        let creds = Credentials {
+            marketo: credentials::resolve_marketo(&env, None, saved.as_ref())
+                .unwrap_or_else(|e| Availability::Failed(e.detail())),
+            salesforce: credentials::resolve_salesforce(&env, saved.as_ref())
+                .unwrap_or_else(|e| Availability::Failed(e.detail())),
+        };
+        let http = HttpConfig::from_env(&env);
+        let clients = Clients::new(&creds, &http);
+        Live {
+            creds,
+            http,
+            clients,
+            config_dir,
+            tasks: HashMap::new(),
+        }
+    }
+
+    fn rebuild(&mut self) {
+        self.clients = Clients::new(&self.creds, &self.http);
+    }
+
+    /// Applies typed credentials; `Err` is the localised reason.
+    fn accept(
+        &mut self,
+        input: &CredentialInput,
+        tr: &crate::domain::text::Catalog,
+    ) -> Result<(), String> {
+        let v = |i: usize| input.values.get(i).map_or("", String::as_str);
+        match input.system {
+            System::Marketo => {
+                let c = credentials::marketo_from_input(v(0), v(1), v(2))
+                    .map_err(|e| e.detail().render(tr))?;
+                if c.client_id.is_empty() || c.client_secret.is_empty() {
+                    return Err(Detail::new("checks.form.missing").render(tr));
+                }
+                self.creds.marketo = Availability::Ready(c);
+            }
+            System::Salesforce => {
+                let c = credentials::salesforce_from_input(v(0), v(1))
+                    .map_err(|e| e.detail().render(tr))?;
+                if c.access_token.is_empty() {
+                    return Err(Detail::new("checks.form.missing").render(tr));
+                }
+                self.creds.salesforce = Availability::Ready(c);
+            }
+        }
+        self.rebuild();
+        if input.remember {
+            let saved = SavedCredentials::from_credentials(&self.creds);
+            credentials::save(&self.config_dir, &saved).map_err(|e| e.detail().render(tr))?;
+        }
+        Ok(())
+    }
+}
 
 /// Runs the TUI until the user quits. `started` is when the process began (for the
 /// time-to-first-frame log line).
@@ -60,6 +149,9 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Background>();
+    let mut live = Live::new(store.dir().to_path_buf());
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
 
     let size = terminal.size()?;
     wizard.update(Msg::Resize(size.width, size.height), Timestamp::now());
@@ -69,7 +161,21 @@ async fn event_loop(
         "first frame drawn"
     );
 
+    // Salesforce credentials from the `sf` CLI, when none were given and it is installed.
+    if matches!(live.creds.salesforce, Availability::Missing(_)) {
+        let sf = SfCli::from_env(&|k: &str| std::env::var(k).ok());
+        if sf.program.is_some() {
+            let mut creds = live.creds.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                crate::commands::verify::fill_from_sf_cli(&mut creds, &sf, None).await;
+                let _ = tx.send(Background::SfCredentials(Box::new(creds)));
+            });
+        }
+    }
+
     loop {
+        let busy = wizard.is_busy();
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(key))) => input::to_msg(wizard, key),
@@ -79,12 +185,28 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e),
                 None => Some(Msg::ForceQuit),
             },
+            Some(ev) = rx.recv() => match ev {
+                Background::Msg(m) => Some(m),
+                Background::SfCredentials(c) => {
+                    if let Availability::Ready(sf) = c.salesforce {
+                        tracing::info!("salesforce credentials from the sf CLI");
+                        live.creds.salesforce = Availability::Ready(sf);
+                        live.rebuild();
+                    }
+                    None
+                }
+            },
+            _ = tick.tick(), if busy => Some(Msg::Tick),
             _ = sigterm.recv() => Some(Msg::ForceQuit),
             _ = sighup.recv() => Some(Msg::ForceQuit),
         };
         let Some(msg) = msg else { continue };
+        if let Msg::CheckFinished { ticket, .. } = &msg {
+            live.tasks.remove(ticket);
+        }
+        let mut queue: VecDeque<Effect> = wizard.update(msg, Timestamp::now()).into();
         let mut quit = false;
-        for effect in wizard.update(msg, Timestamp::now()) {
+        while let Some(effect) = queue.pop_front() {
             match effect {
                 Effect::Save(progress) => {
                     if let Err(e) = store.save(&progress) {
@@ -94,13 +216,44 @@ async fn event_loop(
                             common::store_error(&wizard.tr, &e),
                             wizard.tr.t("core.err.write-kept")
                         );
-                        wizard.update(Msg::SaveFailed(text), Timestamp::now());
+                        queue.extend(wizard.update(Msg::SaveFailed(text), Timestamp::now()));
                     }
                 }
                 Effect::Quit => quit = true,
+                Effect::RunCheck { ticket, id } => {
+                    tracing::info!(check = id.as_str(), ticket, "check started");
+                    let clients = live.clients.clone();
+                    let tx = tx.clone();
+                    let handle = tokio::spawn(async move {
+                        let mut outcome = remote::run_check(&clients, id).await;
+                        outcome.finished_at.get_or_insert(Timestamp::now());
+                        let msg = Msg::CheckFinished {
+                            ticket,
+                            outcome: Box::new(outcome),
+                        };
+                        let _ = tx.send(Background::Msg(msg));
+                    });
+                    live.tasks.insert(ticket, handle);
+                }
+                Effect::CancelCheck { ticket } => {
+                    if let Some(h) = live.tasks.remove(&ticket) {
+                        tracing::info!(ticket, "check cancelled");
+                        h.abort();
+                    }
+                }
+                Effect::SubmitCredentials(input) => {
+                    let reply = match live.accept(&input, &wizard.tr) {
+                        Ok(()) => Msg::CredentialsAccepted(input.system),
+                        Err(text) => Msg::CredentialsRejected(text),
+                    };
+                    queue.extend(wizard.update(reply, Timestamp::now()));
+                }
             }
         }
         if quit {
+            for (_, h) in live.tasks.drain() {
+                h.abort();
+            }
             return Ok(());
         }
         terminal.draw(|f| ui::render(wizard, f))?;

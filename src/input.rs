@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::wizard::preview::PreviewMode;
 use crate::wizard::{Msg, Overlay, Screen, Welcome, WelcomeRow, Wizard};
 
 /// When a binding applies beyond its context.
@@ -14,6 +15,10 @@ pub enum Cond {
     HasVariants,
     /// Only when the welcome form is not the first run.
     CanLeave,
+    /// Only on a step that has live checks.
+    HasChecks,
+    /// Only on the data-sync step (it has the field preview).
+    IsSyncStep,
 }
 
 /// One line of a keymap.
@@ -54,13 +59,27 @@ pub enum Context {
     Reason,
     /// Terminal below the minimum size.
     TooSmall,
+    /// The field preview table.
+    Preview,
+    /// The field preview, typing a filter or a head count.
+    PreviewText,
+    /// The credentials form, on the remember or submit row.
+    Credentials,
+    /// The credentials form, on a text field.
+    CredentialsText,
 }
 
 impl Context {
     /// Whether printable keys type into a field here.
     #[must_use]
     pub fn is_text(self) -> bool {
-        matches!(self, Context::WelcomeName | Context::Reason)
+        matches!(
+            self,
+            Context::WelcomeName
+                | Context::Reason
+                | Context::PreviewText
+                | Context::CredentialsText
+        )
     }
 }
 
@@ -90,290 +109,151 @@ macro_rules! b {
     };
 }
 
+#[rustfmt::skip]
 static WELCOME: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.up", false),
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
-    b!(
-        &[KeyCode::Char(' ')],
-        "Space",
-        Msg::Toggle,
-        "keys.choose",
-        true
-    ),
-    b!(
-        &[KeyCode::Enter, KeyCode::Right],
-        "Enter",
-        Msg::Next,
-        "keys.start",
-        true
-    ),
-    b!(
-        &[KeyCode::Tab],
-        "Tab",
-        Msg::FocusNext,
-        "keys.next-field",
-        true
-    ),
-    b!(
-        &[KeyCode::Esc, KeyCode::Left],
-        "Esc",
-        Msg::Back,
-        "keys.back-hub",
-        true,
-        Cond::CanLeave
-    ),
+    b!(&[KeyCode::Char(' ')], "Space", Msg::Toggle, "keys.choose", true),
+    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.start", true),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.next-field", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back-hub", true, Cond::CanLeave),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
 
+#[rustfmt::skip]
 static WELCOME_NAME: &[Binding] = &[
     b!(&[KeyCode::Up], "↑", Msg::Up, "keys.up", false),
     b!(&[KeyCode::Down], "↓", Msg::Down, "keys.down", false),
     b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.start", true),
-    b!(
-        &[KeyCode::Tab],
-        "Tab",
-        Msg::FocusNext,
-        "keys.next-field",
-        true
-    ),
-    b!(
-        &[KeyCode::Backspace],
-        "Bksp",
-        Msg::Backspace,
-        "keys.erase",
-        false
-    ),
-    b!(
-        &[KeyCode::Left],
-        "←",
-        Msg::CursorLeft,
-        "keys.cursor-left",
-        false
-    ),
-    b!(
-        &[KeyCode::Right],
-        "→",
-        Msg::CursorRight,
-        "keys.cursor-right",
-        false
-    ),
-    b!(
-        &[KeyCode::Esc],
-        "Esc",
-        Msg::Back,
-        "keys.back-hub",
-        true,
-        Cond::CanLeave
-    ),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.next-field", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.back-hub", true, Cond::CanLeave),
 ];
 
+#[rustfmt::skip]
 static HUB: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.up", false),
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
-    b!(
-        &[KeyCode::PageUp],
-        "PgUp",
-        Msg::PageUp,
-        "keys.page-up",
-        false
-    ),
-    b!(
-        &[KeyCode::PageDown],
-        "PgDn",
-        Msg::PageDown,
-        "keys.page-down",
-        false
-    ),
-    b!(
-        &[KeyCode::Home, KeyCode::Char('g')],
-        "Home/g",
-        Msg::Home,
-        "keys.first",
-        false
-    ),
-    b!(
-        &[KeyCode::End, KeyCode::Char('G')],
-        "End/G",
-        Msg::End,
-        "keys.last",
-        false
-    ),
-    b!(
-        &[KeyCode::Enter, KeyCode::Right],
-        "Enter",
-        Msg::Next,
-        "keys.open",
-        true
-    ),
-    b!(
-        &[KeyCode::Char('c')],
-        "c",
-        Msg::Continue,
-        "keys.continue",
-        true
-    ),
-    b!(
-        &[KeyCode::Char('r')],
-        "r",
-        Msg::EditSetup,
-        "keys.edit-setup",
-        true
-    ),
-    b!(
-        &[KeyCode::Esc, KeyCode::Left],
-        "Esc",
-        Msg::Back,
-        "keys.back",
-        false
-    ),
+    b!(&[KeyCode::PageUp], "PgUp", Msg::PageUp, "keys.page-up", false),
+    b!(&[KeyCode::PageDown], "PgDn", Msg::PageDown, "keys.page-down", false),
+    b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
+    b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
+    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.open", true),
+    b!(&[KeyCode::Char('c')], "c", Msg::Continue, "keys.continue", true),
+    b!(&[KeyCode::Char('r')], "r", Msg::EditSetup, "keys.edit-setup", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", false),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
 
+#[rustfmt::skip]
 static STEP: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.up", false),
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
-    b!(
-        &[KeyCode::Char(' ')],
-        "Space",
-        Msg::Toggle,
-        "keys.tick",
-        true
-    ),
+    b!(&[KeyCode::Char(' ')], "Space", Msg::Toggle, "keys.tick", true),
     b!(&[KeyCode::Char('d')], "d", Msg::MarkDone, "keys.done", true),
     b!(&[KeyCode::Char('s')], "s", Msg::Skip, "keys.skip", true),
     b!(&[KeyCode::Char('b')], "b", Msg::Block, "keys.block", true),
     b!(&[KeyCode::Char('t')], "t", Msg::Todo, "keys.todo", false),
-    b!(
-        &[KeyCode::Char('v')],
-        "v",
-        Msg::CycleVariant,
-        "keys.variant",
-        true,
-        Cond::HasVariants
-    ),
-    b!(
-        &[KeyCode::Tab],
-        "Tab",
-        Msg::FocusNext,
-        "keys.focus-notes",
-        false
-    ),
-    b!(
-        &[KeyCode::PageUp],
-        "PgUp",
-        Msg::PageUp,
-        "keys.scroll-up",
-        false
-    ),
-    b!(
-        &[KeyCode::PageDown],
-        "PgDn",
-        Msg::PageDown,
-        "keys.scroll-down",
-        false
-    ),
-    b!(
-        &[KeyCode::Home, KeyCode::Char('g')],
-        "Home/g",
-        Msg::Home,
-        "keys.first",
-        false
-    ),
-    b!(
-        &[KeyCode::End, KeyCode::Char('G')],
-        "End/G",
-        Msg::End,
-        "keys.last",
-        false
-    ),
-    b!(
-        &[KeyCode::Enter, KeyCode::Right],
-        "Enter",
-        Msg::Next,
-        "keys.next-step",
-        true
-    ),
-    b!(
-        &[KeyCode::Esc, KeyCode::Left],
-        "Esc",
-        Msg::Back,
-        "keys.back-hub",
-        true
-    ),
+    b!(&[KeyCode::Char('v')], "v", Msg::CycleVariant, "keys.variant", true, Cond::HasVariants),
+    b!(&[KeyCode::Char('p')], "p", Msg::OpenPreview, "keys.preview", true, Cond::IsSyncStep),
+    b!(&[KeyCode::Char('l')], "l", Msg::RunChecks, "keys.live", true, Cond::HasChecks),
+    b!(&[KeyCode::Char('K')], "K", Msg::EditCredentials, "keys.credentials", false, Cond::HasChecks),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.focus-notes", false),
+    b!(&[KeyCode::PageUp], "PgUp", Msg::PageUp, "keys.scroll-up", false),
+    b!(&[KeyCode::PageDown], "PgDn", Msg::PageDown, "keys.scroll-down", false),
+    b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
+    b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
+    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.next-step", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back-hub", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
 
+#[rustfmt::skip]
 static SUMMARY: &[Binding] = &[
-    b!(
-        &[KeyCode::Esc, KeyCode::Left, KeyCode::Enter],
-        "Esc",
-        Msg::Back,
-        "keys.back-hub",
-        true
-    ),
+    b!(&[KeyCode::Esc, KeyCode::Left, KeyCode::Enter], "Esc", Msg::Back, "keys.back-hub", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
 
-static HELP: &[Binding] = &[b!(
-    &[
-        KeyCode::Esc,
-        KeyCode::Char('?'),
-        KeyCode::Char('q'),
-        KeyCode::Enter
-    ],
-    "Esc",
-    Msg::Back,
-    "keys.close",
-    true
-)];
-
-static CONFIRM: &[Binding] = &[
-    b!(
-        &[KeyCode::Char('y'), KeyCode::Enter],
-        "y",
-        Msg::Yes,
-        "keys.yes",
-        true
-    ),
-    b!(
-        &[KeyCode::Char('n'), KeyCode::Esc],
-        "n/Esc",
-        Msg::No,
-        "keys.no",
-        true
-    ),
+#[rustfmt::skip]
+static HELP: &[Binding] = &[
+    b!(&[KeyCode::Esc, KeyCode::Char('?'), KeyCode::Char('q'), KeyCode::Enter], "Esc", Msg::Back, "keys.close", true),
 ];
 
+#[rustfmt::skip]
+static CONFIRM: &[Binding] = &[
+    b!(&[KeyCode::Char('y'), KeyCode::Enter], "y", Msg::Yes, "keys.yes", true),
+    b!(&[KeyCode::Char('n'), KeyCode::Esc], "n/Esc", Msg::No, "keys.no", true),
+];
+
+#[rustfmt::skip]
 static REASON: &[Binding] = &[
     b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.save", true),
     b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
-    b!(
-        &[KeyCode::Backspace],
-        "Bksp",
-        Msg::Backspace,
-        "keys.erase",
-        false
-    ),
-    b!(
-        &[KeyCode::Left],
-        "←",
-        Msg::CursorLeft,
-        "keys.cursor-left",
-        false
-    ),
-    b!(
-        &[KeyCode::Right],
-        "→",
-        Msg::CursorRight,
-        "keys.cursor-right",
-        false
-    ),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
 ];
 
+#[rustfmt::skip]
+static PREVIEW: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
+    b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
+    b!(&[KeyCode::Char('1')], "1-6", Msg::SortBy(0), "keys.sort", true),
+    b!(&[KeyCode::Char('2')], "2", Msg::SortBy(1), "keys.sort", false),
+    b!(&[KeyCode::Char('3')], "3", Msg::SortBy(2), "keys.sort", false),
+    b!(&[KeyCode::Char('4')], "4", Msg::SortBy(3), "keys.sort", false),
+    b!(&[KeyCode::Char('5')], "5", Msg::SortBy(4), "keys.sort", false),
+    b!(&[KeyCode::Char('6')], "6", Msg::SortBy(5), "keys.sort", false),
+    b!(&[KeyCode::Char('/')], "/", Msg::Search, "keys.filter", true),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.calculator", true),
+    b!(&[KeyCode::Char('l')], "l", Msg::RunChecks, "keys.live", true),
+    b!(&[KeyCode::Char('K')], "K", Msg::EditCredentials, "keys.credentials", false),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static PREVIEW_TEXT: &[Binding] = &[
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.done-typing", true),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.done-typing", false),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.clear", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
+];
+
+#[rustfmt::skip]
+static CREDENTIALS: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.next-field", false),
+    b!(&[KeyCode::Char(' ')], "Space", Msg::Toggle, "keys.choose", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.submit", true),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
+];
+
+#[rustfmt::skip]
+static CREDENTIALS_TEXT: &[Binding] = &[
+    b!(&[KeyCode::Up], "↑", Msg::Up, "keys.up", false),
+    b!(&[KeyCode::Down], "↓", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.next-field", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.submit", true),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
+];
+
+#[rustfmt::skip]
 static TOO_SMALL: &[Binding] = &[b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true)];
 
 /// The binding that is not in any table: Ctrl-C quits from anywhere.
@@ -392,6 +272,10 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::Confirm => CONFIRM,
         Context::Reason => REASON,
         Context::TooSmall => TOO_SMALL,
+        Context::Preview => PREVIEW,
+        Context::PreviewText => PREVIEW_TEXT,
+        Context::Credentials => CREDENTIALS,
+        Context::CredentialsText => CREDENTIALS_TEXT,
     }
 }
 
@@ -405,6 +289,13 @@ pub fn context(w: &Wizard) -> Context {
         Some(Overlay::Help) => return Context::Help,
         Some(Overlay::Confirm(_)) => return Context::Confirm,
         Some(Overlay::Reason { .. }) => return Context::Reason,
+        Some(Overlay::Credentials(f)) => {
+            return if f.on_text() {
+                Context::CredentialsText
+            } else {
+                Context::Credentials
+            };
+        }
         None => {}
     }
     screen_context(w)
@@ -424,6 +315,10 @@ pub fn screen_context(w: &Wizard) -> Context {
         Screen::Hub(_) => Context::Hub,
         Screen::Step(_) => Context::Step,
         Screen::Summary => Context::Summary,
+        Screen::Preview(p) => match p.mode {
+            PreviewMode::Table => Context::Preview,
+            PreviewMode::Filter | PreviewMode::Calc => Context::PreviewText,
+        },
     }
 }
 
@@ -435,6 +330,15 @@ fn applies(w: &Wizard, b: &Binding) -> bool {
             _ => false,
         },
         Cond::CanLeave => matches!(&w.screen, Screen::Welcome(f) if !f.first_run),
+        Cond::HasChecks => match &w.screen {
+            Screen::Step(v) => {
+                !crate::wizard::live::checks_of(&w.guide.items[v.item].id).is_empty()
+            }
+            _ => false,
+        },
+        Cond::IsSyncStep => {
+            matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "start-data-sync")
+        }
     }
 }
 
@@ -528,6 +432,10 @@ pub fn all_hint_keys() -> Vec<&'static str> {
         Context::Confirm,
         Context::Reason,
         Context::TooSmall,
+        Context::Preview,
+        Context::PreviewText,
+        Context::Credentials,
+        Context::CredentialsText,
     ];
     let mut keys: Vec<&'static str> = ctxs
         .iter()

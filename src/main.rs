@@ -100,11 +100,14 @@ fn init_log(config_dir: &Path, explicit_dir: bool) -> Option<PathBuf> {
     };
     std::fs::create_dir_all(&dir).ok()?;
     let path = dir.join("msi-setup.log");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(&path).ok()?;
     tracing_subscriber::fmt()
         .with_ansi(false)
         .with_target(false)

@@ -11,6 +11,7 @@ use crate::input;
 use crate::wizard::{BannerKind, ConfirmAction, Overlay, Screen, Wizard};
 
 pub mod hub;
+pub mod preview;
 pub mod step;
 pub mod summary;
 pub mod text;
@@ -54,6 +55,7 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         Screen::Hub(hub) => hub::render(w, hub, f, body, t),
         Screen::Step(view) => step::render(w, view, f, body, t),
         Screen::Summary => summary::render(w, f, body, t),
+        Screen::Preview(p) => preview::render(w, p, f, body, t),
     }
     render_footer(w, f, footer, t);
     if let Some(o) = &w.overlay {
@@ -236,6 +238,22 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                         &[("n", unticked), ("item", &title)],
                     )
                 }
+                ConfirmAction::TickProven { item, check, subs } => {
+                    let it = &w.guide.items[*item];
+                    let names: Vec<String> = subs
+                        .iter()
+                        .filter_map(|id| it.substeps.iter().find(|s| s.id == *id))
+                        .map(|s| text::fit(tr.t(&it.substep_key(s)), 50))
+                        .collect();
+                    tr.f(
+                        "checks.tui.tick-proven",
+                        &[
+                            ("check", &tr.t(check.label_key())),
+                            ("n", &subs.len()),
+                            ("subs", &names.join(" / ")),
+                        ],
+                    )
+                }
             };
             let lines = vec![
                 Line::raw(body),
@@ -258,6 +276,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                 rect,
             );
         }
+        Overlay::Credentials(form) => render_credentials(w, form, f, area, t),
         Overlay::Reason {
             item,
             status,
@@ -348,4 +367,80 @@ pub fn labelled(s: &str, base: Style, t: Theme) -> Line<'static> {
         }
     }
     Line::from(spans)
+}
+
+fn render_credentials(
+    w: &Wizard,
+    form: &crate::wizard::live::CredentialForm,
+    f: &mut Frame,
+    area: Rect,
+    t: Theme,
+) {
+    let tr = &w.tr;
+    let title = match form.system {
+        crate::domain::checks::System::Marketo => tr.t("checks.form.title-marketo"),
+        crate::domain::checks::System::Salesforce => tr.t("checks.form.title-salesforce"),
+    };
+    let mut lines = vec![Line::styled(tr.t("checks.form.intro").to_string(), t.dim())];
+    for (i, (field, label)) in form.fields.iter().zip(form.labels()).enumerate() {
+        // Secrets are never drawn: only a mask of their length.
+        let value = if form.masked(i) {
+            let shown = "*".repeat(field.value().chars().count().min(40));
+            if form.cursor == i {
+                format!("{shown}|")
+            } else {
+                shown
+            }
+        } else if form.cursor == i {
+            field_view(field.value(), field.cursor(), 50)
+        } else {
+            text::fit(field.value(), 50)
+        };
+        let style = if form.cursor == i {
+            t.selected()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::raw(tr.t(label).to_string()));
+        lines.push(Line::from(vec![
+            Span::styled("> ", t.key()),
+            Span::styled(value, style),
+        ]));
+    }
+    let n = form.fields.len();
+    let check = if form.remember { "[x]" } else { "[ ]" };
+    let style = if form.cursor == n {
+        t.selected()
+    } else {
+        Style::new()
+    };
+    lines.push(Line::styled(
+        format!("{check} {}", tr.t("checks.form.remember")),
+        style,
+    ));
+    let style = if form.cursor == n + 1 {
+        t.selected()
+    } else {
+        t.key()
+    };
+    lines.push(Line::styled(
+        format!("[ {} ]", tr.t("checks.form.submit")),
+        style,
+    ));
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(e.clone(), t.warn()));
+    }
+    let h = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
+    let rect = centered(area, 72, h);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focus())
+        .title(format!(" {title} "));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
 }

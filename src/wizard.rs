@@ -14,9 +14,17 @@ use crate::domain::guide::Guide;
 use crate::domain::progress::{Progress, Status};
 use crate::domain::text::{Catalog, Lang};
 
+pub mod live;
+pub mod preview;
 pub mod textfield;
 
+use std::collections::BTreeMap;
+
+use live::{CredentialForm, CredentialInput};
+use preview::Preview;
 use textfield::TextField;
+
+use crate::domain::checks::{CheckId, CheckOutcome, System};
 
 /// Longest name accepted on the welcome screen.
 pub const NAME_MAX: usize = 80;
@@ -84,6 +92,29 @@ pub enum Msg {
     Resize(u16, u16),
     /// A save failed (the runtime reports it).
     SaveFailed(String),
+    /// Run the live checks of this screen.
+    RunChecks,
+    /// Enter credentials for the live checks.
+    EditCredentials,
+    /// Open the Action Field Sync preview.
+    OpenPreview,
+    /// Sort the preview by column `n` (0-based; again flips the direction).
+    SortBy(u8),
+    /// Start typing a filter.
+    Search,
+    /// The spinner's clock (only while something runs).
+    Tick,
+    /// A live check ended.
+    CheckFinished {
+        /// The ticket it was started with.
+        ticket: u64,
+        /// Its result.
+        outcome: Box<CheckOutcome>,
+    },
+    /// The runtime accepted typed credentials.
+    CredentialsAccepted(System),
+    /// The runtime refused typed credentials (localised reason).
+    CredentialsRejected(String),
 }
 
 /// Work for the runtime.
@@ -93,6 +124,20 @@ pub enum Effect {
     Save(Box<Progress>),
     /// Leave the program.
     Quit,
+    /// Run a live check; answer with `Msg::CheckFinished` carrying the same ticket.
+    RunCheck {
+        /// Identifies this run.
+        ticket: u64,
+        /// Which check.
+        id: CheckId,
+    },
+    /// Stop a running check (its result, if any, is stale).
+    CancelCheck {
+        /// The run to stop.
+        ticket: u64,
+    },
+    /// Check and use typed credentials (and save them if asked).
+    SubmitCredentials(CredentialInput),
 }
 
 /// A row of the welcome form.
@@ -177,6 +222,8 @@ pub enum Screen {
     Step(StepView),
     /// Everything for my roles is done.
     Summary,
+    /// The Action Field Sync preview table.
+    Preview(Preview),
 }
 
 /// What a confirmation is about.
@@ -188,6 +235,15 @@ pub enum ConfirmAction {
         item: usize,
         /// How many required sub-steps are unticked.
         unticked: usize,
+    },
+    /// Tick the sub-steps a passing check proved.
+    TickProven {
+        /// Item index.
+        item: usize,
+        /// The check.
+        check: CheckId,
+        /// Sub-step ids not yet ticked.
+        subs: Vec<String>,
     },
 }
 
@@ -209,6 +265,8 @@ pub enum Overlay {
         /// Show "a reason is required".
         empty_error: bool,
     },
+    /// Credentials for the live checks.
+    Credentials(CredentialForm),
 }
 
 /// How a banner looks.
@@ -263,6 +321,12 @@ pub struct Wizard {
     pub no_color: bool,
     /// Item to open after the welcome (from `--step`).
     after_welcome: Option<usize>,
+    /// Running live checks, by ticket.
+    pub running: BTreeMap<u64, CheckId>,
+    /// The last ticket handed out.
+    next_ticket: u64,
+    /// Spinner frame.
+    pub spinner: usize,
 }
 
 /// Minimum usable terminal size.
@@ -289,6 +353,9 @@ impl Wizard {
             viewport: MIN_SIZE,
             no_color: start.no_color,
             after_welcome: None,
+            running: BTreeMap::new(),
+            next_ticket: 0,
+            spinner: 0,
         };
         w.screen = if !w.progress.is_set_up() {
             w.after_welcome = step;
@@ -358,9 +425,31 @@ impl Wizard {
         });
     }
 
-    /// Applies one message; returns the work for the runtime.
+    /// Applies one message; returns the work for the runtime. Leaving the screen whose checks
+    /// run cancels them.
     pub fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        let scope = self.check_scope();
+        let mut effects = self.apply(msg, now);
+        if self.check_scope() != scope && !self.running.is_empty() {
+            effects.extend(self.cancel_all());
+        }
+        effects
+    }
+
+    fn apply(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
         match msg {
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                return Vec::new();
+            }
+            Msg::CheckFinished { ticket, outcome } => {
+                return self.check_finished(ticket, *outcome, now);
+            }
+            Msg::CredentialsAccepted(system) => return self.credentials_accepted(system),
+            Msg::CredentialsRejected(text) => {
+                self.credentials_rejected(text);
+                return Vec::new();
+            }
             Msg::Resize(w, h) => {
                 self.viewport = (w, h);
                 return Vec::new();
@@ -386,6 +475,7 @@ impl Wizard {
             Screen::Welcome(_) => self.update_welcome(msg, now),
             Screen::Hub(_) => self.update_hub(msg),
             Screen::Step(_) => self.update_step(msg, now),
+            Screen::Preview(_) => self.update_preview(msg),
             Screen::Summary => match msg {
                 Msg::Back | Msg::Next => {
                     let cursor = self.next_index().unwrap_or(0);
@@ -409,6 +499,7 @@ impl Wizard {
                 }
                 Vec::new()
             }
+            Overlay::Credentials(form) => self.update_credentials(form, msg),
             Overlay::Confirm(action) => match msg {
                 Msg::Yes | Msg::Next => self.confirmed(action, now),
                 Msg::No | Msg::Back => Vec::new(),
@@ -467,6 +558,7 @@ impl Wizard {
     fn confirmed(&mut self, action: ConfirmAction, now: Timestamp) -> Vec<Effect> {
         match action {
             ConfirmAction::MarkDoneAnyway { item, .. } => self.mark_done(item, now),
+            ConfirmAction::TickProven { item, subs, .. } => self.tick_proven(item, &subs, now),
         }
     }
 
@@ -756,6 +848,14 @@ impl Wizard {
             }
             Msg::Back => {
                 self.set_screen(Screen::Hub(Hub { cursor: item }));
+                return effects;
+            }
+            Msg::RunChecks => {
+                effects = self.run_checks(&live::checks_of(&self.guide.items[item].id))
+            }
+            Msg::EditCredentials => self.open_credentials(),
+            Msg::OpenPreview if self.guide.items[item].id == "start-data-sync" => {
+                self.set_screen(Screen::Preview(Preview::new()));
                 return effects;
             }
             Msg::Quit => return vec![Effect::Quit],

@@ -223,3 +223,119 @@ fn no_row_overflows_or_splits_a_wide_glyph() {
         }
     }
 }
+
+// ---- live checks and the Action Field Sync preview (issue 5) ----
+
+use msi_setup::domain::checks::{CheckFacts, CheckId, CheckOutcome, CheckStatus, Detail};
+use msi_setup::domain::fields::{DescribedField, match_fields};
+
+fn described() -> Vec<DescribedField> {
+    let f = |name: &str, display: &str, ty: &str, crm: bool| DescribedField {
+        name: name.into(),
+        display_name: display.into(),
+        data_type: ty.into(),
+        crm_managed: crm,
+        updateable: true,
+    };
+    vec![
+        f("firstName", "First Name", "string", true),
+        f("lastName", "Last Name", "string", true),
+        f("email", "Email Address", "email", true),
+        f("company", "Company Name", "string", true),
+        f("title", "Job Title", "string", true),
+        f("phone", "Phone Number", "phone", true),
+        f("id", "Id", "integer", false),
+        f("leadSource", "Lead Source", "string", true),
+        f("sfdcContactId", "SFDC Contact ID", "string", false),
+        f("sfdcLeadId", "SFDC Lead ID", "string", false),
+    ]
+}
+
+fn with_live_results(mut p: Progress) -> Progress {
+    let at = at(500);
+    let mut fields = CheckOutcome::new(
+        CheckId::MarketoSyncFields,
+        CheckStatus::Warn,
+        Detail::new("checks.marketo-sync-fields.partial")
+            .arg("found", 10)
+            .arg("total", 13)
+            .arg("crm", 7)
+            .arg(
+                "missing",
+                "LinkedIn URL, Salesforce account ID, Salesforce opportunity ID",
+            ),
+    );
+    fields.facts = Some(CheckFacts::SyncFields {
+        fields: match_fields(&described()),
+    });
+    fields.finished_at = Some(at);
+    p.checks.insert("marketo-sync-fields".into(), fields);
+    let mut pkg = CheckOutcome::new(
+        CheckId::SfPackage,
+        CheckStatus::Fail,
+        Detail::new("checks.sf-package.upgrade")
+            .arg("version", "1.7")
+            .arg("min", "1.8000")
+            .arg(
+                "link",
+                "https://appexchange.salesforce.com/listingDetail?listingId=a0N30000001SVZmEAO",
+            ),
+    );
+    pkg.finished_at = Some(at);
+    p.checks.insert("sf-package".into(), pkg);
+    p
+}
+
+#[test]
+fn field_preview_offline_and_live() {
+    let g = guide();
+    for lang in Lang::ALL {
+        let mut w = wizard(
+            lang,
+            progress(&g, &["marketo-admin"]),
+            Some("start-data-sync"),
+        );
+        w.update(Msg::OpenPreview, at(0));
+        snap("preview-offline", lang, &w);
+        let mut w = wizard(
+            lang,
+            with_live_results(progress(&g, &["marketo-admin"])),
+            Some("start-data-sync"),
+        );
+        w.update(Msg::OpenPreview, at(0));
+        w.update(Msg::SortBy(3), at(0));
+        w.update(Msg::FocusNext, at(0));
+        for c in "2,000,000".chars() {
+            w.update(Msg::Input(c), at(0));
+        }
+        snap("preview-live", lang, &w);
+        snap_sized("preview-live-wide", lang, &w, 160, 30);
+    }
+}
+
+#[test]
+fn step_with_live_results_and_credentials_form() {
+    let g = guide();
+    for lang in Lang::ALL {
+        let mut w = wizard(
+            lang,
+            with_live_results(progress(&g, &["salesforce-admin"])),
+            Some("install-package"),
+        );
+        snap("step-live-results", lang, &w);
+        w.update(Msg::EditCredentials, at(0));
+        for c in "https://acme.my.salesforce.com".chars() {
+            w.update(Msg::Input(c), at(0));
+        }
+        w.update(Msg::Next, at(0));
+        for c in "00Dxx!secret-token".chars() {
+            w.update(Msg::Input(c), at(0));
+        }
+        let screen = draw(&w, 80, 24);
+        assert!(
+            !screen.contains("secret-token"),
+            "a secret was drawn:\n{screen}"
+        );
+        snap("overlay-credentials", lang, &w);
+    }
+}

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::checks::CheckOutcome;
 use super::guide::{Guide, Item};
 use super::text::Lang;
 
@@ -154,6 +155,9 @@ pub struct Progress {
     /// Per item id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub items: BTreeMap<String, ItemProgress>,
+    /// The last result of each live check, per check id (no secrets: outcomes are scrubbed).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checks: BTreeMap<String, CheckOutcome>,
 }
 
 impl Default for Progress {
@@ -162,6 +166,7 @@ impl Default for Progress {
             version: VERSION,
             setup: Setup::default(),
             items: BTreeMap::new(),
+            checks: BTreeMap::new(),
         }
     }
 }

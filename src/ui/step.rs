@@ -25,8 +25,7 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
     // The checklist scrolls (its title shows n/m), so cap it and leave room for the notes.
     let list_h = u16::try_from(subs.len() + 2)
         .unwrap_or(u16::MAX)
-        .min(9)
-        .max(3);
+        .clamp(3, 9);
     let [head, list_area, sel_area, notes_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(list_h),
@@ -146,8 +145,20 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
         sel_area,
     );
 
-    // Notes, reason and links.
+    // Live checks first (when the step has any), then notes, reason and links.
     let mut notes: Vec<Line> = Vec::new();
+    let checks = crate::wizard::live::checks_of(&item.id);
+    let inner = usize::from(notes_area.width.saturating_sub(2));
+    for id in &checks {
+        let (text, style, _) = super::preview::check_line(w, *id, inner);
+        notes.push(Line::styled(text, style));
+    }
+    let none_run = checks
+        .iter()
+        .all(|id| !w.progress.checks.contains_key(id.as_str()) && !w.is_running(*id));
+    if !checks.is_empty() && none_run {
+        notes.push(Line::styled(tr.t("checks.tui.hint").to_string(), t.dim()));
+    }
     if let Some(reason) = &p.reason {
         notes.push(Line::styled(
             tr.f("core.hub.reason", &[("reason", reason)]),

@@ -48,7 +48,7 @@ fn idx(w: &Wizard, id: &str) -> usize {
 fn saved(effects: &[Effect]) -> Option<&Progress> {
     effects.iter().find_map(|e| match e {
         Effect::Save(p) => Some(p.as_ref()),
-        Effect::Quit => None,
+        _ => None,
     })
 }
 
@@ -427,4 +427,226 @@ fn every_footer_hint_is_a_real_binding_of_its_context() {
         }
         assert!(!input::footer_hints(w).is_empty(), "{ctx:?} has no footer");
     }
+}
+
+// ---- live checks, credentials, field preview ----
+
+use crate::domain::checks::{CheckId, CheckOutcome, CheckStatus, Detail, System};
+use crate::wizard::preview::PreviewMode;
+
+fn runs(effects: &[Effect]) -> Vec<(u64, CheckId)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RunCheck { ticket, id } => Some((*ticket, *id)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn outcome(id: CheckId, status: CheckStatus) -> Box<CheckOutcome> {
+    Box::new(CheckOutcome::new(
+        id,
+        status,
+        Detail::new("checks.sf-package.pass"),
+    ))
+}
+
+#[test]
+fn l_runs_the_checks_of_the_step_and_a_pass_offers_to_tick() {
+    let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
+    assert_eq!(key(&w, KeyCode::Char('l')), Some(Msg::RunChecks));
+    let started = runs(&send(&mut w, &[Msg::RunChecks]));
+    assert_eq!(
+        started.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+        vec![CheckId::SfPackage]
+    );
+    assert!(w.is_busy());
+    // Pressing l again while it runs starts nothing new.
+    assert!(runs(&send(&mut w, &[Msg::RunChecks])).is_empty());
+    let (ticket, id) = started[0];
+    let effects = send(
+        &mut w,
+        &[Msg::CheckFinished {
+            ticket,
+            outcome: outcome(id, CheckStatus::Pass),
+        }],
+    );
+    let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
+    assert_eq!(
+        p.checks.get("sf-package").map(|o| o.status),
+        Some(CheckStatus::Pass)
+    );
+    assert!(p.checks["sf-package"].finished_at.is_some());
+    assert!(!w.is_busy());
+    let Some(Overlay::Confirm(ConfirmAction::TickProven { subs, .. })) = &w.overlay else {
+        panic!("no offer to tick: {:?}", w.overlay)
+    };
+    assert_eq!(subs, &vec!["verify-installed".to_string()]);
+    let effects = send(&mut w, &[Msg::Yes]);
+    assert!(saved(&effects).is_some_and(|p| {
+        p.item("install-package")
+            .ticked
+            .contains("verify-installed")
+    }));
+}
+
+#[test]
+fn a_stale_result_is_ignored() {
+    let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
+    let (ticket, id) = runs(&send(&mut w, &[Msg::RunChecks]))[0];
+    // An unknown ticket: ignored.
+    let stale = ticket + 100;
+    assert!(
+        send(
+            &mut w,
+            &[Msg::CheckFinished {
+                ticket: stale,
+                outcome: outcome(id, CheckStatus::Fail)
+            }]
+        )
+        .is_empty()
+    );
+    assert!(w.progress.checks.is_empty());
+    assert!(w.is_busy());
+    // The real one arrives, then a duplicate of it: the duplicate is ignored.
+    send(
+        &mut w,
+        &[Msg::CheckFinished {
+            ticket,
+            outcome: outcome(id, CheckStatus::Warn),
+        }],
+    );
+    let effects = send(
+        &mut w,
+        &[Msg::CheckFinished {
+            ticket,
+            outcome: outcome(id, CheckStatus::Fail),
+        }],
+    );
+    assert!(effects.is_empty());
+    assert_eq!(w.progress.checks["sf-package"].status, CheckStatus::Warn);
+}
+
+#[test]
+fn leaving_the_screen_cancels_its_checks_and_late_results_are_dropped() {
+    let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("configure-salesforce"));
+    let started = runs(&send(&mut w, &[Msg::RunChecks]));
+    assert_eq!(started.len(), 3);
+    let effects = send(&mut w, &[Msg::Back]);
+    let mut cancelled: Vec<u64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::CancelCheck { ticket } => Some(*ticket),
+            _ => None,
+        })
+        .collect();
+    cancelled.sort_unstable();
+    assert_eq!(
+        cancelled,
+        started.iter().map(|(t, _)| *t).collect::<Vec<_>>()
+    );
+    assert!(!w.is_busy());
+    let (ticket, id) = started[0];
+    assert!(
+        send(
+            &mut w,
+            &[Msg::CheckFinished {
+                ticket,
+                outcome: outcome(id, CheckStatus::Pass)
+            }]
+        )
+        .is_empty()
+    );
+    assert!(w.progress.checks.is_empty());
+}
+
+#[test]
+fn opening_an_overlay_does_not_cancel_and_steps_without_checks_say_so() {
+    let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
+    send(&mut w, &[Msg::RunChecks, Msg::Help]);
+    assert!(w.is_busy());
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("connect-marketo"));
+    assert!(send(&mut w, &[Msg::RunChecks]).is_empty());
+    assert!(w.banner.is_some());
+    assert_eq!(key(&w, KeyCode::Char('l')), None);
+}
+
+#[test]
+fn the_credentials_form_hands_over_typed_values_and_never_shows_them_in_debug() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("start-data-sync"));
+    send(&mut w, &[Msg::EditCredentials]);
+    assert!(matches!(&w.overlay, Some(Overlay::Credentials(f)) if f.system == System::Marketo));
+    assert_eq!(input::context(&w), Context::CredentialsText);
+    let mut msgs: Vec<Msg> = "123-ABC-456".chars().map(Msg::Input).collect();
+    msgs.push(Msg::Next);
+    msgs.push(Msg::Paste("  my-client-id \n".into()));
+    msgs.push(Msg::FocusNext);
+    msgs.extend("s3cr3t-value".chars().map(Msg::Input));
+    msgs.extend([Msg::Down, Msg::Toggle, Msg::Down, Msg::Next]);
+    let effects = send(&mut w, &msgs);
+    let Some(Effect::SubmitCredentials(input)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        input.values,
+        vec!["123-ABC-456", "my-client-id", "s3cr3t-value"]
+    );
+    assert!(input.remember);
+    let debug = format!("{effects:?} {:?} {w:?}", w.overlay);
+    assert!(
+        !debug.contains("s3cr3t-value") && !debug.contains("my-client-id"),
+        "{debug}"
+    );
+    // Rejected: the form stays with the reason; accepted: it closes and runs the check.
+    send(&mut w, &[Msg::CredentialsRejected("bad munchkin".into())]);
+    assert!(
+        matches!(&w.overlay, Some(Overlay::Credentials(f)) if f.error.as_deref() == Some("bad munchkin"))
+    );
+    let effects = send(&mut w, &[Msg::CredentialsAccepted(System::Marketo)]);
+    assert_eq!(w.overlay, None);
+    assert_eq!(
+        runs(&effects).iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+        vec![CheckId::MarketoSyncFields]
+    );
+}
+
+#[test]
+fn the_preview_sorts_filters_and_computes() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("start-data-sync"));
+    assert_eq!(key(&w, KeyCode::Char('p')), Some(Msg::OpenPreview));
+    send(&mut w, &[Msg::OpenPreview]);
+    assert!(matches!(w.screen, Screen::Preview(_)));
+    assert_eq!(key(&w, KeyCode::Char('2')), Some(Msg::SortBy(1)));
+    send(&mut w, &[Msg::SortBy(1), Msg::SortBy(1)]);
+    let Screen::Preview(p) = &w.screen else {
+        panic!()
+    };
+    assert_eq!(
+        p.sort.map(|k| k.dir),
+        Some(crate::domain::fields::SortDir::Desc)
+    );
+    // Filter: typing narrows the view; Esc clears it.
+    send(&mut w, &[Msg::Search]);
+    assert_eq!(input::context(&w), Context::PreviewText);
+    send(&mut w, &"email".chars().map(Msg::Input).collect::<Vec<_>>());
+    let Screen::Preview(p) = &w.screen else {
+        panic!()
+    };
+    let n = crate::domain::fields::view(&w.preview_rows(), p.sort, p.filter.value()).len();
+    assert!((1..13).contains(&n), "{n}");
+    send(&mut w, &[Msg::Back]);
+    assert!(
+        matches!(&w.screen, Screen::Preview(p) if p.filter.value().is_empty() && p.mode == PreviewMode::Table)
+    );
+    // Calculator.
+    send(&mut w, &[Msg::FocusNext]);
+    send(&mut w, &"25k".chars().map(Msg::Input).collect::<Vec<_>>());
+    assert!(matches!(&w.screen, Screen::Preview(p) if p.head_count.value() == "25k"));
+    // Esc leaves the field, then the preview.
+    send(&mut w, &[Msg::Back, Msg::Back]);
+    assert_eq!(
+        w.screen,
+        Screen::Step(StepView::new(idx(&w, "start-data-sync")))
+    );
 }
