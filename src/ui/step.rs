@@ -152,6 +152,22 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
     for id in &checks {
         let (text, style, _) = super::preview::check_line(w, *id, inner);
         notes.push(Line::styled(text, style));
+        // Admin candidates for the first invite, when the check listed them.
+        if let Some(crate::domain::checks::CheckFacts::Admins { candidates, .. }) = w
+            .progress
+            .checks
+            .get(id.as_str())
+            .and_then(|o| o.facts.as_ref())
+        {
+            for c in candidates.iter().take(5) {
+                let line = format!("    {} {} <{}>", c.first_name, c.last_name, c.email);
+                notes.push(Line::styled(fit(&line, inner), t.dim()));
+            }
+            if candidates.len() > 5 {
+                let more = tr.f("checks.tui.more", &[("n", &(candidates.len() - 5))]);
+                notes.push(Line::styled(format!("    {more}"), t.dim()));
+            }
+        }
     }
     let none_run = checks
         .iter()

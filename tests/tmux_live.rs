@@ -1,0 +1,136 @@
+//! The live checks through the real TUI (tmux) against a fake Marketo on 127.0.0.1: the
+//! result shows on the step, and no secret reaches the screen, the progress file, its backup
+//! or the log. Skips loudly without tmux (CI installs it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const CLIENT_ID: &str = "cid-7f3a9e21";
+const CLIENT_SECRET: &str = "csecret-Qm4s8Lz0v";
+const TOKEN: &str = "tok-b1c2d3e4f5";
+
+fn tmux(socket: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .arg("-L")
+        .arg(socket)
+        .args(args)
+        .output()
+        .expect("tmux");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn wait_for(socket: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let s = tmux(socket, &["capture-pane", "-p", "-t", "live"]);
+        if pred(&s) {
+            return s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; screen:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[tokio::test]
+async fn a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret() {
+    if !Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!(
+            "\n*** SKIPPED live TUI test: `tmux` is not installed (apt-get install -y tmux); CI installs it. ***\n"
+        );
+        return;
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": TOKEN, "token_type": "bearer", "expires_in": 3599, "scope": "api@example.com"
+        })))
+        .mount(&server)
+        .await;
+    let field = |n: &str, d: &str, t: &str| {
+        json!({"name": n, "displayName": d, "dataType": t, "length": 255,
+        "updateable": true, "crmManaged": true, "searchableFields": [], "fields": []})
+    };
+    Mock::given(method("GET"))
+        .and(path("/rest/v1/leads/describe2.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "requestId": "a1", "success": true,
+            "result": [{"name": "API Lead", "searchableFields": [], "fields": [
+                field("firstName", "First Name", "string"), field("email", "Email Address", "email")]}]
+        })))
+        .mount(&server)
+        .await;
+
+    let uri = server.uri();
+    // The tmux session is driven from a blocking thread so the mock server keeps answering.
+    let (dir, step, preview, after) = tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("progress.toml"),
+            "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"Ana\"\n",
+        )
+        .unwrap();
+        let socket = format!("msi-live-{}", std::process::id());
+        let cmd = format!(
+            "env -u LANG -u LC_ALL MARKETO_BASE_URL={} MARKETO_CLIENT_ID={CLIENT_ID} MARKETO_CLIENT_SECRET={CLIENT_SECRET} \
+             MSI_SETUP_SF_CLI=off {} --config-dir '{}' --step start-data-sync; echo MSI_EXITED=$?; sleep 600",
+            uri,
+            env!("CARGO_BIN_EXE_msi-setup"),
+            dir.path().display()
+        );
+        tmux(&socket, &["new-session", "-d", "-s", "live", "-x", "100", "-y", "30", &cmd]);
+        wait_for(&socket, "the data-sync step", |s| s.contains("Step 4 of 7"));
+        tmux(&socket, &["send-keys", "-t", "live", "l"]);
+        let step = wait_for(&socket, "the check result", |s| s.contains("Synced fields in Marketo:") && s.contains("[WARN]"));
+        tmux(&socket, &["send-keys", "-t", "live", "p"]);
+        let preview = wait_for(&socket, "the annotated preview", |s| s.contains("Email Address"));
+        tmux(&socket, &["send-keys", "-t", "live", "q"]);
+        let after = wait_for(&socket, "the exit", |s| s.contains("MSI_EXITED="));
+        let _ = Command::new("tmux").arg("-L").arg(&socket).arg("kill-server").output();
+        (dir, step, preview, after)
+    })
+    .await
+    .unwrap();
+    assert!(after.contains("MSI_EXITED=0"), "{after}");
+
+    let progress = std::fs::read_to_string(dir.path().join("progress.toml")).unwrap();
+    assert!(
+        progress.contains("[checks.marketo-sync-fields]"),
+        "{progress}"
+    );
+    for secret in [CLIENT_ID, CLIENT_SECRET, TOKEN] {
+        for (what, text) in [
+            ("step screen", &step),
+            ("preview", &preview),
+            ("exit screen", &after),
+        ] {
+            assert!(!text.contains(secret), "{secret} on the {what}");
+        }
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let p = entry.unwrap().path();
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(secret),
+                "{secret} in {}",
+                p.display()
+            );
+        }
+    }
+    assert!(
+        dir.path().join("msi-setup.log").exists(),
+        "the log was written"
+    );
+}
