@@ -33,6 +33,17 @@ struct JsonItem<'a> {
     reason: Option<String>,
     updated_at: Option<String>,
     updated_by: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invites: Vec<JsonBatch>,
+}
+
+#[derive(Serialize)]
+struct JsonBatch {
+    count: usize,
+    at: String,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
 }
 
 /// Runs the command.
@@ -90,6 +101,23 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
                     reason: p.and_then(|p| p.reason.clone()),
                     updated_at: p.and_then(|p| p.updated_at).map(|t| t.to_string()),
                     updated_by: p.and_then(|p| p.updated_by.clone()),
+                    invites: if i.id == "invite-users" {
+                        progress
+                            .invites
+                            .iter()
+                            .map(|b| JsonBatch {
+                                count: b.emails.len(),
+                                at: b.at.to_string(),
+                                source: match b.source {
+                                    crate::domain::progress::InviteSource::Individual => "individual",
+                                    crate::domain::progress::InviteSource::Csv => "csv",
+                                },
+                                by: b.by.clone(),
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect();

@@ -158,6 +158,80 @@ pub struct Progress {
     /// The last result of each live check, per check id (no secrets: outcomes are scrubbed).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub checks: BTreeMap<String, CheckOutcome>,
+    /// Invite batches recorded as sent, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invites: Vec<InviteBatch>,
+    /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv_flow: Option<CsvFlow>,
+}
+
+/// How a batch was invited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InviteSource {
+    /// Typed or pasted addresses (Invite Users).
+    Individual,
+    /// A cleaned CSV (Invite Users via CSV).
+    Csv,
+}
+
+/// Addresses recorded as invited together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct InviteBatch {
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// Who recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Individual or CSV.
+    pub source: InviteSource,
+    /// The source CSV, for CSV batches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Teams given (empty: the Everyone team).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<String>,
+    /// Marketo workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// The addresses, as written.
+    pub emails: Vec<String>,
+}
+
+/// The CSV invite flow's choices (the CSV itself is re-read, never copied here).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CsvFlow {
+    /// The file, as the user gave it.
+    pub file: String,
+    /// Its size and modification time (seconds) when read, to tell if it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Modification time in seconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<i64>,
+    /// Where the flow stands: `intake`, `mapping`, `grid`, `plan` or `done`.
+    pub stage: String,
+    /// Encoding chosen by the user (an `encoding_rs` name), if overridden.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Delimiter chosen by the user, if overridden.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Header row chosen by the user (1-based line; 0 = no header), if overridden.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u64>,
+    /// Mapping choices made by hand: field → 1-based column (0 = none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mapping: BTreeMap<String, u64>,
+    /// Output paths chosen by the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out: Option<String>,
+    /// Report path chosen by the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 impl Default for Progress {
@@ -167,6 +241,8 @@ impl Default for Progress {
             setup: Setup::default(),
             items: BTreeMap::new(),
             checks: BTreeMap::new(),
+            invites: Vec::new(),
+            csv_flow: None,
         }
     }
 }
@@ -395,6 +471,22 @@ impl Progress {
             .copied()
             .find(|&n| self.unmet_needs(&guide.items[n]).is_empty())
             .or_else(|| open.first().copied())
+    }
+
+    /// Every address recorded as invited, lower-cased and trimmed, without repeats.
+    #[must_use]
+    pub fn invited_emails(&self) -> std::collections::BTreeSet<String> {
+        self.invites
+            .iter()
+            .flat_map(|b| b.emails.iter())
+            .map(|e| e.trim().to_lowercase())
+            .collect()
+    }
+
+    /// Records a batch as invited (nothing is recorded before this).
+    pub fn record_invites(&mut self, mut batch: InviteBatch) {
+        batch.at = whole_seconds(batch.at);
+        self.invites.push(batch);
     }
 
     /// The most recent change, if any.
