@@ -1,4 +1,5 @@
 //! The pure core: the documented process, progress, text, CSV intake, field catalog and check
 //! classification. No terminal, no async, no network, no filesystem; imports nothing else of ours.
 
+pub mod csv_intake;
 pub mod text;
