@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use msi_setup::cli::{self, Cli, Cmd};
+use msi_setup::cli::{self, Cli, Cmd, CsvCmd};
 use msi_setup::commands::{self, Context};
 use msi_setup::domain::text::Catalog;
 
@@ -44,7 +44,8 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let code = match parsed.command {
-        Some(Cmd::Csv(_) | Cmd::Verify(_) | Cmd::Status(_) | Cmd::Mark(_) | Cmd::Reset(_)) | None => {
+        Some(Cmd::Csv(CsvCmd::Check(a))) => commands::csv_check::run(&a, &ctx, &mut out, &mut err),
+        Some(Cmd::Verify(_) | Cmd::Status(_) | Cmd::Mark(_) | Cmd::Reset(_)) | None => {
             let _ = writeln!(err, "{}", ctx.tr.t("core.not-built"));
             2
         }
