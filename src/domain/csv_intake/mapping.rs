@@ -325,11 +325,13 @@ pub fn resolve_column(columns: &[String], column: &str) -> Option<usize> {
 // ---------------------------------------------------------------------------------------------
 // Normalisation
 
-/// A header as compared: lower case, accents and full-width forms folded, camelCase split,
-/// `[Required]`-style markers removed, punctuation turned into single spaces.
+/// A header as compared: lower case, accents and full-width forms folded, `[Required]`-style
+/// markers removed, punctuation turned into single spaces, letters and digits apart (`Email2` is
+/// `email 2`). Case carries no meaning: `firstName`, `FIRSTNAME` and `First Name` compare alike
+/// through their compact form (no spaces).
 #[must_use]
 pub fn normalize(header: &str) -> String {
-    // 1. Fold characters and split camelCase.
+    // 1. Fold characters.
     let mut folded = String::with_capacity(header.len() + 8);
     let mut prev: Option<char> = None;
     for c in header.chars() {
@@ -338,8 +340,8 @@ pub fn normalize(header: &str) -> String {
             continue;
         }
         if let Some(p) = prev
-            && c.is_uppercase()
-            && (p.is_lowercase() || p.is_ascii_digit())
+            && ((p.is_ascii_alphabetic() && c.is_ascii_digit())
+                || (p.is_ascii_digit() && c.is_ascii_alphabetic()))
         {
             folded.push(' ');
         }
@@ -484,9 +486,9 @@ fn is_marker(inner: &str) -> bool {
 mod names;
 
 use names::{
-    ADDRESS_LIST, EMAIL_ALIASES, EMAIL_WORDS_CJK, EMAIL_WORDS_LATIN, FIRST_NAME_ALIASES,
-    LAST_NAME_ALIASES, NOT_AN_ADDRESS, PERSONAL, PERSONAL_CJK, PROPERTY, SECONDARY, SECONDARY_CJK,
-    SIGN_IN_ALIASES, SOMEONE_ELSE, SOMEONE_ELSE_CJK, TEAM_ALIASES, WORKSPACE_ALIASES,
+    ADDRESS_LIST, EMAIL_ALIASES, EMAIL_WORDS, FIRST_NAME_ALIASES, LAST_NAME_ALIASES,
+    NOT_AN_ADDRESS, NOT_CONTAINED, PERSONAL, PROPERTY, SECONDARY, SIGN_IN_ALIASES, SOMEONE_ELSE,
+    TEAM_ALIASES, WORKSPACE_ALIASES,
 };
 
 struct Table {
@@ -494,10 +496,8 @@ struct Table {
     names: HashMap<String, (Field, bool)>,
     /// compact forms of sign-in names.
     sign_in: HashMap<String, ()>,
-    /// normalised multi-word and long names per field, for "inside a longer header".
-    phrases: Vec<(Field, Vec<String>)>,
-    /// compact CJK names of at least 2 characters, for containment.
-    cjk: Vec<(Field, String)>,
+    /// compact names looked for inside longer headers ("Legal First Name", "영문 이름").
+    contained: Vec<(Field, String)>,
     /// compact Latin names of at least 5 letters, for typo matching.
     latin: Vec<(Field, Vec<char>)>,
 }
@@ -508,8 +508,7 @@ fn table() -> &'static Table {
         let mut t = Table {
             names: HashMap::new(),
             sign_in: HashMap::new(),
-            phrases: Vec::new(),
-            cjk: Vec::new(),
+            contained: Vec::new(),
             latin: Vec::new(),
         };
         let lists: [(Field, &str, &[&str]); 5] = [
@@ -520,25 +519,22 @@ fn table() -> &'static Table {
             (Field::Workspace, "workspace", WORKSPACE_ALIASES),
         ];
         for (field, own, aliases) in lists {
-            let own_norm = normalize(own);
-            t.names.insert(compact(&own_norm), (field, true));
+            t.names.insert(compact(&normalize(own)), (field, true));
             for name in std::iter::once(&own).chain(aliases.iter()) {
-                let norm = normalize(name);
-                let c = compact(&norm);
+                let c = compact(&normalize(name));
                 t.names.entry(c.clone()).or_insert((field, false));
-                let words: Vec<String> = norm.split(' ').map(str::to_string).collect();
-                let is_cjk = c.chars().any(is_cjk);
-                if is_cjk {
-                    if c.chars().count() >= 2 {
-                        t.cjk.push((field, c.clone()));
-                    }
+                let chars = c.chars().count();
+                let cjk = c.chars().any(is_cjk);
+                let long_enough = if cjk {
+                    chars >= 2
                 } else {
-                    if words.len() >= 2 || c.len() >= 4 {
-                        t.phrases.push((field, words));
-                    }
-                    if c.chars().count() >= 5 {
-                        t.latin.push((field, c.chars().collect()));
-                    }
+                    chars >= 6 || c == "team"
+                };
+                if long_enough && !NOT_CONTAINED.contains(&c.as_str()) {
+                    t.contained.push((field, c.clone()));
+                }
+                if !cjk && chars >= 5 {
+                    t.latin.push((field, c.chars().collect()));
                 }
             }
         }
@@ -579,12 +575,16 @@ impl Header {
         }
     }
 
-    fn has_word(&self, list: &[&str]) -> bool {
-        self.words.iter().any(|w| list.contains(&w.as_str()))
-    }
-
-    fn has_cjk(&self, list: &[&str]) -> bool {
-        list.iter().any(|s| self.compact.contains(s))
+    /// Whether any entry of `list` is in the header: entries of 5+ characters or with CJK
+    /// anywhere in the compact form, shorter ones as a whole word.
+    fn has_any(&self, list: &[&str]) -> bool {
+        list.iter().any(|w| {
+            if w.len() >= 5 || !w.is_ascii() {
+                self.compact.contains(w)
+            } else {
+                self.words.iter().any(|x| x == w)
+            }
+        })
     }
 }
 
@@ -610,14 +610,14 @@ fn email_class(h: &Header) -> EmailClass {
     }
     let known = t.names.get(&h.compact).filter(|(f, _)| *f == Field::Email);
     let mentions_address = known.is_some()
-        || EMAIL_WORDS_LATIN.iter().any(|w| h.compact.contains(w))
-        || h.words.iter().any(|w| w == "mail" || w == "mails")
-        || h.has_cjk(EMAIL_WORDS_CJK);
-    let sign_in = t.sign_in.contains_key(&h.compact)
+        || EMAIL_WORDS.iter().any(|w| h.compact.contains(w))
+        || h.words.iter().any(|w| w == "mail" || w == "mails");
+    let sign_in_known = t.sign_in.contains_key(&h.compact);
+    let sign_in = sign_in_known
         || h.compact.contains("userprincipalname")
         || h.words.iter().any(|w| w == "upn");
     if !mentions_address && !sign_in {
-        if h.has_word(ADDRESS_LIST) && h.words.iter().any(|w| w.starts_with("address")) {
+        if h.has_any(ADDRESS_LIST) && h.compact.contains("address") {
             return EmailClass::Excluded(PassedOver::AddressList);
         }
         // A typo of "email" ("Emial", "E-mial Address").
@@ -625,8 +625,7 @@ fn email_class(h: &Header) -> EmailClass {
         let typo = hc.len() >= 5
             && ["email", "emailaddress"].iter().any(|name| {
                 let name: Vec<char> = name.chars().collect();
-                let dist = osa(&hc, &name);
-                dist * 5 <= hc.len().max(name.len())
+                osa(&hc, &name) * 5 <= hc.len().max(name.len())
             });
         return if typo {
             EmailClass::Primary(Confidence::Fuzzy)
@@ -634,25 +633,25 @@ fn email_class(h: &Header) -> EmailClass {
             EmailClass::None
         };
     }
-    if h.has_word(SOMEONE_ELSE) || h.has_cjk(SOMEONE_ELSE_CJK) {
+    if known.is_none() && !sign_in_known && h.has_any(SOMEONE_ELSE) {
         return EmailClass::Excluded(PassedOver::SomeoneElse);
     }
-    if h.has_word(ADDRESS_LIST) {
+    if h.has_any(ADDRESS_LIST) {
         return EmailClass::Excluded(PassedOver::AddressList);
     }
-    if mentions_address && known.is_none() && h.has_word(NOT_AN_ADDRESS) {
+    if known.is_none() && !sign_in_known && h.has_any(NOT_AN_ADDRESS) {
         return EmailClass::None;
     }
-    if h.has_word(SECONDARY) || h.has_cjk(SECONDARY_CJK) {
+    if known.is_none() && h.has_any(SECONDARY) {
         return EmailClass::Excluded(PassedOver::Secondary);
     }
     let confidence = match known {
         Some((_, true)) => Confidence::Exact,
         Some((_, false)) => Confidence::Alias,
-        None if t.sign_in.contains_key(&h.compact) => Confidence::Alias,
+        None if sign_in_known => Confidence::Alias,
         None => Confidence::Fuzzy,
     };
-    if h.has_word(PERSONAL) || h.has_cjk(PERSONAL_CJK) {
+    if h.has_any(PERSONAL) {
         return EmailClass::Personal(confidence);
     }
     if mentions_address {
@@ -700,26 +699,20 @@ fn field_match(h: &Header, field: Field) -> Option<(Confidence, u8)> {
         });
     }
     if h.compact.is_empty()
-        || h.has_word(SOMEONE_ELSE)
-        || h.has_cjk(SOMEONE_ELSE_CJK)
-        || h.has_word(PROPERTY)
+        || h.has_any(SOMEONE_ELSE)
+        || h.has_any(PROPERTY)
         || !matches!(email_class(h), EmailClass::None)
     {
         return None;
     }
     let mut best: Option<u8> = None;
-    // A known name inside a longer header ("Legal First Name", "Sales Team").
-    for (f, words) in &t.phrases {
+    // A known name inside a longer header ("Legal First Name", "Sales Team", "영문 이름").
+    for (f, name) in &t.contained {
         if *f == field
-            && words.iter().all(|w| h.words.contains(w))
-            && h.words.len() <= words.len() + 2
+            && h.compact.contains(name.as_str())
+            && h.compact.chars().count() <= name.chars().count() + 12
         {
             best = best.max(Some(85));
-        }
-    }
-    for (f, name) in &t.cjk {
-        if *f == field && h.compact.contains(name.as_str()) {
-            best = best.max(Some(80));
         }
     }
     // A typo ("Frist Name", "Workspce").
@@ -877,9 +870,10 @@ mod tests {
     }
 
     #[test]
-    fn normalises_case_marks_camel_and_width() {
+    fn normalises_case_marks_digits_and_width() {
         assert_eq!(normalize("Email Address [Required]"), "email address");
-        assert_eq!(normalize("userPrincipalName"), "user principal name");
+        assert_eq!(normalize("userPrincipalName"), "userprincipalname");
+        assert_eq!(normalize("Email2"), "email 2");
         assert_eq!(normalize("  FIRST_NAME* "), "first name");
         assert_eq!(normalize("Ｅｍａｉｌ"), "email");
         assert_eq!(normalize("Prénom (obligatoire)"), "prenom");

@@ -69,68 +69,68 @@ pub(super) const WORKSPACE_ALIASES: &[&str] = &[
     "area di lavoro", "spazio di lavoro", "werkruimte", "espaço de trabalho", "arbetsyta",
 ];
 
+// Qualifier lists: an entry of 5 or more characters, or with CJK in it, matches anywhere in the
+// header's compact form (so `ManagerEmail` and `MANAGER EMAIL` read alike); a shorter one must be
+// a whole word between separators. Entries are lower case with accents folded.
+
 /// Words that make an address someone else's.
 pub(super) const SOMEONE_ELSE: &[&str] = &[
-    "manager", "mgr", "supervisor", "boss", "assistant", "lead", "leader", "owner", "approver",
-    "delegate", "emergency", "reports", "reporting", "sponsor", "referrer", "recruiter", "created",
-    "modified", "updated", "by", "parent", "spouse", "guardian", "vorgesetzter", "vorgesetzte",
-    "fuhrungskraft", "chef", "responsable", "gerente", "jefe", "supervisore", "responsabile",
-    "capo", "leidinggevende", "gestor", "chefe", "ansvarig",
-];
-
-pub(super) const SOMEONE_ELSE_CJK: &[&str] = &[
+    "manager", "supervisor", "assistant", "leader", "owner", "approver", "delegate", "emergency",
+    "reportsto", "reporting", "sponsor", "referrer", "recruiter", "createdby", "modifiedby",
+    "updatedby", "parent", "spouse", "guardian", "vorgesetzte", "fuhrungskraft", "responsable",
+    "gerente", "supervisore", "responsabile", "leidinggevende", "gestor", "chefe", "ansvarig",
+    "mgr", "boss", "lead", "by", "hr", "chef", "jefe", "capo",
     "主管", "經理", "经理", "上司", "負責人", "负责人", "매니저", "관리자", "상사", "팀장", "담당자", "上長", "管理者", "担当者",
     "助理", "비서",
 ];
 
+/// Words that make an address an additional one.
 pub(super) const SECONDARY: &[&str] = &[
-    "secondary", "second", "alternate", "alternative", "alt", "recovery", "backup", "other",
-    "additional", "extra", "old", "previous", "former", "new", "forwarding", "cc", "bcc", "2", "3",
-    "ii", "sekundar", "zweite", "weitere", "andere", "secondaire", "autre", "alternatif",
-    "secours", "secundario", "alternativo", "otro", "adicional", "secondario", "altro",
-    "secundair", "alternatief", "ander", "outro", "alternativ", "annan",
-];
-
-pub(super) const SECONDARY_CJK: &[&str] = &[
+    "secondary", "second", "alternate", "alternative", "recovery", "backup", "other",
+    "additional", "extra", "previous", "former", "forwarding", "sekundar", "zweite", "weitere",
+    "andere", "secondaire", "autre", "alternatif", "secours", "secundario", "alternativo",
+    "adicional", "secondario", "altro", "secundair", "alternatief", "outro", "alternativ", "annan",
+    "alt", "old", "new", "cc", "bcc", "2", "3", "ii", "otro", "ander",
     "次要", "備用", "备用", "其他", "第二", "보조", "대체", "기타", "복구", "予備", "サブ", "その他",
 ];
 
+/// Words that make an address a personal one.
 pub(super) const PERSONAL: &[&str] = &[
-    "personal", "private", "home", "privat", "personlich", "personnel", "personnelle", "prive",
-    "perso", "particulier", "privado", "casa", "personale", "privata", "persoonlijk", "pessoal",
-    "personlig",
-];
-
-pub(super) const PERSONAL_CJK: &[&str] = &[
+    "personal", "private", "privat", "personlich", "personnel", "prive", "particulier",
+    "privado", "personale", "privata", "persoonlijk", "pessoal", "personlig", "homeemail",
+    "homemail", "home", "casa",
     "個人", "个人", "私人", "개인", "자택", "プライベート", "自宅",
 ];
 
+/// Words that make a column a list of addresses.
 pub(super) const ADDRESS_LIST: &[&str] = &[
     "proxy", "proxies", "aliases", "alias",
 ];
 
 /// Words that make an e-mail header a property of the address, not the address.
 pub(super) const NOT_AN_ADDRESS: &[&str] = &[
-    "encoding", "preferences", "preference", "auto", "opt", "optout", "opted", "bounce", "bounced",
-    "verified", "verification", "usage", "status", "type", "sent", "date", "count", "format",
-    "template", "signature", "sender", "notification", "notifications", "digest", "enabled",
-    "disabled", "consent", "domain", "quota", "size", "subscription", "subscribed", "unsubscribed",
-    "permission", "valid", "invalid", "last", "frequency", "language", "header", "footer", "key",
-    "time", "flag",
+    "encoding", "preference", "bounce", "verified", "verification", "usage", "status",
+    "template", "signature", "sender", "notification", "digest", "enabled", "disabled",
+    "consent", "domain", "quota", "subscri", "permission", "frequency", "language", "header",
+    "footer", "format", "optout", "opted", "invalid",
+    "auto", "opt", "type", "sent", "date", "size", "last", "key", "time", "flag", "count", "valid",
 ];
 
 /// Words that make any header a property (id, phone...), never a name, team or workspace.
 pub(super) const PROPERTY: &[&str] = &[
-    "id", "phone", "number", "no", "date", "time", "count", "code", "url", "link", "status",
-    "type", "flag", "enabled", "created", "modified", "updated", "login", "key", "size", "format",
-    "language", "locale", "timezone", "path", "unit",
+    "phone", "number", "status", "created", "modified", "updated", "login", "locale", "timezone",
+    "language", "format", "enabled",
+    "id", "no", "url", "link", "key", "date", "time", "code", "path", "unit", "type", "flag",
+    "size", "count",
 ];
 
-/// Substrings that say "address" in the languages without spaces, plus compact Latin forms.
-pub(super) const EMAIL_WORDS_CJK: &[&str] = &[
+/// Words that say "e-mail address", matched anywhere in the compact header.
+pub(super) const EMAIL_WORDS: &[&str] = &[
+    "email", "courriel", "correo", "correio", "epost", "mejl", "postaelettronica", "mailadres",
     "이메일", "메일", "전자우편", "電子郵件", "电子邮件", "郵件", "邮件", "郵箱", "邮箱", "電郵", "电邮", "信箱", "メール",
 ];
 
-pub(super) const EMAIL_WORDS_LATIN: &[&str] = &[
-    "email", "courriel", "correo", "correio", "epost", "mejl", "postaelettronica", "mailadres",
+/// Known names too generic to look for inside longer headers.
+pub(super) const NOT_CONTAINED: &[&str] = &[
+    "nombre", "first", "last", "fname", "lname", "nome", "nom", "given",
 ];
