@@ -6,8 +6,8 @@
 mod support;
 
 use msi_setup::domain::csv_intake::{
-    self as intake, DelimiterSource, Field, HeaderChoice, HeaderSource, IssueKind, LineEnding, Overrides,
-    RowStatus, SniffError,
+    self as intake, DelimiterSource, Field, HeaderChoice, HeaderSource, IssueKind, LineEnding,
+    Overrides, RowStatus, SniffError,
 };
 use support::*;
 
@@ -19,7 +19,11 @@ fn each_delimiter_is_detected() {
             let (intake, mapping, report) = check(text.as_bytes());
             assert_eq!(intake.dialect.delimiter, delim as u8, "{delim:?} {eol:?}");
             assert_eq!(intake.dialect.delimiter_source, DelimiterSource::Sniffed);
-            let want = if eol == "\n" { LineEnding::Lf } else { LineEnding::CrLf };
+            let want = if eol == "\n" {
+                LineEnding::Lf
+            } else {
+                LineEnding::CrLf
+            };
             assert_eq!(intake.dialect.line_ending, want);
             assert_eq!(mapping.get(Field::Email).map(|m| m.column), Some(2));
             assert_eq!(report.counts.valid, 20);
@@ -30,7 +34,13 @@ fn each_delimiter_is_detected() {
 #[test]
 fn semicolons_win_even_with_commas_in_every_name() {
     let rows: Vec<Vec<String>> = (0..10)
-        .map(|i| vec![format!("Kim, Min{i}"), format!("k{i}@example.com"), "Sales".into()])
+        .map(|i| {
+            vec![
+                format!("Kim, Min{i}"),
+                format!("k{i}@example.com"),
+                "Sales".into(),
+            ]
+        })
         .collect();
     let text = csv_text(&["Name", "Email", "Team"], &rows, ';', "\r\n");
     let (intake, _, report) = check(text.as_bytes());
@@ -57,12 +67,21 @@ fn excel_sep_line_is_honoured_and_skipped() {
 #[test]
 fn delimiter_override() {
     let text = users_csv(KO, 5, ';', "\n");
-    let ov = Overrides { delimiter: Some(b','), ..Default::default() };
+    let ov = Overrides {
+        delimiter: Some(b','),
+        ..Default::default()
+    };
     let intake = intake::sniff_bytes(text.as_bytes(), &ov).unwrap();
     assert_eq!(intake.dialect.delimiter, b',');
     assert_eq!(intake.dialect.delimiter_source, DelimiterSource::Override);
-    let bad = Overrides { delimiter: Some(b'"'), ..Default::default() };
-    assert_eq!(intake::sniff_bytes(text.as_bytes(), &bad), Err(SniffError::BadDelimiter('"')));
+    let bad = Overrides {
+        delimiter: Some(b'"'),
+        ..Default::default()
+    };
+    assert_eq!(
+        intake::sniff_bytes(text.as_bytes(), &bad),
+        Err(SniffError::BadDelimiter('"'))
+    );
 }
 
 #[test]
@@ -75,10 +94,24 @@ fn quoted_cells_with_newlines_and_delimiters_keep_line_numbers_right() {
     let (intake, mapping, report) = check(text.as_bytes());
     assert_eq!(mapping.get(Field::LastName).map(|m| m.column), Some(1));
     let lines: Vec<u64> = report.rows.iter().map(|r| r.line).collect();
-    assert_eq!(lines, vec![2, 5, 6], "a row starts on its first physical line; blank lines count");
+    assert_eq!(
+        lines,
+        vec![2, 5, 6],
+        "a row starts on its first physical line; blank lines count"
+    );
     assert_eq!(report.rows[2].status, RowStatus::Invalid);
-    assert_eq!(report.issues.iter().find(|i| i.kind == IssueKind::InvalidEmail).map(|i| i.line), Some(6));
-    assert_eq!(intake.preview[0].cells[3], "line one\r\nline two, with a comma");
+    assert_eq!(
+        report
+            .issues
+            .iter()
+            .find(|i| i.kind == IssueKind::InvalidEmail)
+            .map(|i| i.line),
+        Some(6)
+    );
+    assert_eq!(
+        intake.preview[0].cells[3],
+        "line one\r\nline two, with a comma"
+    );
     assert_eq!(intake.preview[1].cells[1], "Choi, Jr.");
     assert_eq!(intake.preview[1].cells[3], "\"quoted\"");
 }
@@ -99,7 +132,10 @@ fn old_mac_cr_line_endings() {
     let (intake, _, report) = check(text.as_bytes());
     assert_eq!(intake.dialect.line_ending, LineEnding::Cr);
     assert_eq!(report.counts.valid, 4);
-    assert_eq!(report.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
+    assert_eq!(
+        report.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5]
+    );
 }
 
 #[test]
@@ -120,7 +156,10 @@ fn ragged_rows_are_warnings_with_counts() {
     assert_eq!(ragged[0].0, 2);
     assert!(ragged[0].1.contains("found: 2, expected: 3"));
     assert_eq!(ragged[1].0, 3);
-    assert_eq!(ragged[2].0, 5, "trailing empty cells (line 4) are not ragged");
+    assert_eq!(
+        ragged[2].0, 5,
+        "trailing empty cells (line 4) are not ragged"
+    );
     assert_eq!(report.counts.valid, 4, "ragged rows are still invited");
 }
 
@@ -129,7 +168,12 @@ fn a_row_too_short_for_the_email_column_is_missing_its_address() {
     let text = "First Name,Last Name,Email\nKim,Lee\n";
     let (_, _, report) = check(text.as_bytes());
     assert_eq!(report.counts.invalid, 1);
-    assert!(report.issues.iter().any(|i| i.kind == IssueKind::MissingEmail && i.line == 2));
+    assert!(
+        report
+            .issues
+            .iter()
+            .any(|i| i.kind == IssueKind::MissingEmail && i.line == 2)
+    );
 }
 
 #[test]
@@ -172,15 +216,24 @@ fn headerless_file_of_addresses() {
 #[test]
 fn header_row_override() {
     let text = "Email,Team\nkim@example.com,A\nlee@example.com,B\n";
-    let ov = Overrides { header: Some(HeaderChoice::Line(2)), ..Default::default() };
+    let ov = Overrides {
+        header: Some(HeaderChoice::Line(2)),
+        ..Default::default()
+    };
     let (intake, _, report) = check_with(text.as_bytes(), &ov, &Default::default());
     assert_eq!(intake.header_row, Some(2));
     assert_eq!(intake.header_source, HeaderSource::Override);
     assert_eq!(report.counts.rows, 1);
-    let none = Overrides { header: Some(HeaderChoice::None), ..Default::default() };
+    let none = Overrides {
+        header: Some(HeaderChoice::None),
+        ..Default::default()
+    };
     let intake = intake::sniff_bytes(text.as_bytes(), &none).unwrap();
     assert_eq!(intake.preview.len(), 3);
-    let missing = Overrides { header: Some(HeaderChoice::Line(9)), ..Default::default() };
+    let missing = Overrides {
+        header: Some(HeaderChoice::Line(9)),
+        ..Default::default()
+    };
     assert!(matches!(
         intake::sniff_bytes(text.as_bytes(), &missing),
         Err(SniffError::HeaderNotInSample { line: 9, .. })
@@ -194,7 +247,14 @@ fn an_unclosed_quote_is_reported_not_swallowed_silently() {
         text.push_str(&format!("u{i}@example.com,U{i}\n"));
     }
     let (_, _, report) = check(text.as_bytes());
-    assert!(report.issues.iter().any(|i| i.kind == IssueKind::LongRow && i.line == 2), "{:?}", report.issues);
+    assert!(
+        report
+            .issues
+            .iter()
+            .any(|i| i.kind == IssueKind::LongRow && i.line == 2),
+        "{:?}",
+        report.issues
+    );
 }
 
 #[test]
@@ -203,8 +263,18 @@ fn a_row_longer_than_the_cap_is_an_error_not_unbounded_memory() {
     bytes.extend(std::iter::repeat_n(b'x', intake::MAX_RECORD_BYTES + 10));
     let intake = intake::sniff_bytes(&bytes, &Overrides::default()).unwrap();
     let mapping = intake.suggest_mapping();
-    let err = intake::validate(&bytes[..], &intake, &mapping, &Default::default(), &mut keep_going).unwrap_err();
-    assert!(matches!(err, intake::ValidateError::RowTooLong { line: 2 }), "{err:?}");
+    let err = intake::validate(
+        &bytes[..],
+        &intake,
+        &mapping,
+        &Default::default(),
+        &mut keep_going,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, intake::ValidateError::RowTooLong { line: 2 }),
+        "{err:?}"
+    );
 }
 
 #[test]

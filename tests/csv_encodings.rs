@@ -5,10 +5,12 @@
 #[path = "csv_support.rs"]
 mod support;
 
-use encoding_rs::{BIG5, EUC_KR, Encoding, GB18030, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{
+    BIG5, EUC_KR, Encoding, GB18030, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252,
+};
 use msi_setup::domain::csv_intake::{
-    self as intake, BinaryKind, Certainty, EncodingSource, Field, IssueKind, Overrides, Region, SAMPLE_LIMIT,
-    Sample, SniffError,
+    self as intake, BinaryKind, Certainty, EncodingSource, Field, IssueKind, Overrides, Region,
+    SAMPLE_LIMIT, Sample, SniffError,
 };
 use support::*;
 
@@ -17,7 +19,13 @@ fn roundtrip(names: &[(&str, &str)], n: usize, enc: &'static Encoding) -> intake
     let text = users_csv(names, n, ',', "\r\n");
     let bytes = encode(&text, enc);
     let (intake, mapping, report) = check(&bytes);
-    assert_eq!(intake.encoding.encoding, enc, "detected {} for {}", intake.encoding.encoding.name(), enc.name());
+    assert_eq!(
+        intake.encoding.encoding,
+        enc,
+        "detected {} for {}",
+        intake.encoding.encoding.name(),
+        enc.name()
+    );
     assert_eq!(report.counts.rows, n as u64);
     assert_eq!(report.counts.valid, n as u64);
     assert_eq!(mapping.get(Field::FirstName).map(|m| m.column), Some(0));
@@ -31,7 +39,10 @@ fn roundtrip(names: &[(&str, &str)], n: usize, enc: &'static Encoding) -> intake
 #[test]
 fn utf8_without_bom_is_high() {
     let i = roundtrip(KO, 40, UTF_8);
-    assert_eq!((i.encoding.certainty, i.encoding.source, i.encoding.bom_len), (Certainty::High, EncodingSource::Utf8, 0));
+    assert_eq!(
+        (i.encoding.certainty, i.encoding.source, i.encoding.bom_len),
+        (Certainty::High, EncodingSource::Utf8, 0)
+    );
 }
 
 #[test]
@@ -43,7 +54,10 @@ fn boms_are_honoured_and_stripped() {
         assert_eq!(intake.encoding.encoding, enc);
         assert_eq!(intake.encoding.source, EncodingSource::Bom);
         assert!(intake.encoding.bom_len > 0);
-        assert_eq!(intake.columns[0], "First Name", "BOM must not stick to the first header");
+        assert_eq!(
+            intake.columns[0], "First Name",
+            "BOM must not stick to the first header"
+        );
         assert_eq!(mapping.get(Field::Email).map(|m| m.column), Some(2));
         assert_eq!(report.counts.valid, 5);
         assert_eq!(preview_column(&intake, 0)[0], "志明");
@@ -98,9 +112,18 @@ fn gb18030() {
 
 #[test]
 fn fifty_rows_of_each_cjk_encoding_are_read_right() {
-    for (names, enc) in [(KO, EUC_KR), (ZH_TW, BIG5), (ZH_CN, GB18030), (JA, SHIFT_JIS)] {
+    for (names, enc) in [
+        (KO, EUC_KR),
+        (ZH_TW, BIG5),
+        (ZH_CN, GB18030),
+        (JA, SHIFT_JIS),
+    ] {
         let i = roundtrip(names, 50, enc);
-        assert!(i.encoding.certainty >= Certainty::Medium, "{:?}", i.encoding);
+        assert!(
+            i.encoding.certainty >= Certainty::Medium,
+            "{:?}",
+            i.encoding
+        );
     }
 }
 
@@ -110,9 +133,20 @@ fn one_character_gbk_names_are_flagged_not_garbled_silently() {
     // GB18030 is offered, and a Chinese-language hint picks it.
     let bytes = encode(&users_csv(ZH_CN_SHORT, 300, ',', "\r\n"), GB18030);
     let i = intake::sniff_bytes(&bytes, &Overrides::default()).unwrap();
-    assert!(i.encoding.encoding == GB18030 || i.encoding.certainty == Certainty::Low, "{:?}", i.encoding);
+    assert!(
+        i.encoding.encoding == GB18030 || i.encoding.certainty == Certainty::Low,
+        "{:?}",
+        i.encoding
+    );
     assert!(i.encoding.encoding == GB18030 || i.encoding.alternatives.contains(&GB18030));
-    let hinted = intake::sniff_bytes(&bytes, &Overrides { region: Some(Region::China), ..Default::default() }).unwrap();
+    let hinted = intake::sniff_bytes(
+        &bytes,
+        &Overrides {
+            region: Some(Region::China),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(hinted.encoding.encoding, GB18030);
 }
 
@@ -121,7 +155,10 @@ fn windows_1252() {
     let i = roundtrip(LATIN, 300, WINDOWS_1252);
     assert_eq!(i.encoding.certainty, Certainty::High);
     let i = roundtrip(LATIN, 30, WINDOWS_1252);
-    assert!(i.encoding.certainty < Certainty::High, "a few accented names are not enough evidence");
+    assert!(
+        i.encoding.certainty < Certainty::High,
+        "a few accented names are not enough evidence"
+    );
 }
 
 #[test]
@@ -131,14 +168,35 @@ fn tiny_cp949_is_uncertain_with_the_right_alternative() {
     let bytes = encode(text, EUC_KR);
     let intake = intake::sniff_bytes(&bytes, &Overrides::default()).unwrap();
     assert!(intake.encoding.certainty < Certainty::High);
-    let all: Vec<_> = std::iter::once(intake.encoding.encoding).chain(intake.encoding.alternatives.iter().copied()).collect();
+    let all: Vec<_> = std::iter::once(intake.encoding.encoding)
+        .chain(intake.encoding.alternatives.iter().copied())
+        .collect();
     assert!(all.contains(&EUC_KR), "{all:?}");
     // The validation report says so too.
     let mapping = intake.suggest_mapping();
-    let report = intake::validate(&bytes[..], &intake, &mapping, &Default::default(), &mut keep_going).unwrap();
-    assert!(report.file_issues.iter().any(|i| i.kind == IssueKind::EncodingUncertain));
+    let report = intake::validate(
+        &bytes[..],
+        &intake,
+        &mapping,
+        &Default::default(),
+        &mut keep_going,
+    )
+    .unwrap();
+    assert!(
+        report
+            .file_issues
+            .iter()
+            .any(|i| i.kind == IssueKind::EncodingUncertain)
+    );
     // With the user's language as a hint, the Korean reading is preferred, still flagged.
-    let hinted = intake::sniff_bytes(&bytes, &Overrides { region: Some(Region::Korea), ..Default::default() }).unwrap();
+    let hinted = intake::sniff_bytes(
+        &bytes,
+        &Overrides {
+            region: Some(Region::Korea),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(hinted.encoding.encoding, EUC_KR);
     assert!(hinted.encoding.certainty < Certainty::High);
     assert_eq!(hinted.columns, ["이름", "성", "이메일", "팀"]);
@@ -147,7 +205,10 @@ fn tiny_cp949_is_uncertain_with_the_right_alternative() {
 #[test]
 fn override_beats_detection_and_keeps_the_guess_as_alternative() {
     let bytes = encode(&users_csv(KO, 50, ',', "\n"), EUC_KR);
-    let ov = Overrides { encoding: Some(BIG5), ..Default::default() };
+    let ov = Overrides {
+        encoding: Some(BIG5),
+        ..Default::default()
+    };
     let intake = intake::sniff_bytes(&bytes, &ov).unwrap();
     assert_eq!(intake.encoding.encoding, BIG5);
     assert_eq!(intake.encoding.source, EncodingSource::Override);
@@ -177,7 +238,11 @@ fn labels_users_type() {
     }
     assert_eq!(intake::encoding_for_label("klingon"), None);
     assert_eq!(intake::encoding_for_label("replacement"), None);
-    assert_eq!(intake::encoding_for_label("iso-2022-kr"), None, "decodes to nothing but U+FFFD");
+    assert_eq!(
+        intake::encoding_for_label("iso-2022-kr"),
+        None,
+        "decodes to nothing but U+FFFD"
+    );
 }
 
 #[test]
@@ -196,11 +261,21 @@ fn invalid_utf8_in_a_mapped_cell_is_a_warning_on_its_line() {
     let mut text = users_csv(&[("Kim", "Lee")], 3, ',', "\n").into_bytes();
     // Row 3 (line 4): a first name with a lone continuation byte, far from the sample edge.
     let needle = b"Kim,Lee,user2";
-    let at = text.windows(needle.len()).position(|w| w == needle).unwrap();
+    let at = text
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
     text.insert(at + 1, 0x80);
-    let ov = Overrides { encoding: Some(UTF_8), ..Default::default() };
+    let ov = Overrides {
+        encoding: Some(UTF_8),
+        ..Default::default()
+    };
     let (_, _, report) = check_with(&text, &ov, &Default::default());
-    let issue = report.issues.iter().find(|i| i.kind == IssueKind::DecodeError).expect("decode warning");
+    let issue = report
+        .issues
+        .iter()
+        .find(|i| i.kind == IssueKind::DecodeError)
+        .expect("decode warning");
     assert_eq!((issue.line, issue.field), (4, Some(Field::FirstName)));
 }
 
@@ -208,10 +283,22 @@ fn invalid_utf8_in_a_mapped_cell_is_a_warning_on_its_line() {
 fn non_ascii_far_into_an_ascii_head_is_still_found() {
     // 2 000 ASCII rows (> 64 KiB), then Korean names in CP949.
     let mut rows: Vec<Vec<String>> = (0..2000)
-        .map(|i| vec!["Alex".into(), "Smith".into(), format!("a{i}@example.com"), "Sales".into()])
+        .map(|i| {
+            vec![
+                "Alex".into(),
+                "Smith".into(),
+                format!("a{i}@example.com"),
+                "Sales".into(),
+            ]
+        })
         .collect();
     rows.extend(people(KO, 300).into_iter().map(|r| r.to_vec()));
-    let text = csv_text(&["First Name", "Last Name", "Email", "Team"], &rows, ',', "\n");
+    let text = csv_text(
+        &["First Name", "Last Name", "Email", "Team"],
+        &rows,
+        ',',
+        "\n",
+    );
     let bytes = encode(&text, EUC_KR);
     assert!(bytes.len() > SAMPLE_LIMIT);
     let sample = Sample::read(&bytes[..]).unwrap();
@@ -227,7 +314,10 @@ fn large_utf8_sample_cut_mid_character_is_still_utf8() {
     assert!(text.len() > SAMPLE_LIMIT);
     let sample = Sample::read(text.as_bytes()).unwrap();
     let intake = intake::sniff(&sample, &Overrides::default()).unwrap();
-    assert_eq!((intake.encoding.encoding, intake.encoding.certainty), (UTF_8, Certainty::High));
+    assert_eq!(
+        (intake.encoding.encoding, intake.encoding.certainty),
+        (UTF_8, Certainty::High)
+    );
     assert_eq!(intake.sample_replacements, 0);
 }
 
@@ -241,17 +331,38 @@ fn pure_ascii_is_utf8() {
 #[test]
 fn binaries_are_refused() {
     let zip = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
-    assert_eq!(intake::sniff_bytes(zip, &Overrides::default()), Err(SniffError::Binary(BinaryKind::Workbook)));
+    assert_eq!(
+        intake::sniff_bytes(zip, &Overrides::default()),
+        Err(SniffError::Binary(BinaryKind::Workbook))
+    );
     let xls = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
-    assert_eq!(intake::sniff_bytes(&xls, &Overrides::default()), Err(SniffError::Binary(BinaryKind::LegacyWorkbook)));
-    assert_eq!(intake::sniff_bytes(b"%PDF-1.7\n", &Overrides::default()), Err(SniffError::Binary(BinaryKind::Pdf)));
+    assert_eq!(
+        intake::sniff_bytes(&xls, &Overrides::default()),
+        Err(SniffError::Binary(BinaryKind::LegacyWorkbook))
+    );
+    assert_eq!(
+        intake::sniff_bytes(b"%PDF-1.7\n", &Overrides::default()),
+        Err(SniffError::Binary(BinaryKind::Pdf))
+    );
     let junk = [1u8, 0, 0, 0, 7, 0, 0, 0, 0, 0, 9, 9, 0, 0, 0, 0, 3, 0, 0, 0];
-    assert_eq!(intake::sniff_bytes(&junk, &Overrides::default()), Err(SniffError::Binary(BinaryKind::Other)));
+    assert_eq!(
+        intake::sniff_bytes(&junk, &Overrides::default()),
+        Err(SniffError::Binary(BinaryKind::Other))
+    );
 }
 
 #[test]
 fn empty_and_blank_files() {
-    assert_eq!(intake::sniff_bytes(b"", &Overrides::default()), Err(SniffError::Empty));
-    assert_eq!(intake::sniff_bytes(b"\r\n\n  \n,,\n", &Overrides::default()), Err(SniffError::Empty));
-    assert_eq!(intake::sniff_bytes(&[0xEF, 0xBB, 0xBF], &Overrides::default()), Err(SniffError::Empty));
+    assert_eq!(
+        intake::sniff_bytes(b"", &Overrides::default()),
+        Err(SniffError::Empty)
+    );
+    assert_eq!(
+        intake::sniff_bytes(b"\r\n\n  \n,,\n", &Overrides::default()),
+        Err(SniffError::Empty)
+    );
+    assert_eq!(
+        intake::sniff_bytes(&[0xEF, 0xBB, 0xBF], &Overrides::default()),
+        Err(SniffError::Empty)
+    );
 }

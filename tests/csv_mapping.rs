@@ -3,7 +3,9 @@
 //! the set of headers, not their order or case.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use msi_setup::domain::csv_intake::{Confidence, EmailBasis, Field, Mapping, PassedOver, suggest_mapping};
+use msi_setup::domain::csv_intake::{
+    Confidence, EmailBasis, Field, Mapping, PassedOver, suggest_mapping,
+};
 use proptest::prelude::*;
 
 fn cols(line: &str) -> Vec<String> {
@@ -19,7 +21,10 @@ fn conf(m: &Mapping, f: Field) -> Option<Confidence> {
 }
 
 fn passed(m: &Mapping, c: &[String]) -> Vec<(String, PassedOver)> {
-    m.email_notes.iter().map(|n| (c[n.column].clone(), n.reason)).collect()
+    m.email_notes
+        .iter()
+        .map(|n| (c[n.column].clone(), n.reason))
+        .collect()
 }
 
 #[test]
@@ -34,17 +39,33 @@ fn google_workspace_user_download() {
          Email Usage [READ ONLY]",
     );
     let m = suggest_mapping(&c);
-    assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("Email Address [Required]"));
+    assert_eq!(
+        name(&m, &c, Field::Email).as_deref(),
+        Some("Email Address [Required]")
+    );
     assert_eq!(conf(&m, Field::Email), Some(Confidence::Alias));
-    assert_eq!(name(&m, &c, Field::FirstName).as_deref(), Some("First Name [Required]"));
+    assert_eq!(
+        name(&m, &c, Field::FirstName).as_deref(),
+        Some("First Name [Required]")
+    );
     assert_eq!(conf(&m, Field::FirstName), Some(Confidence::Exact));
-    assert_eq!(name(&m, &c, Field::LastName).as_deref(), Some("Last Name [Required]"));
-    assert_eq!(m.get(Field::Team), None, "Department is not a Sales Insight Actions team");
+    assert_eq!(
+        name(&m, &c, Field::LastName).as_deref(),
+        Some("Last Name [Required]")
+    );
+    assert_eq!(
+        m.get(Field::Team),
+        None,
+        "Department is not a Sales Insight Actions team"
+    );
     assert_eq!(m.get(Field::Workspace), None);
     assert_eq!(
         passed(&m, &c),
         vec![
-            ("New Primary Email [UPLOAD ONLY]".into(), PassedOver::Secondary),
+            (
+                "New Primary Email [UPLOAD ONLY]".into(),
+                PassedOver::Secondary
+            ),
             ("Recovery Email".into(), PassedOver::Secondary),
             ("Home Secondary Email".into(), PassedOver::Secondary),
             ("Work Secondary Email".into(), PassedOver::Secondary),
@@ -63,11 +84,20 @@ fn microsoft_365_active_users_export() {
          State,Street address,Strong password required,Title,Usage location,User principal name,When created",
     );
     let m = suggest_mapping(&c);
-    assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("User principal name"));
+    assert_eq!(
+        name(&m, &c, Field::Email).as_deref(),
+        Some("User principal name")
+    );
     assert_eq!(m.email_basis, Some(EmailBasis::SignInName));
-    assert_eq!(name(&m, &c, Field::FirstName).as_deref(), Some("First name"));
+    assert_eq!(
+        name(&m, &c, Field::FirstName).as_deref(),
+        Some("First name")
+    );
     assert_eq!(name(&m, &c, Field::LastName).as_deref(), Some("Last name"));
-    assert_eq!(passed(&m, &c), vec![("Proxy addresses".into(), PassedOver::AddressList)]);
+    assert_eq!(
+        passed(&m, &c),
+        vec![("Proxy addresses".into(), PassedOver::AddressList)]
+    );
 }
 
 #[test]
@@ -94,12 +124,17 @@ fn entra_id_bulk_download() {
 
 #[test]
 fn okta_user_export() {
-    let c = cols("Username,First name,Last name,Display name,Primary email,Secondary email,Mobile phone,Status,Manager");
+    let c = cols(
+        "Username,First name,Last name,Display name,Primary email,Secondary email,Mobile phone,Status,Manager",
+    );
     let m = suggest_mapping(&c);
     assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("Primary email"));
     assert_eq!(
         passed(&m, &c),
-        vec![("Username".into(), PassedOver::SignInName), ("Secondary email".into(), PassedOver::Secondary)]
+        vec![
+            ("Username".into(), PassedOver::SignInName),
+            ("Secondary email".into(), PassedOver::Secondary)
+        ]
     );
     let c = cols("login,email,secondEmail,firstName,lastName,managerId");
     let m = suggest_mapping(&c);
@@ -119,7 +154,10 @@ fn salesforce_user_export() {
     assert_eq!(conf(&m, Field::Email), Some(Confidence::Exact));
     assert_eq!(name(&m, &c, Field::FirstName).as_deref(), Some("FirstName"));
     assert_eq!(name(&m, &c, Field::LastName).as_deref(), Some("LastName"));
-    assert_eq!(passed(&m, &c), vec![("Username".into(), PassedOver::SignInName)]);
+    assert_eq!(
+        passed(&m, &c),
+        vec![("Username".into(), PassedOver::SignInName)]
+    );
 }
 
 #[test]
@@ -130,19 +168,33 @@ fn hr_exports() {
     );
     let m = suggest_mapping(&c);
     assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("Work Email"));
-    assert_eq!(name(&m, &c, Field::FirstName).as_deref(), Some("Legal First Name"));
-    assert_eq!(name(&m, &c, Field::LastName).as_deref(), Some("Legal Last Name"));
+    assert_eq!(
+        name(&m, &c, Field::FirstName).as_deref(),
+        Some("Legal First Name")
+    );
+    assert_eq!(
+        name(&m, &c, Field::LastName).as_deref(),
+        Some("Legal Last Name")
+    );
     assert_eq!(
         passed(&m, &c),
-        vec![("Personal Email".into(), PassedOver::Personal), ("Manager Email".into(), PassedOver::SomeoneElse)]
+        vec![
+            ("Personal Email".into(), PassedOver::Personal),
+            ("Manager Email".into(), PassedOver::SomeoneElse)
+        ]
     );
-    let c = cols("Employee #,First Name,Last Name,Work Email,Home Email,Department,Division,Job Title,Supervisor,Supervisor Email");
+    let c = cols(
+        "Employee #,First Name,Last Name,Work Email,Home Email,Department,Division,Job Title,Supervisor,Supervisor Email",
+    );
     let m = suggest_mapping(&c);
     assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("Work Email"));
     // Only a personal address: used, and said so.
     let c = cols("Name,Personal Email");
     let m = suggest_mapping(&c);
-    assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("Personal Email"));
+    assert_eq!(
+        name(&m, &c, Field::Email).as_deref(),
+        Some("Personal Email")
+    );
     assert_eq!(m.email_basis, Some(EmailBasis::Personal));
 }
 
@@ -151,7 +203,11 @@ fn marketo_style_headers_are_exact() {
     let c = cols("Email,First Name,Last Name,Team,Workspace");
     let m = suggest_mapping(&c);
     for (i, f) in Field::ALL.into_iter().enumerate() {
-        assert_eq!(m.get(f).map(|x| (x.column, x.confidence)), Some((i, Confidence::Exact)), "{f:?}");
+        assert_eq!(
+            m.get(f).map(|x| (x.column, x.confidence)),
+            Some((i, Confidence::Exact)),
+            "{f:?}"
+        );
     }
 }
 
@@ -166,22 +222,44 @@ fn every_docs_language() {
         ("ja", "名,姓,メールアドレス,チーム,ワークスペース"),
         ("de", "Vorname,Nachname,E-Mail-Adresse,Team,Arbeitsbereich"),
         ("fr", "Prénom,Nom,Adresse e-mail,Équipe,Espace de travail"),
-        ("es", "Nombre,Apellidos,Correo electrónico,Equipo,Espacio de trabajo"),
+        (
+            "es",
+            "Nombre,Apellidos,Correo electrónico,Equipo,Espacio de trabajo",
+        ),
         ("it", "Nome,Cognome,Indirizzo email,Squadra,Area di lavoro"),
         ("nl", "Voornaam,Achternaam,E-mailadres,Team,Werkruimte"),
-        ("pt", "Nome,Sobrenome,Endereço de e-mail,Equipe,Espaço de trabalho"),
+        (
+            "pt",
+            "Nome,Sobrenome,Endereço de e-mail,Equipe,Espaço de trabalho",
+        ),
         ("sv", "Förnamn,Efternamn,E-postadress,Team,Arbetsyta"),
-        ("full-width", "ＦｉｒｓｔＮａｍｅ,Ｌａｓｔ　Ｎａｍｅ,Ｅｍａｉｌ,ｔｅａｍ,ＷＯＲＫＳＰＡＣＥ"),
+        (
+            "full-width",
+            "ＦｉｒｓｔＮａｍｅ,Ｌａｓｔ　Ｎａｍｅ,Ｅｍａｉｌ,ｔｅａｍ,ＷＯＲＫＳＰＡＣＥ",
+        ),
     ];
     for (lang, line) in sets {
         let c = cols(line);
         let m = suggest_mapping(&c);
-        for (i, f) in [Field::FirstName, Field::LastName, Field::Email, Field::Team, Field::Workspace]
-            .into_iter()
-            .enumerate()
+        for (i, f) in [
+            Field::FirstName,
+            Field::LastName,
+            Field::Email,
+            Field::Team,
+            Field::Workspace,
+        ]
+        .into_iter()
+        .enumerate()
         {
-            assert_eq!(m.get(f).map(|x| x.column), Some(i), "{lang}: {f:?} in {line}");
-            assert!(m.get(f).is_some_and(|x| x.confidence >= Confidence::Alias), "{lang}: {f:?}");
+            assert_eq!(
+                m.get(f).map(|x| x.column),
+                Some(i),
+                "{lang}: {f:?} in {line}"
+            );
+            assert!(
+                m.get(f).is_some_and(|x| x.confidence >= Confidence::Alias),
+                "{lang}: {f:?}"
+            );
         }
     }
 }
@@ -193,7 +271,10 @@ fn qualifiers_in_other_languages() {
     assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("회사 이메일"));
     assert_eq!(
         passed(&m, &c),
-        vec![("매니저 이메일".into(), PassedOver::SomeoneElse), ("개인 이메일".into(), PassedOver::Personal)]
+        vec![
+            ("매니저 이메일".into(), PassedOver::SomeoneElse),
+            ("개인 이메일".into(), PassedOver::Personal)
+        ]
     );
     assert_eq!(m.get(Field::FirstName), None, "성명 is a full name");
     let c = cols("姓名,主管電子郵件,備用電子郵件,電子郵件");
@@ -201,7 +282,10 @@ fn qualifiers_in_other_languages() {
     assert_eq!(name(&m, &c, Field::Email).as_deref(), Some("電子郵件"));
     assert_eq!(
         passed(&m, &c),
-        vec![("主管電子郵件".into(), PassedOver::SomeoneElse), ("備用電子郵件".into(), PassedOver::Secondary)]
+        vec![
+            ("主管電子郵件".into(), PassedOver::SomeoneElse),
+            ("備用電子郵件".into(), PassedOver::Secondary)
+        ]
     );
 }
 
@@ -212,7 +296,11 @@ fn fuzzy_matches_are_marked() {
     assert_eq!(conf(&m, Field::Email), Some(Confidence::Fuzzy));
     assert_eq!(conf(&m, Field::FirstName), Some(Confidence::Fuzzy));
     assert_eq!(conf(&m, Field::LastName), Some(Confidence::Fuzzy));
-    assert_eq!(conf(&m, Field::Team), Some(Confidence::Alias), "Sales Team is a known name");
+    assert_eq!(
+        conf(&m, Field::Team),
+        Some(Confidence::Alias),
+        "Sales Team is a known name"
+    );
     let c = cols("Emial Adress,Frist Name");
     let m = suggest_mapping(&c);
     assert_eq!(m.get(Field::Email).map(|x| x.column), Some(0));
@@ -240,22 +328,67 @@ fn unmapped_optional_fields_are_fine_and_no_email_is_none() {
 
 /// Realistic headers with distinct compact forms.
 const POOL: &[&str] = &[
-    "Email", "E-mail Address", "Work Email", "Manager Email", "Recovery Email", "Personal Email",
-    "User Principal Name", "Username", "Proxy addresses", "First Name", "Given Name", "Last Name",
-    "Surname", "Team", "Sales Team", "Workspace", "Department", "Title", "Phone", "Employee ID",
-    "Display Name", "이메일", "이름", "성", "팀", "電子郵件", "名字", "姓氏", "Vorname", "Nachname",
-    "Prénom", "Nom", "Courriel", "Secondary email", "Office", "Cost Center", "Frist Name",
-    "Legal Last Name", "Email Usage [READ ONLY]", "mail", "givenName", "alternateEmailAddress",
+    "Email",
+    "E-mail Address",
+    "Work Email",
+    "Manager Email",
+    "Recovery Email",
+    "Personal Email",
+    "User Principal Name",
+    "Username",
+    "Proxy addresses",
+    "First Name",
+    "Given Name",
+    "Last Name",
+    "Surname",
+    "Team",
+    "Sales Team",
+    "Workspace",
+    "Department",
+    "Title",
+    "Phone",
+    "Employee ID",
+    "Display Name",
+    "이메일",
+    "이름",
+    "성",
+    "팀",
+    "電子郵件",
+    "名字",
+    "姓氏",
+    "Vorname",
+    "Nachname",
+    "Prénom",
+    "Nom",
+    "Courriel",
+    "Secondary email",
+    "Office",
+    "Cost Center",
+    "Frist Name",
+    "Legal Last Name",
+    "Email Usage [READ ONLY]",
+    "mail",
+    "givenName",
+    "alternateEmailAddress",
 ];
 
 fn by_name(m: &Mapping, c: &[String]) -> Vec<Option<String>> {
-    Field::ALL.iter().map(|&f| m.get(f).map(|x| c[x.column].to_lowercase())).collect()
+    Field::ALL
+        .iter()
+        .map(|&f| m.get(f).map(|x| c[x.column].to_lowercase()))
+        .collect()
 }
 
 fn flip_case(s: &str, bits: &[bool]) -> String {
     s.chars()
         .zip(bits.iter().cycle())
-        .map(|(ch, &up)| if up { ch.to_uppercase().next().unwrap_or(ch) } else { ch.to_lowercase().next().unwrap_or(ch) })
+        .map(|(ch, &up)| {
+            if up {
+                ch.to_uppercase().next().unwrap_or(ch)
+            } else {
+                ch.to_lowercase().next().unwrap_or(ch)
+            }
+        })
         .collect()
 }
 

@@ -810,6 +810,8 @@ pub fn validate<R: Read>(
         }
     }
     report.bytes_read = walker.bytes_read();
+    report.rows.shrink_to_fit();
+    report.issues.shrink_to_fit();
     let _ = progress(Progress {
         bytes_read: report.bytes_read,
         rows: report.counts.rows,
