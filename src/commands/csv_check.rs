@@ -203,8 +203,10 @@ impl Check<'_> {
             }
             return Err(Failure::NoEmail { columns });
         }
-        let options = Options::new(&ctx.invited, args.seats.map(|s| s as u64));
-        let report = intake::validate(self.open()?, &intake, &mapping, &options, &mut keep_going)
+        let mut options = Options::new(&ctx.invited, args.seats.map(|s| s as u64));
+        let file = self.open()?;
+        options.size_hint = file.metadata().ok().map(|m| m.len());
+        let report = intake::validate(file, &intake, &mapping, &options, &mut keep_going)
             .map_err(Failure::Validate)?;
 
         let mut clean_rows = None;

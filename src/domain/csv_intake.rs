@@ -119,6 +119,8 @@ pub struct Intake {
     pub sample_complete: bool,
     /// U+FFFD replacement characters in the decoded sample (bytes invalid in the encoding).
     pub sample_replacements: usize,
+    /// Average bytes of the file per row in the sample (to estimate a large file's rows).
+    pub bytes_per_row: u32,
 }
 
 impl Intake {
@@ -147,6 +149,12 @@ impl Intake {
             Some(hits * 2 >= values.len())
         };
         mapping::suggest_with(&self.columns, &looks)
+    }
+
+    /// Roughly how many data rows a file of `size` bytes holds, from the sample's bytes per row.
+    #[must_use]
+    pub fn estimate_rows(&self, size: Option<u64>) -> Option<u64> {
+        size.map(|s| s / u64::from(self.bytes_per_row.max(1)) + 16)
     }
 
     /// The name to show for column `index` (0-based): its header, or `None` when it has none.
@@ -217,7 +225,13 @@ pub fn sniff(sample: &Sample, overrides: &Overrides) -> Result<Intake, SniffErro
         sep_line,
     };
 
-    let recs: Vec<SampleRecord> = dialect::records(&text, delimiter, cr, sep_line, 5_000);
+    // Enough rows to find the header and fill the preview (more when the header is chosen far
+    // down).
+    let wanted = match overrides.header {
+        Some(HeaderChoice::Line(_)) => 5_000,
+        _ => 20 + PREVIEW_ROWS + 30,
+    };
+    let recs: Vec<SampleRecord> = dialect::records(&text, delimiter, cr, sep_line, wanted);
     if recs.iter().all(|r| r.filled() == 0) {
         if let Some(HeaderChoice::Line(line)) = overrides.header {
             return Err(SniffError::HeaderNotInSample {
@@ -270,7 +284,22 @@ pub fn sniff(sample: &Sample, overrides: &Overrides) -> Result<Intake, SniffErro
         preview,
         sample_complete: sample.is_complete(),
         sample_replacements,
+        bytes_per_row: bytes_per_row(sample.head(), line_ending),
     })
+}
+
+/// Average bytes per line of `head` (rows with line breaks in quoted cells count as several:
+/// the estimate errs towards more rows, which only reserves a little more).
+fn bytes_per_row(head: &[u8], ending: LineEnding) -> u32 {
+    let newline = if ending == LineEnding::Cr {
+        b'\r'
+    } else {
+        b'\n'
+    };
+    let lines = memchr::memchr_iter(newline, head).count().max(1);
+    u32::try_from(head.len().div_ceil(lines))
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 /// [`sniff`] on a whole file already in memory.

@@ -81,7 +81,7 @@ pub fn write_clean<R: Read, W: Write>(
             w.write_record(&values).map_err(out_err)?;
         }
         index += 1;
-        if index as u64 % PROGRESS_EVERY == 0
+        if (index as u64).is_multiple_of(PROGRESS_EVERY)
             && progress(Progress {
                 bytes_read: walker.bytes_read(),
                 rows: index as u64,
@@ -164,7 +164,7 @@ pub fn write_report<R: Read, W: Write>(
         w.write_record(cells.iter().map(|c| c.as_ref()))
             .map_err(out_err)?;
         index += 1;
-        if index as u64 % PROGRESS_EVERY == 0
+        if (index as u64).is_multiple_of(PROGRESS_EVERY)
             && progress(Progress {
                 bytes_read: walker.bytes_read(),
                 rows: index as u64,

@@ -93,11 +93,6 @@ impl<R: Read> Stream<R> {
             Stream::Decoded(r) => r.raw_read(),
         }
     }
-
-    /// Whether the text was decoded (and so is valid UTF-8 already).
-    pub(crate) fn is_decoded(&self) -> bool {
-        matches!(self, Stream::Decoded(_))
-    }
 }
 
 impl<R: Read> Read for Stream<R> {
@@ -134,8 +129,10 @@ pub(crate) struct RecordReader<B> {
     len: usize,
     /// The byte counted as a line break: `\n`, or `\r` in old Mac files without any `\n`.
     newline: u8,
-    line: u64,
-    offset: u64,
+    /// 1 + the line breaks counted here: those between records, and in lone-`\r` files all of
+    /// them (otherwise `csv_core` counts the `\n`s it consumes).
+    counted: u64,
+    pos: u64,
     start_line: u64,
     start_offset: u64,
     eof: bool,
@@ -156,8 +153,8 @@ impl<B: BufRead> RecordReader<B> {
             ends: vec![0; 32],
             len: 0,
             newline: if cr_lines { b'\r' } else { b'\n' },
-            line: 1,
-            offset: 0,
+            counted: 1,
+            pos: 0,
             start_line: 1,
             start_offset: 0,
             eof: false,
@@ -179,11 +176,19 @@ impl<B: BufRead> RecordReader<B> {
         self.start_offset
     }
 
-    /// Physical lines the current record spans (more than 1 with line breaks in quoted cells).
+    /// Physical lines the current record spans (more than 1 with line breaks in quoted cells;
+    /// one more when it ends with a lone `\n`, which has been consumed).
     pub(crate) fn lines_spanned(&self) -> u64 {
-        let end = self.line;
-        // `self.line` has moved past the terminator when it was a `\n`.
-        end.saturating_sub(self.start_line).max(1)
+        self.now_line().saturating_sub(self.start_line).max(1)
+    }
+
+    /// The physical line at the current position.
+    fn now_line(&self) -> u64 {
+        if self.newline == b'\r' {
+            self.counted
+        } else {
+            self.counted + self.core.line().saturating_sub(1)
+        }
     }
 
     /// Number of cells in the current record.
@@ -199,6 +204,24 @@ impl<B: BufRead> RecordReader<B> {
         let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
         let end = *self.ends.get(i)?;
         self.fields.get(start..end)
+    }
+
+    /// The cells of the current record, end to end (unquoted).
+    pub(crate) fn all(&self) -> &[u8] {
+        let end = match self.len {
+            0 => 0,
+            n => self.ends.get(n - 1).copied().unwrap_or(0),
+        };
+        self.fields.get(..end).unwrap_or_default()
+    }
+
+    /// Where cell `i` lies in [`RecordReader::all`].
+    pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        if i >= self.len {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        Some(start..*self.ends.get(i)?)
     }
 
     /// Every cell of the current record.
@@ -225,15 +248,15 @@ impl<B: BufRead> RecordReader<B> {
             let nl = self.newline;
             let lines = buf[..n].iter().filter(|&&b| b == nl).count() as u64;
             let more = n < buf.len();
-            self.line += lines;
-            self.offset += n as u64;
+            self.counted += lines;
+            self.pos += n as u64;
             self.rdr.consume(n);
             if more {
                 break;
             }
         }
-        self.start_line = self.line;
-        self.start_offset = self.offset;
+        self.start_line = self.now_line();
+        self.start_offset = self.pos;
         let (mut out, mut end) = (0usize, 0usize);
         loop {
             let (res, nin, nout, nend) = {
@@ -241,12 +264,14 @@ impl<B: BufRead> RecordReader<B> {
                 let r =
                     self.core
                         .read_record(input, &mut self.fields[out..], &mut self.ends[end..]);
-                let nl = self.newline;
-                self.line += input[..r.1].iter().filter(|&&b| b == nl).count() as u64;
+                // csv_core counts the `\n`s it consumes; only lone-`\r` files need counting here.
+                if self.newline == b'\r' {
+                    self.counted += input[..r.1].iter().filter(|&&b| b == b'\r').count() as u64;
+                }
                 r
             };
             self.rdr.consume(nin);
-            self.offset += nin as u64;
+            self.pos += nin as u64;
             out += nout;
             end += nend;
             match res {
