@@ -27,8 +27,8 @@ mod validate;
 pub use dialect::{CANDIDATES, DelimiterSource, Dialect, LineEnding, parse_delimiter};
 pub use email::{EmailProblem, check as check_email, looks_like_address};
 pub use encoding::{
-    BinaryKind, Certainty, EncodingGuess, EncodingSource, Region, SAMPLE_LIMIT, Sample, detect,
-    encoding_for_label, legacy_candidates,
+    BinaryKind, Certainty, EncodingGuess, EncodingSource, Region, SAMPLE_LIMIT, SCAN_LIMIT, Sample,
+    detect, encoding_for_label, legacy_candidates,
 };
 pub use mapping::{
     Confidence, EmailBasis, EmailNote, Field, MapError, Mapped, Mapping, PassedOver, known_field,

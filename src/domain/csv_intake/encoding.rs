@@ -16,6 +16,9 @@ use encoding_rs::{
 /// [`Sample::read`]).
 pub const SAMPLE_LIMIT: usize = 64 * 1024;
 
+/// How far past an all-ASCII head [`Sample::read`] looks for the first non-ASCII byte.
+pub const SCAN_LIMIT: usize = 32 * 1024 * 1024;
+
 /// The bytes sniffing looks at: the head of the file and, when the head is plain ASCII but the
 /// file goes on, a window around the first non-ASCII byte further in (so a file whose Korean names
 /// start at row 5 000 is still recognised).
@@ -36,7 +39,8 @@ impl Sample {
     }
 
     /// Reads the head of `reader` (up to [`SAMPLE_LIMIT`] bytes) and, if that is all ASCII and the
-    /// stream goes on, scans on for the first non-ASCII byte and keeps a window from there.
+    /// stream goes on, scans on (up to [`SCAN_LIMIT`] bytes, at memory speed) for the first
+    /// non-ASCII byte and keeps a window from there.
     ///
     /// # Errors
     /// When `reader` fails.
@@ -70,7 +74,9 @@ impl Sample {
                 probe_last: false,
             });
         }
-        // Scan on, chunk by chunk, for the first non-ASCII byte.
+        // Scan on, chunk by chunk, for the first non-ASCII byte (up to SCAN_LIMIT: past that, a
+        // wrong guess still shows up as per-line decoding warnings).
+        let mut scanned = 0usize;
         loop {
             if let Some(pos) = chunk[..n].iter().position(|b| !b.is_ascii()) {
                 // Start the window at the beginning of that line (at most 1 KiB back).
@@ -90,7 +96,12 @@ impl Sample {
                     probe_last,
                 });
             }
-            n = read_up_to_slice(&mut reader, &mut chunk)?;
+            scanned += n;
+            n = if scanned < SCAN_LIMIT {
+                read_up_to_slice(&mut reader, &mut chunk)?
+            } else {
+                0
+            };
             if n == 0 {
                 return Ok(Sample {
                     head,
