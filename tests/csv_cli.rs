@@ -418,3 +418,22 @@ fn terminal_escapes_in_the_file_are_not_printed_raw() {
     assert!(!out.contains('\x1b'), "{out:?}");
     assert!(out.contains("\\u{1b}[31mkim@"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_read_once_into_memory() {
+    let env = Env::new();
+    let clean = env.path("clean.csv");
+    let mut c = env.cmd(&["csv", "check", "/dev/stdin", "--json", "--out", s(&clean)]);
+    c.write_stdin(encode(
+        &users_csv(KO, 200, ',', "\r\n"),
+        encoding_rs::EUC_KR,
+    ));
+    let (code, out, err) = run(c);
+    assert_eq!(code, 1, "{err}");
+    let v = json(&out);
+    assert_eq!(v["encoding"], "EUC-KR");
+    assert_eq!(v["counts"]["valid"], 200);
+    assert_eq!(v["seats"]["ok"], false);
+    assert_eq!(fs::read_to_string(&clean).unwrap().lines().count(), 201);
+}

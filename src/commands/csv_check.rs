@@ -42,13 +42,16 @@ pub fn run(args: &CsvCheckArgs, ctx: &Context, out: &mut dyn Write, err: &mut dy
             } else {
                 check.print_human(&done, out)
             };
-            if let Err(e) = written.and_then(|()| out.flush()) {
-                if e.kind() != io::ErrorKind::BrokenPipe {
+            let code = if done.report.has_errors() { 1 } else { 0 };
+            match written.and_then(|()| out.flush()) {
+                // The reader went away (`| head`): the check itself is done.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+                Err(e) => {
                     let _ = writeln!(err, "{}", check.error_line(&e.to_string()));
+                    2
                 }
-                return 2;
+                Ok(()) => code,
             }
-            if done.report.has_errors() { 1 } else { 0 }
         }
         Err(failure) => {
             let message = check.failure_message(&failure);
@@ -138,16 +141,37 @@ fn keep_going(_: Progress) -> ControlFlow<()> {
     ControlFlow::Continue(())
 }
 
+/// Where the CSV is read from: a regular file is opened again for each pass; anything else (a
+/// pipe, `/dev/stdin`, a process substitution) is read once into memory.
+enum Input {
+    Path { size: u64 },
+    Bytes(Vec<u8>),
+}
+
 impl Check<'_> {
-    fn open(&self) -> Result<File, Failure> {
-        let f = File::open(&self.args.file).map_err(Failure::Read)?;
-        if f.metadata().is_ok_and(|m| m.is_dir()) {
+    fn open_input(&self) -> Result<Input, Failure> {
+        let mut f = File::open(&self.args.file).map_err(Failure::Read)?;
+        let meta = f.metadata().map_err(Failure::Read)?;
+        if meta.is_dir() {
             return Err(Failure::Read(io::Error::new(
                 io::ErrorKind::IsADirectory,
                 "is a directory",
             )));
         }
-        Ok(f)
+        if meta.is_file() {
+            return Ok(Input::Path { size: meta.len() });
+        }
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut f, &mut bytes).map_err(Failure::Read)?;
+        Ok(Input::Bytes(bytes))
+    }
+
+    /// A fresh reader over the input, from its first byte.
+    fn reader<'i>(&self, input: &'i Input) -> io::Result<Box<dyn io::Read + 'i>> {
+        Ok(match input {
+            Input::Path { .. } => Box::new(File::open(&self.args.file)?),
+            Input::Bytes(b) => Box::new(b.as_slice()),
+        })
     }
 
     fn run(&self, ctx: &Context) -> Result<Done, Failure> {
@@ -179,7 +203,9 @@ impl Check<'_> {
         };
         self.check_outputs()?;
 
-        let sample = Sample::read(self.open()?).map_err(Failure::Read)?;
+        let input = self.open_input()?;
+        let sample =
+            Sample::read(self.reader(&input).map_err(Failure::Read)?).map_err(Failure::Read)?;
         let overrides = Overrides {
             encoding,
             delimiter,
@@ -204,8 +230,11 @@ impl Check<'_> {
             return Err(Failure::NoEmail { columns });
         }
         let mut options = Options::new(&ctx.invited, args.seats.map(|s| s as u64));
-        let file = self.open()?;
-        options.size_hint = file.metadata().ok().map(|m| m.len());
+        options.size_hint = Some(match &input {
+            Input::Path { size } => *size,
+            Input::Bytes(b) => b.len() as u64,
+        });
+        let file = self.reader(&input).map_err(Failure::Read)?;
         let report = intake::validate(file, &intake, &mapping, &options, &mut keep_going)
             .map_err(Failure::Validate)?;
 
@@ -213,7 +242,8 @@ impl Check<'_> {
         if let Some(path) = &args.out {
             write_atomic(path, |w| {
                 intake::write_clean(
-                    self.open_for_output()?,
+                    self.reader(&input)
+                        .map_err(|e| OutputError::Input(ValidateError::Io(e)))?,
                     &intake,
                     &mapping,
                     &report,
@@ -241,7 +271,8 @@ impl Check<'_> {
             let reason = |i: &Issue| self.issue_message(i, &intake);
             write_atomic(path, |w| {
                 intake::write_report(
-                    self.open_for_output()?,
+                    self.reader(&input)
+                        .map_err(|e| OutputError::Input(ValidateError::Io(e)))?,
                     &intake,
                     &mapping,
                     &report,
@@ -262,10 +293,6 @@ impl Check<'_> {
             clean_rows,
             wrote_report,
         })
-    }
-
-    fn open_for_output(&self) -> Result<File, OutputError> {
-        File::open(&self.args.file).map_err(|e| OutputError::Input(ValidateError::Io(e)))
     }
 
     /// Refuses outputs that would overwrite the input or each other.
