@@ -9,7 +9,7 @@
 //!    [`Overrides`] to switch any of them; the sample is kept, so this is instant.
 //! 2. [`Intake::suggest_mapping`] (or [`suggest_mapping`] on headers alone) gives a [`Mapping`]:
 //!    per field a column and a [`Confidence`]; [`Mapping::apply_overrides`] takes `--map`.
-//! 3. [`validate`] streams the whole file (bounded memory, progress, cancel) into a [`Report`]:
+//! 3. [`validate()`] streams the whole file (bounded memory, progress, cancel) into a [`Report`]:
 //!    a 24-byte [`RowResult`] per row, every [`Issue`] with its line, counts and seats.
 //! 4. [`write_clean`] and [`write_report`] re-read the file to write the outputs.
 //!
@@ -38,7 +38,8 @@ pub use output::{OutputError, ReportLabels, neutralize, write_clean, write_repor
 pub use records::MAX_RECORD_BYTES;
 pub use validate::{
     Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, Progress, Report, RowResult,
-    RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAMS_PER_INSTANCE, ValidateError, validate,
+    RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP, TEAMS_PER_INSTANCE,
+    ValidateError, validate,
 };
 
 use dialect::{HeaderGuess, SampleRecord};
