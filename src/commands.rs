@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+pub mod csv_check;
+
 use crate::domain::text::Catalog;
 
 /// What every headless command gets from `main`.

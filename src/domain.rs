@@ -2,6 +2,7 @@
 //! classification. No terminal, no async, no network, no filesystem; imports nothing else of ours.
 
 pub mod checks;
+pub mod csv_intake;
 pub mod fields;
 pub mod guide;
 pub mod progress;

@@ -11,7 +11,7 @@ use clap::{CommandFactory, FromArgMatches};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use msi_setup::app;
-use msi_setup::cli::{self, Cli, Cmd};
+use msi_setup::cli::{self, Cli, Cmd, CsvCmd};
 use msi_setup::commands::{self, Context, common};
 use msi_setup::domain::guide::Guide;
 use msi_setup::domain::text::{Catalog, Lang};
@@ -65,11 +65,18 @@ fn main() -> ExitCode {
         Some(l) if l != tr.lang() => Catalog::load(l).unwrap_or(tr),
         _ => tr,
     };
+    // Seats and re-runs leave out addresses already recorded as invited. A damaged or newer
+    // progress file is reported by the commands that need it; here it only means "none".
+    let invited = store::read_only(&config_dir)
+        .ok()
+        .flatten()
+        .map(|p| p.invited_emails().into_iter().collect())
+        .unwrap_or_default();
     let ctx = Context {
         tr,
         config_dir,
         no_color,
-        invited: Vec::new(),
+        invited,
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
@@ -82,10 +89,7 @@ fn main() -> ExitCode {
             commands::reset::run(&a, &ctx, &mut input, tty, &mut out, &mut err)
         }
         Cmd::Verify(a) => commands::verify::run(&a, &ctx, &mut out, &mut err),
-        Cmd::Csv(_) => {
-            let _ = writeln!(err, "{}", ctx.tr.t("core.not-built"));
-            2
-        }
+        Cmd::Csv(CsvCmd::Check(a)) => commands::csv_check::run(&a, &ctx, &mut out, &mut err),
     };
     let _ = out.flush();
     ExitCode::from(code)

@@ -109,7 +109,9 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
                                 count: b.emails.len(),
                                 at: b.at.to_string(),
                                 source: match b.source {
-                                    crate::domain::progress::InviteSource::Individual => "individual",
+                                    crate::domain::progress::InviteSource::Individual => {
+                                        "individual"
+                                    }
                                     crate::domain::progress::InviteSource::Csv => "csv",
                                 },
                                 by: b.by.clone(),

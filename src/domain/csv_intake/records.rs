@@ -1,0 +1,308 @@
+//! Step 2 plumbing: a record reader that knows the physical line and byte offset where each
+//! record starts.
+//!
+//! The `csv` crate reports a record's position as the end of the previous record, so after blank
+//! lines or with CRLF endings its line numbers point at the wrong line. This reader drives
+//! `csv_core` itself: it skips line breaks between records, notes where the record really starts,
+//! and counts line breaks (also the ones inside quoted cells) as it goes.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use encoding_rs::{Encoding, UTF_8};
+
+use super::encoding::DecodeReader;
+
+/// The longest record accepted (an unclosed quote otherwise swallows the rest of the file).
+pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why reading stopped.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The underlying reader failed.
+    Io(io::Error),
+    /// A record grew past [`MAX_RECORD_BYTES`]; it starts on this line.
+    TooLong { line: u64 },
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// Counts the bytes read through it.
+pub(crate) struct Counting<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// The file as UTF-8 text (passed through for UTF-8, decoded otherwise), after its BOM.
+pub(crate) enum Stream<R: Read> {
+    /// UTF-8 input, read as is. Invalid bytes are dealt with cell by cell.
+    Utf8(BufReader<Counting<R>>),
+    /// Any other encoding, decoded a buffer at a time.
+    Decoded(Box<DecodeReader<R>>),
+}
+
+const READ_BUFFER: usize = 64 * 1024;
+
+impl<R: Read> Stream<R> {
+    /// Opens `reader` (at the start of the file) as text in `encoding`, skipping `bom_len` bytes.
+    pub(crate) fn open(
+        mut reader: R,
+        encoding: &'static Encoding,
+        bom_len: usize,
+    ) -> io::Result<Self> {
+        let mut bom = [0u8; 4];
+        let want = bom_len.min(bom.len());
+        let mut skipped = 0;
+        while skipped < want {
+            match reader.read(&mut bom[skipped..want]) {
+                Ok(0) => break,
+                Ok(n) => skipped += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let skipped = skipped as u64;
+        Ok(if encoding == UTF_8 {
+            Stream::Utf8(BufReader::with_capacity(
+                READ_BUFFER,
+                Counting {
+                    inner: reader,
+                    count: skipped,
+                },
+            ))
+        } else {
+            Stream::Decoded(Box::new(DecodeReader::new(reader, encoding, skipped)))
+        })
+    }
+
+    /// Raw bytes of the file consumed so far (for progress).
+    pub(crate) fn raw_read(&self) -> u64 {
+        match self {
+            Stream::Utf8(r) => r.get_ref().count,
+            Stream::Decoded(r) => r.raw_read(),
+        }
+    }
+}
+
+impl<R: Read> Read for Stream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Utf8(r) => r.read(buf),
+            Stream::Decoded(r) => r.read(buf),
+        }
+    }
+}
+
+impl<R: Read> BufRead for Stream<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self {
+            Stream::Utf8(r) => r.fill_buf(),
+            Stream::Decoded(r) => r.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, amt: usize) {
+        match self {
+            Stream::Utf8(r) => r.consume(amt),
+            Stream::Decoded(r) => r.consume(amt),
+        }
+    }
+}
+
+/// Reads records one at a time into reused buffers.
+pub(crate) struct RecordReader<B> {
+    rdr: B,
+    core: csv_core::Reader,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    /// The byte counted as a line break: `\n`, or `\r` in old Mac files without any `\n`.
+    newline: u8,
+    /// 1 + the line breaks counted here: those between records, and in lone-`\r` files all of
+    /// them (otherwise `csv_core` counts the `\n`s it consumes).
+    counted: u64,
+    pos: u64,
+    start_line: u64,
+    start_offset: u64,
+    eof: bool,
+}
+
+impl<B: BufRead> RecordReader<B> {
+    /// Reads `rdr` with this delimiter and `"` quotes; `cr_lines` counts lone `\r` as line breaks.
+    pub(crate) fn new(rdr: B, delimiter: u8, cr_lines: bool) -> Self {
+        let core = csv_core::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .quote(b'"')
+            .double_quote(true)
+            .build();
+        RecordReader {
+            rdr,
+            core,
+            fields: vec![0; 1024],
+            ends: vec![0; 32],
+            len: 0,
+            newline: if cr_lines { b'\r' } else { b'\n' },
+            counted: 1,
+            pos: 0,
+            start_line: 1,
+            start_offset: 0,
+            eof: false,
+        }
+    }
+
+    /// The reader underneath.
+    pub(crate) fn get_ref(&self) -> &B {
+        &self.rdr
+    }
+
+    /// 1-based physical line where the current record starts.
+    pub(crate) fn line(&self) -> u64 {
+        self.start_line
+    }
+
+    /// Byte offset (in the text stream) where the current record starts.
+    pub(crate) fn offset(&self) -> u64 {
+        self.start_offset
+    }
+
+    /// Physical lines the current record spans (more than 1 with line breaks in quoted cells;
+    /// one more when it ends with a lone `\n`, which has been consumed).
+    pub(crate) fn lines_spanned(&self) -> u64 {
+        self.now_line().saturating_sub(self.start_line).max(1)
+    }
+
+    /// The physical line at the current position.
+    fn now_line(&self) -> u64 {
+        if self.newline == b'\r' {
+            self.counted
+        } else {
+            self.counted + self.core.line().saturating_sub(1)
+        }
+    }
+
+    /// Number of cells in the current record.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Cell `i` of the current record.
+    pub(crate) fn get(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.len {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        let end = *self.ends.get(i)?;
+        self.fields.get(start..end)
+    }
+
+    /// The cells of the current record, end to end (unquoted).
+    pub(crate) fn all(&self) -> &[u8] {
+        let end = match self.len {
+            0 => 0,
+            n => self.ends.get(n - 1).copied().unwrap_or(0),
+        };
+        self.fields.get(..end).unwrap_or_default()
+    }
+
+    /// Where cell `i` lies in [`RecordReader::all`].
+    pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        if i >= self.len {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        Some(start..*self.ends.get(i)?)
+    }
+
+    /// Every cell of the current record.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len).filter_map(|i| self.get(i))
+    }
+
+    /// Reads the next record; `false` at the end.
+    pub(crate) fn read(&mut self) -> Result<bool, ReadError> {
+        if self.eof {
+            return Ok(false);
+        }
+        // Line breaks between records (blank lines, the `\n` of a CRLF).
+        loop {
+            let buf = self.rdr.fill_buf()?;
+            if buf.is_empty() {
+                self.eof = true;
+                return Ok(false);
+            }
+            let n = buf
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            let nl = self.newline;
+            let lines = buf[..n].iter().filter(|&&b| b == nl).count() as u64;
+            let more = n < buf.len();
+            self.counted += lines;
+            self.pos += n as u64;
+            self.rdr.consume(n);
+            if more {
+                break;
+            }
+        }
+        self.start_line = self.now_line();
+        self.start_offset = self.pos;
+        let (mut out, mut end) = (0usize, 0usize);
+        loop {
+            let (res, nin, nout, nend) = {
+                let input = self.rdr.fill_buf()?;
+                let r =
+                    self.core
+                        .read_record(input, &mut self.fields[out..], &mut self.ends[end..]);
+                // csv_core counts the `\n`s it consumes; only lone-`\r` files need counting here.
+                if self.newline == b'\r' {
+                    self.counted += input[..r.1].iter().filter(|&&b| b == b'\r').count() as u64;
+                }
+                r
+            };
+            self.rdr.consume(nin);
+            self.pos += nin as u64;
+            out += nout;
+            end += nend;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => {
+                    if self.fields.len() >= MAX_RECORD_BYTES {
+                        return Err(ReadError::TooLong {
+                            line: self.start_line,
+                        });
+                    }
+                    let grown = (self.fields.len() * 2).min(MAX_RECORD_BYTES);
+                    self.fields.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    if self.ends.len() >= MAX_RECORD_BYTES / 8 {
+                        return Err(ReadError::TooLong {
+                            line: self.start_line,
+                        });
+                    }
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    self.len = end;
+                    return Ok(true);
+                }
+                csv_core::ReadRecordResult::End => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1035 @@
+//! Step 5: every data row checked, every problem collected with its line.
+//!
+//! One streaming pass over the file: per row a 24-byte [`RowResult`]; per problem an [`Issue`];
+//! for duplicate detection each valid address is appended to one arena with an 8-byte hash/row
+//! word, and the words are sorted once at the end. No row's cells are kept: about 60 bytes per
+//! row in all (measured by `benches/csv_intake.rs`).
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
+use std::io::{self, Read};
+use std::ops::ControlFlow;
+
+use encoding_rs::Encoding;
+
+use super::Intake;
+use super::email::{EmailProblem, check};
+use super::encoding::Certainty;
+use super::mapping::{Field, Mapping};
+use super::records::{ReadError, RecordReader, Stream};
+
+/// Seats an MSI Actions instance has ("User Seats = 100 per instance").
+pub const SEATS_PER_INSTANCE: usize = 100;
+/// Teams an MSI Actions instance allows ("Teams = 20 per instance").
+pub const TEAMS_PER_INSTANCE: usize = 20;
+/// Distinct team names remembered for counting; past this the count is "more than".
+pub const TEAM_COUNT_CAP: usize = 10_000;
+/// A row spanning more physical lines than this gets a warning (probably a stray quote).
+pub const LONG_ROW_LINES: u64 = 10;
+/// How often (in rows) progress is reported.
+pub const PROGRESS_EVERY: u64 = 8192;
+/// Longest value kept in an issue, in characters.
+const VALUE_CHARS: usize = 200;
+
+/// A row's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RowStatus {
+    /// Will be invited (warnings aside).
+    Ok,
+    /// No address, or not a valid one.
+    Invalid,
+    /// The same address as an earlier valid row.
+    Duplicate,
+}
+
+impl RowStatus {
+    /// `ok`, `invalid` or `duplicate`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Ok => "ok",
+            RowStatus::Invalid => "invalid",
+            RowStatus::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// Error or warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The row (or the file) cannot be used as is.
+    Error,
+    /// Worth knowing; the row is still invited.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// What kind of problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IssueKind {
+    /// The e-mail cell is empty or missing.
+    MissingEmail,
+    /// The e-mail is not a valid address ([`Detail::Email`] says why).
+    InvalidEmail,
+    /// The same address (trimmed, any case) as an earlier row ([`Detail::DuplicateOf`]).
+    Duplicate,
+    /// Spaces around the address were removed.
+    Whitespace,
+    /// A cell starts with `=` `+` `-` `@`: a spreadsheet may run it as a formula.
+    FormulaLike,
+    /// The row has a different number of cells than the header ([`Detail::Cells`]).
+    RaggedRow,
+    /// Bytes that are not valid in the file's encoding (shown as U+FFFD).
+    DecodeError,
+    /// Already invited according to the progress file (no new seat needed).
+    AlreadyInvited,
+    /// The row spans many lines: probably a quote that is not closed ([`Detail::Lines`]).
+    LongRow,
+    /// More distinct teams than an instance allows ([`Detail::Limit`]).
+    TooManyTeams,
+    /// More new addresses than seats available ([`Detail::Limit`]).
+    SeatsExceeded,
+    /// No data rows after the header.
+    NoRows,
+    /// The encoding was guessed without much evidence ([`Detail::Encoding`]).
+    EncodingUncertain,
+}
+
+impl IssueKind {
+    /// The JSON name: `missing_email`, `invalid_email`, `duplicate`, `whitespace`,
+    /// `formula_like`, `ragged_row`, `decode_error`, `already_invited`, `long_row`,
+    /// `too_many_teams`, `seats_exceeded`, `no_rows`, `encoding_uncertain`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueKind::MissingEmail => "missing_email",
+            IssueKind::InvalidEmail => "invalid_email",
+            IssueKind::Duplicate => "duplicate",
+            IssueKind::Whitespace => "whitespace",
+            IssueKind::FormulaLike => "formula_like",
+            IssueKind::RaggedRow => "ragged_row",
+            IssueKind::DecodeError => "decode_error",
+            IssueKind::AlreadyInvited => "already_invited",
+            IssueKind::LongRow => "long_row",
+            IssueKind::TooManyTeams => "too_many_teams",
+            IssueKind::SeatsExceeded => "seats_exceeded",
+            IssueKind::NoRows => "no_rows",
+            IssueKind::EncodingUncertain => "encoding_uncertain",
+        }
+    }
+
+    /// Error or warning.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        match self {
+            IssueKind::MissingEmail
+            | IssueKind::InvalidEmail
+            | IssueKind::Duplicate
+            | IssueKind::SeatsExceeded
+            | IssueKind::NoRows => Severity::Error,
+            IssueKind::Whitespace
+            | IssueKind::FormulaLike
+            | IssueKind::RaggedRow
+            | IssueKind::DecodeError
+            | IssueKind::AlreadyInvited
+            | IssueKind::LongRow
+            | IssueKind::TooManyTeams
+            | IssueKind::EncodingUncertain => Severity::Warning,
+        }
+    }
+}
+
+/// The particulars of an issue, for its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Nothing more to say.
+    None,
+    /// The cell's value (trimmed, at most 200 characters).
+    Value(Box<str>),
+    /// An invalid address and what is wrong with it.
+    Email {
+        /// The value (trimmed, at most 200 characters).
+        value: Box<str>,
+        /// What is wrong.
+        problem: EmailProblem,
+    },
+    /// The row whose address this repeats.
+    DuplicateOf {
+        /// Its line.
+        line: u64,
+    },
+    /// Cells in the row against cells in the header.
+    Cells {
+        /// In this row.
+        found: usize,
+        /// In the header.
+        expected: usize,
+    },
+    /// Physical lines the row spans.
+    Lines {
+        /// How many.
+        count: u64,
+    },
+    /// A count against a limit.
+    Limit {
+        /// Found or needed.
+        found: u64,
+        /// Allowed or available.
+        limit: u64,
+        /// Whether `found` is a lower bound (counting stopped).
+        at_least: bool,
+    },
+    /// The encoding used, then the other plausible ones.
+    Encoding(Box<[&'static Encoding]>),
+}
+
+/// One problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// 1-based physical line where the row starts; 0 for the file as a whole.
+    pub line: u64,
+    /// The field concerned, if any.
+    pub field: Option<Field>,
+    /// What kind.
+    pub kind: IssueKind,
+    /// Particulars.
+    pub detail: Detail,
+}
+
+impl Issue {
+    /// Error or warning.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+}
+
+/// One data row's verdict: 24 bytes, no strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowResult {
+    /// Byte offset of the row in the text stream (after the BOM; for files not in UTF-8, in the
+    /// decoded UTF-8 text).
+    pub offset: u64,
+    /// 1-based physical line where the row starts.
+    pub line: u64,
+    /// Verdict.
+    pub status: RowStatus,
+    /// The main reason: the first error, else the first warning.
+    pub reason: Option<IssueKind>,
+}
+
+/// Row counts, as defined for the JSON report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Non-blank data rows after the header.
+    pub rows: u64,
+    /// `rows - invalid - duplicates`.
+    pub valid: u64,
+    /// Rows whose address is missing or not valid.
+    pub invalid: u64,
+    /// Rows whose address repeats an earlier valid row's.
+    pub duplicates: u64,
+}
+
+/// Seats needed against seats available.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Seats {
+    /// Seats left.
+    pub available: u64,
+    /// Valid unique addresses not already invited.
+    pub needed: u64,
+    /// `needed <= available`.
+    pub ok: bool,
+}
+
+/// Everything validation found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// One entry per non-blank data row, in file order.
+    pub rows: Vec<RowResult>,
+    /// Row problems, in line order.
+    pub issues: Vec<Issue>,
+    /// Problems of the file as a whole (line 0).
+    pub file_issues: Vec<Issue>,
+    /// Row counts.
+    pub counts: Counts,
+    /// Seats.
+    pub seats: Seats,
+    /// Distinct non-empty team names (case-insensitive), and whether counting stopped at
+    /// [`TEAM_COUNT_CAP`].
+    pub teams: (u64, bool),
+    /// Bytes of the file read.
+    pub bytes_read: u64,
+}
+
+impl Report {
+    /// The problems of the row starting on `line`.
+    #[must_use]
+    pub fn issues_at(&self, line: u64) -> &[Issue] {
+        let start = self.issues.partition_point(|i| i.line < line);
+        let end = self.issues.partition_point(|i| i.line <= line);
+        &self.issues[start..end]
+    }
+
+    /// Whether any error was found (rows invalid or duplicated, seats exceeded, no rows).
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.file_issues
+            .iter()
+            .chain(&self.issues)
+            .any(|i| i.severity() == Severity::Error)
+    }
+
+    /// Heap bytes this report holds (for the memory budget).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        let values: usize = self
+            .issues
+            .iter()
+            .chain(&self.file_issues)
+            .map(|i| match &i.detail {
+                Detail::Value(v) | Detail::Email { value: v, .. } => v.len(),
+                Detail::Encoding(e) => e.len() * 8,
+                _ => 0,
+            })
+            .sum();
+        self.rows.capacity() * size_of::<RowResult>()
+            + (self.issues.capacity() + self.file_issues.capacity()) * size_of::<Issue>()
+            + values
+    }
+}
+
+/// What validation is told.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Seats available (default: 100 less those already invited).
+    pub seats_available: u64,
+    /// Teams allowed.
+    pub max_teams: u64,
+    /// Addresses already invited, lower-cased.
+    pub invited: HashSet<String>,
+    /// Size of the file in bytes, when known: lets validation size its buffers once instead of
+    /// growing them (about a third faster on a million rows). Only a hint.
+    pub size_hint: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seats_available: SEATS_PER_INSTANCE as u64,
+            max_teams: TEAMS_PER_INSTANCE as u64,
+            invited: HashSet::new(),
+            size_hint: None,
+        }
+    }
+}
+
+impl Options {
+    /// Options for `invited` addresses (any case) and an optional seat override: without one,
+    /// 100 seats less those already invited.
+    #[must_use]
+    pub fn new(invited: &[String], seats: Option<u64>) -> Self {
+        let invited: HashSet<String> = invited.iter().map(|a| a.trim().to_lowercase()).collect();
+        let default = (SEATS_PER_INSTANCE as u64).saturating_sub(invited.len() as u64);
+        Options {
+            seats_available: seats.unwrap_or(default),
+            invited,
+            ..Options::default()
+        }
+    }
+}
+
+/// How far a pass has got.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the file read.
+    pub bytes_read: u64,
+    /// Data rows seen.
+    pub rows: u64,
+}
+
+/// Why a pass over the file stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    /// Reading failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The progress callback asked to stop.
+    #[error("cancelled")]
+    Cancelled,
+    /// The mapping has no e-mail column.
+    #[error("no column is mapped to email")]
+    NoEmailColumn,
+    /// No row starts on the header line (the file changed since it was sniffed?).
+    #[error("no row starts on line {line}")]
+    HeaderNotFound {
+        /// The header line.
+        line: u64,
+    },
+    /// A row longer than the limit: a quote that is never closed.
+    #[error("the row starting on line {line} is longer than 4 MiB")]
+    RowTooLong {
+        /// Where it starts.
+        line: u64,
+    },
+    /// The file has more rows or distinct addresses than this program counts (4 billion).
+    #[error("too many rows")]
+    TooLarge,
+    /// The rows differ from what validation saw (the file changed between passes).
+    #[error("the file changed while it was being read (line {line})")]
+    Changed {
+        /// The first line that differs.
+        line: u64,
+    },
+}
+
+impl From<ReadError> for ValidateError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io(e) => ValidateError::Io(e),
+            ReadError::TooLong { line } => ValidateError::RowTooLong { line },
+        }
+    }
+}
+
+/// Walks the data rows of a file: decodes, skips the `sep=` line, the rows above the header, the
+/// header and blank rows.
+pub(crate) struct Walker<R: Read> {
+    rr: RecordReader<Stream<R>>,
+    header_line: Option<u64>,
+    header_seen: bool,
+    sep_line: bool,
+    /// Cells in the header (or in the widest preview row without one).
+    pub(crate) width: usize,
+    decoded: bool,
+}
+
+impl<R: Read> Walker<R> {
+    pub(crate) fn open(reader: R, intake: &Intake) -> io::Result<Self> {
+        let stream = Stream::open(reader, intake.encoding.encoding, intake.encoding.bom_len)?;
+        let cr = intake.dialect.line_ending == super::dialect::LineEnding::Cr;
+        Ok(Walker {
+            rr: RecordReader::new(stream, intake.dialect.delimiter, cr),
+            header_line: intake.header_row,
+            header_seen: intake.header_row.is_none(),
+            sep_line: intake.dialect.sep_line,
+            width: intake.columns.len(),
+            decoded: intake.encoding.encoding != encoding_rs::UTF_8,
+        })
+    }
+
+    /// Moves to the next non-blank data row; `false` at the end.
+    pub(crate) fn next(&mut self) -> Result<bool, ValidateError> {
+        loop {
+            if !self.rr.read()? {
+                return match self.header_line {
+                    Some(line) if !self.header_seen => Err(ValidateError::HeaderNotFound { line }),
+                    _ => Ok(false),
+                };
+            }
+            let line = self.rr.line();
+            if !self.header_seen {
+                match self.header_line {
+                    Some(h) if line == h => {
+                        self.header_seen = true;
+                        self.width = self.rr.len();
+                    }
+                    Some(h) if line > h => return Err(ValidateError::HeaderNotFound { line: h }),
+                    _ => {}
+                }
+                continue;
+            }
+            if self.sep_line && line == 1 {
+                continue;
+            }
+            if self.rr.cells().all(cell_is_blank) {
+                continue;
+            }
+            return Ok(true);
+        }
+    }
+
+    pub(crate) fn line(&self) -> u64 {
+        self.rr.line()
+    }
+
+    pub(crate) fn offset(&self) -> u64 {
+        self.rr.offset()
+    }
+
+    pub(crate) fn lines_after_start(&self) -> u64 {
+        self.rr.lines_spanned()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.rr.len()
+    }
+
+    pub(crate) fn raw(&self, i: usize) -> Option<&[u8]> {
+        self.rr.get(i)
+    }
+
+    /// Cell `i` as text, and whether it holds bytes invalid in the file's encoding.
+    pub(crate) fn text(&self, i: usize) -> Option<(Cow<'_, str>, bool)> {
+        self.rr.get(i).map(|c| cell_text(c, self.decoded))
+    }
+
+    /// The current row as text, checked once for all its cells (see [`Walker::cell`]).
+    pub(crate) fn row_text(&self) -> RowText<'_> {
+        let text = std::str::from_utf8(self.rr.all()).ok();
+        let replaced = self.decoded && text.is_some_and(|t| t.contains('\u{FFFD}'));
+        RowText { text, replaced }
+    }
+
+    /// Cell `i` as text, and whether it holds bytes invalid in the file's encoding; like
+    /// [`Walker::text`] but sliced from `row` when it is valid.
+    pub(crate) fn cell<'a>(&'a self, row: &RowText<'a>, i: usize) -> Option<(Cow<'a, str>, bool)> {
+        let range = self.rr.range(i)?;
+        // A slice that is not on character boundaries (a delimiter splitting a malformed
+        // character) falls back to the cell's own check.
+        if let Some(s) = row.text.and_then(|t| t.get(range)) {
+            return Some((Cow::Borrowed(s), row.replaced && s.contains('\u{FFFD}')));
+        }
+        self.text(i)
+    }
+
+    pub(crate) fn bytes_read(&self) -> u64 {
+        self.rr.get_ref().raw_read()
+    }
+}
+
+/// A row's cells as one string, when they are valid UTF-8.
+pub(crate) struct RowText<'a> {
+    text: Option<&'a str>,
+    replaced: bool,
+}
+
+/// A cell as text, and whether it holds bytes invalid in the file's encoding: UTF-8 passed
+/// through is checked here; a decoded stream is valid UTF-8 with U+FFFD where the input was
+/// malformed, so `decoded` says to look for U+FFFD.
+pub(crate) fn cell_text(c: &[u8], decoded: bool) -> (Cow<'_, str>, bool) {
+    match std::str::from_utf8(c) {
+        Ok(s) => (Cow::Borrowed(s), decoded && s.contains('\u{FFFD}')),
+        Err(_) => (String::from_utf8_lossy(c), true),
+    }
+}
+
+/// Whether a cell is empty or whitespace only (checked cheaply: most cells start with a letter).
+pub(crate) fn cell_is_blank(c: &[u8]) -> bool {
+    match c.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(p) if c[p].is_ascii() => false,
+        Some(_) => trim(&String::from_utf8_lossy(c)).is_empty(),
+    }
+}
+
+fn is_trimmed_char(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
+}
+
+/// Trims whitespace, including no-break and ideographic spaces, zero-width spaces and stray BOMs.
+/// Most cells start and end with a letter, so the common case looks at two bytes only.
+pub(crate) fn trim(s: &str) -> &str {
+    let Some(&first) = s.as_bytes().first() else {
+        return s;
+    };
+    // Lead bytes of the non-ASCII characters trimmed: U+00A0 (C2), U+1680 and U+180E (E1),
+    // U+2000..U+2060 (E2), U+3000 (E3), U+FEFF (EF).
+    let start_ok = first.is_ascii_graphic()
+        || (first >= 0x80 && !matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF));
+    let s = if start_ok {
+        s
+    } else {
+        s.trim_start_matches(is_trimmed_char)
+    };
+    match s.as_bytes().last() {
+        Some(last) if last.is_ascii_graphic() => s,
+        Some(_) if s.chars().next_back().is_some_and(|c| !is_trimmed_char(c)) => s,
+        _ => s.trim_end_matches(is_trimmed_char),
+    }
+}
+
+fn clip(s: &str) -> Box<str> {
+    match s.char_indices().nth(VALUE_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]).into_boxed_str(),
+        None => s.into(),
+    }
+}
+
+fn starts_like_formula(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
+}
+
+/// The normalised addresses of the valid rows, for finding duplicates after the pass.
+///
+/// During the pass each valid row appends its key to one arena and a `hash << 32 | row` word to
+/// a list: sequential writes only. At the end the words are sorted, rows with equal hashes are
+/// compared key by key (so a collision never makes a false duplicate), and the first row of each
+/// key is the one that counts. A hash table probed per row cost several times more at a million
+/// rows: its random accesses (and re-inserts on growth) competed with the stream for the cache.
+struct Keys {
+    entries: Vec<u64>,
+    arena: Vec<u8>,
+    /// Arena end after each row (invalid rows add nothing), so row `r`'s key is
+    /// `ends[r - 1]..ends[r]`.
+    ends: Vec<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+/// What the duplicate pass found.
+struct KeyVerdicts {
+    /// (row, first row with the same address).
+    duplicates: Vec<(u32, u32)>,
+    /// First rows whose address was already invited.
+    invited: Vec<u32>,
+    /// Unique addresses not already invited.
+    needed: u64,
+}
+
+impl Keys {
+    fn new() -> Self {
+        Keys {
+            entries: Vec::new(),
+            arena: Vec::new(),
+            ends: Vec::new(),
+            hasher: foldhash::fast::RandomState::default(),
+        }
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        self.entries.reserve(rows);
+        self.ends.reserve(rows);
+        self.arena.reserve(rows.saturating_mul(24));
+    }
+
+    /// Records row `row`'s address, normalised (trimmed already; lower-cased here), or `None`
+    /// for a row without a valid one. Rows come in order, one call each.
+    fn push(&mut self, row: u32, address: Option<&str>) -> Result<(), ValidateError> {
+        if let Some(address) = address {
+            let start = self.arena.len();
+            if address.is_ascii() {
+                self.arena.extend_from_slice(address.as_bytes());
+                if let Some(key) = self.arena.get_mut(start..) {
+                    key.make_ascii_lowercase();
+                }
+            } else {
+                self.arena
+                    .extend_from_slice(address.to_lowercase().as_bytes());
+            }
+            let hash = self
+                .hasher
+                .hash_one(self.arena.get(start..).unwrap_or_default());
+            self.entries
+                .push((hash & 0xFFFF_FFFF_0000_0000) | u64::from(row));
+        }
+        let end = u32::try_from(self.arena.len()).map_err(|_| ValidateError::TooLarge)?;
+        self.ends.push(end);
+        Ok(())
+    }
+
+    fn key(&self, row: u32) -> &[u8] {
+        let r = row as usize;
+        let start = if r == 0 {
+            0
+        } else {
+            self.ends.get(r - 1).copied().unwrap_or(0) as usize
+        };
+        let end = self.ends.get(r).copied().unwrap_or(0) as usize;
+        self.arena.get(start..end).unwrap_or_default()
+    }
+
+    fn finish(mut self, invited: &HashSet<String>) -> KeyVerdicts {
+        // Sorting the words puts equal addresses together, earliest row first.
+        self.entries.sort_unstable();
+        let hash_of = |e: &u64| e >> 32;
+        let mut out = KeyVerdicts {
+            duplicates: Vec::new(),
+            invited: Vec::new(),
+            needed: 0,
+        };
+        let mut firsts: Vec<u32> = Vec::new();
+        let mut i = 0;
+        while i < self.entries.len() {
+            let hash = hash_of(&self.entries[i]);
+            let run = self.entries[i..]
+                .iter()
+                .take_while(|e| hash_of(e) == hash)
+                .count();
+            if run == 1 && invited.is_empty() {
+                // A unique address (most of them): no need to look at it.
+                out.needed += 1;
+                i += 1;
+                continue;
+            }
+            firsts.clear();
+            for &entry in &self.entries[i..i + run] {
+                let row = entry as u32;
+                let key = self.key(row);
+                match firsts.iter().find(|&&f| self.key(f) == key) {
+                    Some(&first) => out.duplicates.push((row, first)),
+                    None => {
+                        firsts.push(row);
+                        let was_invited = !invited.is_empty()
+                            && std::str::from_utf8(key).is_ok_and(|k| invited.contains(k));
+                        if was_invited {
+                            out.invited.push(row);
+                        } else {
+                            out.needed += 1;
+                        }
+                    }
+                }
+            }
+            i += run;
+        }
+        out
+    }
+}
+
+/// Distinct team names, case-insensitive, counted up to [`TEAM_COUNT_CAP`]. The raw spellings
+/// seen are remembered, so a name seen before costs a compare (the first few, which is all a
+/// file within the 20-team limit has) or one hash lookup, not a lower-casing.
+struct Teams {
+    recent: Vec<Box<[u8]>>,
+    raw: hashbrown::HashSet<Box<[u8]>, foldhash::fast::FixedState>,
+    lower: hashbrown::HashSet<String, foldhash::fast::FixedState>,
+    capped: bool,
+}
+
+/// Raw spellings checked by comparison before hashing.
+const RECENT_TEAMS: usize = 24;
+
+impl Teams {
+    fn new() -> Self {
+        let state = || foldhash::fast::FixedState::with_seed(0x7ea5);
+        Teams {
+            recent: Vec::new(),
+            raw: hashbrown::HashSet::with_hasher(state()),
+            lower: hashbrown::HashSet::with_hasher(state()),
+            capped: false,
+        }
+    }
+
+    fn add(&mut self, value: &str) {
+        let v = value.as_bytes();
+        if self.recent.iter().any(|r| **r == *v) || self.raw.contains(v) {
+            return;
+        }
+        if self.lower.len() >= TEAM_COUNT_CAP || self.raw.len() >= 4 * TEAM_COUNT_CAP {
+            self.capped |= !self.lower.contains(&value.to_lowercase());
+            return;
+        }
+        if self.recent.len() < RECENT_TEAMS {
+            self.recent.push(v.into());
+        } else {
+            self.raw.insert(v.into());
+        }
+        self.lower.insert(value.to_lowercase());
+    }
+}
+
+/// Validates every data row of the file read from `reader` (from its first byte), as sniffed in
+/// `intake` and mapped by `mapping`. `progress` is called every few thousand rows; returning
+/// `ControlFlow::Break` cancels.
+///
+/// # Errors
+/// Reading fails, the callback cancels, no column is mapped to e-mail, the header row is not
+/// where the intake says, or a row exceeds 4 MiB.
+pub fn validate<R: Read>(
+    reader: R,
+    intake: &Intake,
+    mapping: &Mapping,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
+) -> Result<Report, ValidateError> {
+    let email_col = mapping
+        .get(Field::Email)
+        .ok_or(ValidateError::NoEmailColumn)?
+        .column;
+    let other_cols: Vec<(Field, usize)> = [
+        Field::FirstName,
+        Field::LastName,
+        Field::Team,
+        Field::Workspace,
+    ]
+    .into_iter()
+    .filter_map(|f| mapping.get(f).map(|m| (f, m.column)))
+    .collect();
+    let team_col = mapping.get(Field::Team).map(|m| m.column);
+
+    let mut walker = Walker::open(reader, intake)?;
+    let mut report = Report::default();
+    let mut keys = Keys::new();
+    if let Some(rows) = intake.estimate_rows(options.size_hint) {
+        let rows = usize::try_from(rows.min(50_000_000)).unwrap_or(0);
+        keys.reserve(rows);
+        report.rows.reserve(rows);
+    }
+    let mut teams = Teams::new();
+    let mut row_issues: Vec<Issue> = Vec::with_capacity(4);
+
+    while walker.next()? {
+        let line = walker.line();
+        let row = u32::try_from(report.rows.len()).map_err(|_| ValidateError::TooLarge)?;
+        row_issues.clear();
+        let mut status = RowStatus::Ok;
+        let mut valid_key = false;
+
+        // Shape.
+        let (width, len) = (walker.width, walker.len());
+        if len != width {
+            let extra_blank = len > width
+                && (width..len).all(|i| {
+                    walker
+                        .raw(i)
+                        .is_some_and(|c| c.iter().all(u8::is_ascii_whitespace))
+                });
+            if !extra_blank {
+                row_issues.push(Issue {
+                    line,
+                    field: None,
+                    kind: IssueKind::RaggedRow,
+                    detail: Detail::Cells {
+                        found: len,
+                        expected: width,
+                    },
+                });
+            }
+        }
+        let spanned = walker.lines_after_start();
+        if spanned > LONG_ROW_LINES {
+            row_issues.push(Issue {
+                line,
+                field: None,
+                kind: IssueKind::LongRow,
+                detail: Detail::Lines { count: spanned },
+            });
+        }
+
+        // The address.
+        let row_text = walker.row_text();
+        let email = walker.cell(&row_text, email_col);
+        let value = email.as_ref().map_or("", |(raw, _)| trim(raw));
+        if let Some((raw, true)) = &email {
+            row_issues.push(Issue {
+                line,
+                field: Some(Field::Email),
+                kind: IssueKind::DecodeError,
+                detail: Detail::Value(clip(trim(raw))),
+            });
+        }
+        if value.is_empty() {
+            status = RowStatus::Invalid;
+            row_issues.push(Issue {
+                line,
+                field: Some(Field::Email),
+                kind: IssueKind::MissingEmail,
+                detail: Detail::None,
+            });
+        } else {
+            if email
+                .as_ref()
+                .is_some_and(|(raw, _)| value.len() != raw.len())
+            {
+                row_issues.push(Issue {
+                    line,
+                    field: Some(Field::Email),
+                    kind: IssueKind::Whitespace,
+                    detail: Detail::Value(clip(value)),
+                });
+            }
+            match check(value) {
+                Err(problem) => {
+                    status = RowStatus::Invalid;
+                    row_issues.push(Issue {
+                        line,
+                        field: Some(Field::Email),
+                        kind: IssueKind::InvalidEmail,
+                        detail: Detail::Email {
+                            value: clip(value),
+                            problem,
+                        },
+                    });
+                }
+                Ok(()) => valid_key = true,
+            }
+        }
+        keys.push(row, valid_key.then_some(value))?;
+
+        // Names, team, workspace.
+        for &(field, col) in &other_cols {
+            let Some((raw, bad)) = walker.cell(&row_text, col) else {
+                continue;
+            };
+            let value = trim(&raw);
+            if bad {
+                row_issues.push(Issue {
+                    line,
+                    field: Some(field),
+                    kind: IssueKind::DecodeError,
+                    detail: Detail::Value(clip(value)),
+                });
+            }
+            if starts_like_formula(value) {
+                row_issues.push(Issue {
+                    line,
+                    field: Some(field),
+                    kind: IssueKind::FormulaLike,
+                    detail: Detail::Value(clip(value)),
+                });
+            }
+            if Some(col) == team_col && !value.is_empty() {
+                teams.add(value);
+            }
+        }
+
+        match status {
+            RowStatus::Ok => report.counts.valid += 1,
+            _ => report.counts.invalid += 1,
+        }
+        report.counts.rows += 1;
+        let reason = row_issues
+            .iter()
+            .find(|i| i.severity() == Severity::Error)
+            .or_else(|| row_issues.first())
+            .map(|i| i.kind);
+        report.rows.push(RowResult {
+            offset: walker.offset(),
+            line,
+            status,
+            reason,
+        });
+        report.issues.append(&mut row_issues);
+
+        if report.counts.rows.is_multiple_of(PROGRESS_EVERY) {
+            let p = Progress {
+                bytes_read: walker.bytes_read(),
+                rows: report.counts.rows,
+            };
+            if progress(p).is_break() {
+                return Err(ValidateError::Cancelled);
+            }
+        }
+    }
+    report.bytes_read = walker.bytes_read();
+    drop(walker);
+
+    // Duplicates and already-invited addresses, now that every address is known.
+    let verdicts = keys.finish(&options.invited);
+    let mut extra: Vec<Issue> =
+        Vec::with_capacity(verdicts.duplicates.len() + verdicts.invited.len());
+    for &(row, first) in &verdicts.duplicates {
+        let first_line = report.rows.get(first as usize).map_or(0, |r| r.line);
+        if let Some(r) = report.rows.get_mut(row as usize) {
+            r.status = RowStatus::Duplicate;
+            r.reason = Some(IssueKind::Duplicate);
+            extra.push(Issue {
+                line: r.line,
+                field: Some(Field::Email),
+                kind: IssueKind::Duplicate,
+                detail: Detail::DuplicateOf { line: first_line },
+            });
+        }
+    }
+    for &row in &verdicts.invited {
+        if let Some(r) = report.rows.get_mut(row as usize) {
+            r.reason = r.reason.or(Some(IssueKind::AlreadyInvited));
+            extra.push(Issue {
+                line: r.line,
+                field: Some(Field::Email),
+                kind: IssueKind::AlreadyInvited,
+                detail: Detail::None,
+            });
+        }
+    }
+    let dups = verdicts.duplicates.len() as u64;
+    report.counts.duplicates = dups;
+    report.counts.valid -= dups;
+    if !extra.is_empty() {
+        extra.sort_by_key(|i| i.line);
+        report.issues = merge_by_line(std::mem::take(&mut report.issues), extra);
+    }
+    report.rows.shrink_to_fit();
+    report.issues.shrink_to_fit();
+    let _ = progress(Progress {
+        bytes_read: report.bytes_read,
+        rows: report.counts.rows,
+    });
+
+    // The file as a whole.
+    if intake.encoding.certainty < Certainty::High {
+        let mut encs = vec![intake.encoding.encoding];
+        encs.extend(intake.encoding.alternatives.iter().copied());
+        report.file_issues.push(Issue {
+            line: 0,
+            field: None,
+            kind: IssueKind::EncodingUncertain,
+            detail: Detail::Encoding(encs.into_boxed_slice()),
+        });
+    }
+    if report.counts.rows == 0 {
+        report.file_issues.push(Issue {
+            line: 0,
+            field: None,
+            kind: IssueKind::NoRows,
+            detail: Detail::None,
+        });
+    }
+    let distinct = teams.lower.len() as u64;
+    report.teams = (distinct, teams.capped);
+    if distinct > options.max_teams {
+        report.file_issues.push(Issue {
+            line: 0,
+            field: Some(Field::Team),
+            kind: IssueKind::TooManyTeams,
+            detail: Detail::Limit {
+                found: distinct,
+                limit: options.max_teams,
+                at_least: teams.capped,
+            },
+        });
+    }
+    let needed = verdicts.needed;
+    report.seats = Seats {
+        available: options.seats_available,
+        needed,
+        ok: needed <= options.seats_available,
+    };
+    if !report.seats.ok {
+        report.file_issues.push(Issue {
+            line: 0,
+            field: Some(Field::Email),
+            kind: IssueKind::SeatsExceeded,
+            detail: Detail::Limit {
+                found: needed,
+                limit: options.seats_available,
+                at_least: false,
+            },
+        });
+    }
+    Ok(report)
+}
+
+/// Merges two lists sorted by line; on equal lines the first list's issues come first.
+fn merge_by_line(a: Vec<Issue>, b: Vec<Issue>) -> Vec<Issue> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for issue in a {
+        while let Some(next) = b.next_if(|x| x.line < issue.line) {
+            out.push(next);
+        }
+        out.push(issue);
+    }
+    out.extend(b);
+    out
+}
