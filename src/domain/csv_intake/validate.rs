@@ -701,6 +701,8 @@ impl Keys {
 /// file within the 20-team limit has) or one hash lookup, not a lower-casing.
 struct Teams {
     recent: Vec<Box<[u8]>>,
+    /// The recent spelling matched last (files are often grouped by team).
+    hit: usize,
     raw: hashbrown::HashSet<Box<[u8]>, foldhash::fast::FixedState>,
     lower: hashbrown::HashSet<String, foldhash::fast::FixedState>,
     capped: bool,
@@ -714,6 +716,7 @@ impl Teams {
         let state = || foldhash::fast::FixedState::with_seed(0x7ea5);
         Teams {
             recent: Vec::new(),
+            hit: 0,
             raw: hashbrown::HashSet::with_hasher(state()),
             lower: hashbrown::HashSet::with_hasher(state()),
             capped: false,
@@ -722,7 +725,18 @@ impl Teams {
 
     fn add(&mut self, value: &str) {
         let v = value.as_bytes();
-        if self.recent.iter().any(|r| **r == *v) || self.raw.contains(v) {
+        if self.recent.get(self.hit).is_some_and(|r| **r == *v) {
+            return;
+        }
+        if let Some(i) = self
+            .recent
+            .iter()
+            .position(|r| r.len() == v.len() && **r == *v)
+        {
+            self.hit = i;
+            return;
+        }
+        if self.raw.contains(v) {
             return;
         }
         if self.lower.len() >= TEAM_COUNT_CAP || self.raw.len() >= 4 * TEAM_COUNT_CAP {
