@@ -7,9 +7,13 @@
 //! Live checks run as spawned tasks that never panic (every failure is a `CheckOutcome`); each
 //! is kept under its ticket and aborted on `Effect::CancelCheck`.
 
+mod csv_jobs;
+
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
@@ -32,7 +36,7 @@ use crate::wizard::live::CredentialInput;
 use crate::wizard::{Effect, Msg, Wizard};
 
 /// What background work reports to the loop.
-enum Background {
+pub(crate) enum Background {
     /// A message for the wizard.
     Msg(Msg),
     /// Salesforce credentials found by the `sf` CLI.
@@ -160,6 +164,9 @@ async fn event_loop(
         first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
     );
+    let mut csv_cancel: HashMap<u64, Arc<AtomicBool>> = HashMap::new();
+    // Resuming an unfinished CSV invite starts work right after the first frame.
+    let mut pending: VecDeque<Effect> = wizard.startup_effects().into();
 
     // Salesforce credentials from the `sf` CLI, when none were given and it is installed.
     if matches!(live.creds.salesforce, Availability::Missing(_)) {
@@ -176,35 +183,48 @@ async fn event_loop(
 
     loop {
         let busy = wizard.is_busy();
-        let msg = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(Event::Key(key))) => input::to_msg(wizard, key),
-                Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
-                Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
-                Some(Ok(_)) => None,
-                Some(Err(e)) => return Err(e),
-                None => Some(Msg::ForceQuit),
-            },
-            Some(ev) = rx.recv() => match ev {
-                Background::Msg(m) => Some(m),
-                Background::SfCredentials(c) => {
-                    if let Availability::Ready(sf) = c.salesforce {
-                        tracing::info!("salesforce credentials from the sf CLI");
-                        live.creds.salesforce = Availability::Ready(sf);
-                        live.rebuild();
+        let msg = if pending.is_empty() {
+            None
+        } else {
+            Some(Msg::Tick)
+        };
+        let msg = if msg.is_some() {
+            msg
+        } else {
+            tokio::select! {
+                ev = events.next() => match ev {
+                    Some(Ok(Event::Key(key))) => input::to_msg(wizard, key),
+                    Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+                    Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
+                    Some(Ok(_)) => None,
+                    Some(Err(e)) => return Err(e),
+                    None => Some(Msg::ForceQuit),
+                },
+                Some(ev) = rx.recv() => match ev {
+                    Background::Msg(m) => Some(m),
+                    Background::SfCredentials(c) => {
+                        if let Availability::Ready(sf) = c.salesforce {
+                            tracing::info!("salesforce credentials from the sf CLI");
+                            live.creds.salesforce = Availability::Ready(sf);
+                            live.rebuild();
+                        }
+                        None
                     }
-                    None
-                }
-            },
-            _ = tick.tick(), if busy => Some(Msg::Tick),
-            _ = sigterm.recv() => Some(Msg::ForceQuit),
-            _ = sighup.recv() => Some(Msg::ForceQuit),
+                },
+                _ = tick.tick(), if busy => Some(Msg::Tick),
+                _ = sigterm.recv() => Some(Msg::ForceQuit),
+                _ = sighup.recv() => Some(Msg::ForceQuit),
+            }
         };
         let Some(msg) = msg else { continue };
         if let Msg::CheckFinished { ticket, .. } = &msg {
             live.tasks.remove(ticket);
         }
-        let mut queue: VecDeque<Effect> = wizard.update(msg, Timestamp::now()).into();
+        if let Msg::CsvValidated { ticket, .. } = &msg {
+            csv_cancel.remove(ticket);
+        }
+        let mut queue: VecDeque<Effect> = std::mem::take(&mut pending);
+        queue.extend(wizard.update(msg, Timestamp::now()));
         let mut quit = false;
         while let Some(effect) = queue.pop_front() {
             match effect {
@@ -240,6 +260,71 @@ async fn event_loop(
                         tracing::info!(ticket, "check cancelled");
                         h.abort();
                     }
+                }
+                Effect::LoadCsv { ticket, path } => {
+                    let (tr, tx) = (wizard.tr.clone(), tx.clone());
+                    tokio::task::spawn_blocking(move || csv_jobs::sample(ticket, path, &tr, &tx));
+                }
+                Effect::ValidateCsv {
+                    ticket,
+                    path,
+                    intake,
+                    mapping,
+                    invited,
+                } => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    csv_cancel.insert(ticket, Arc::clone(&cancel));
+                    let (tr, tx) = (wizard.tr.clone(), tx.clone());
+                    let job = csv_jobs::ValidateJob {
+                        ticket,
+                        path,
+                        intake: *intake,
+                        mapping: *mapping,
+                        invited,
+                    };
+                    tokio::task::spawn_blocking(move || csv_jobs::validate(job, &tr, &cancel, &tx));
+                }
+                Effect::ExportCsv {
+                    ticket,
+                    path,
+                    out,
+                    report_path,
+                    intake,
+                    mapping,
+                    report,
+                } => {
+                    let (tr, tx) = (wizard.tr.clone(), tx.clone());
+                    let job = csv_jobs::ExportJob {
+                        ticket,
+                        path,
+                        out,
+                        report_path,
+                        intake: *intake,
+                        mapping: *mapping,
+                        report,
+                    };
+                    tokio::task::spawn_blocking(move || csv_jobs::export(job, &tr, &tx));
+                }
+                Effect::CancelCsv { ticket } => {
+                    if let Some(flag) = csv_cancel.remove(&ticket) {
+                        flag.store(true, Ordering::Relaxed);
+                    }
+                    tracing::info!(ticket, "csv job cancelled");
+                }
+                Effect::CompletePath { partial } => {
+                    let list = csv_jobs::complete(&partial);
+                    queue.extend(
+                        wizard.update(Msg::PathCompletions { partial, list }, Timestamp::now()),
+                    );
+                }
+                Effect::SaveMappings(map) => {
+                    if let Err(e) = crate::store::save_mappings(store.dir(), &map) {
+                        tracing::warn!(error = %e, "could not save remembered mappings");
+                    }
+                }
+                Effect::Copy(text) => {
+                    let copy = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
+                    let _ = execute!(io::stdout(), copy);
                 }
                 Effect::SubmitCredentials(input) => {
                     let reply = match live.accept(&input, &wizard.tr) {

@@ -19,6 +19,8 @@ pub enum Cond {
     HasChecks,
     /// Only on the data-sync step (it has the field preview).
     IsSyncStep,
+    /// Only on the invite-users step.
+    IsInviteStep,
 }
 
 /// One line of a keymap.
@@ -67,6 +69,30 @@ pub enum Context {
     Credentials,
     /// The credentials form, on a text field.
     CredentialsText,
+    /// The individual invite form, on its record row.
+    Individual,
+    /// The individual invite form, on a text field.
+    IndividualText,
+    /// CSV: typing the path.
+    CsvPick,
+    /// CSV: a background job runs.
+    CsvLoading,
+    /// CSV: encoding, delimiter, header row.
+    CsvIntake,
+    /// CSV: a choice list is open.
+    CsvChoose,
+    /// CSV: the column mapping.
+    CsvMapping,
+    /// CSV: the validation grid.
+    CsvGrid,
+    /// CSV: typing a search in the grid.
+    CsvSearch,
+    /// CSV: the plan, on its confirm row.
+    CsvPlan,
+    /// CSV: the plan, editing a path.
+    CsvPlanText,
+    /// CSV: done.
+    CsvDone,
 }
 
 impl Context {
@@ -79,6 +105,10 @@ impl Context {
                 | Context::Reason
                 | Context::PreviewText
                 | Context::CredentialsText
+                | Context::IndividualText
+                | Context::CsvPick
+                | Context::CsvSearch
+                | Context::CsvPlanText
         )
     }
 }
@@ -160,6 +190,8 @@ static STEP: &[Binding] = &[
     b!(&[KeyCode::Char('t')], "t", Msg::Todo, "keys.todo", false),
     b!(&[KeyCode::Char('v')], "v", Msg::CycleVariant, "keys.variant", true, Cond::HasVariants),
     b!(&[KeyCode::Char('p')], "p", Msg::OpenPreview, "keys.preview", true, Cond::IsSyncStep),
+    b!(&[KeyCode::Char('i')], "i", Msg::InviteIndividual, "keys.invite-individual", true, Cond::IsInviteStep),
+    b!(&[KeyCode::Char('u')], "u", Msg::InviteCsv, "keys.invite-csv", true, Cond::IsInviteStep),
     b!(&[KeyCode::Char('l')], "l", Msg::RunChecks, "keys.live", true, Cond::HasChecks),
     b!(&[KeyCode::Char('K')], "K", Msg::EditCredentials, "keys.credentials", false, Cond::HasChecks),
     b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.focus-notes", false),
@@ -254,6 +286,113 @@ static CREDENTIALS_TEXT: &[Binding] = &[
 ];
 
 #[rustfmt::skip]
+static INDIVIDUAL: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.record", true),
+    b!(&[KeyCode::Char('c')], "c", Msg::Copy, "keys.copy", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static INDIVIDUAL_TEXT: &[Binding] = &[
+    b!(&[KeyCode::Up], "↑", Msg::Up, "keys.up", false),
+    b!(&[KeyCode::Down], "↓", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.next-field", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.next-field", false),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
+];
+
+#[rustfmt::skip]
+static CSV_PICK: &[Binding] = &[
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.open-file", true),
+    b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.complete", true),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
+];
+
+#[rustfmt::skip]
+static CSV_LOADING: &[Binding] = &[
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_INTAKE: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Toggle, "keys.change", true),
+    b!(&[KeyCode::Right, KeyCode::Char('c')], "→/c", Msg::Next, "keys.confirm-go-on", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_CHOOSE: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Next, "keys.choose", true),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
+];
+
+#[rustfmt::skip]
+static CSV_GRID: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::PageUp], "PgUp", Msg::PageUp, "keys.page-up", false),
+    b!(&[KeyCode::PageDown], "PgDn", Msg::PageDown, "keys.page-down", false),
+    b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
+    b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
+    b!(&[KeyCode::Char('f')], "f", Msg::ToggleProblems, "keys.problems-only", true),
+    b!(&[KeyCode::Char('n')], "n", Msg::NextProblem, "keys.next-problem", true),
+    b!(&[KeyCode::Char('/')], "/", Msg::Search, "keys.search", true),
+    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.plan", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_SEARCH: &[Binding] = &[
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.find", true),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.clear", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+];
+
+#[rustfmt::skip]
+static CSV_PLAN: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.edit-paths", false),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.write-record", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_PLAN_TEXT: &[Binding] = &[
+    b!(&[KeyCode::Up], "↑", Msg::Up, "keys.up", false),
+    b!(&[KeyCode::Down, KeyCode::Tab], "↓", Msg::Down, "keys.next-field", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.next-field", false),
+    b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Backspace], "Bksp", Msg::Backspace, "keys.erase", false),
+    b!(&[KeyCode::Left], "←", Msg::CursorLeft, "keys.cursor-left", false),
+    b!(&[KeyCode::Right], "→", Msg::CursorRight, "keys.cursor-right", false),
+];
+
+#[rustfmt::skip]
+static CSV_DONE: &[Binding] = &[
+    b!(&[KeyCode::Enter, KeyCode::Esc], "Enter", Msg::Next, "keys.back-step", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
 static TOO_SMALL: &[Binding] = &[b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true)];
 
 /// The binding that is not in any table: Ctrl-C quits from anywhere.
@@ -276,6 +415,18 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::PreviewText => PREVIEW_TEXT,
         Context::Credentials => CREDENTIALS,
         Context::CredentialsText => CREDENTIALS_TEXT,
+        Context::Individual => INDIVIDUAL,
+        Context::IndividualText => INDIVIDUAL_TEXT,
+        Context::CsvPick => CSV_PICK,
+        Context::CsvLoading => CSV_LOADING,
+        Context::CsvIntake => CSV_INTAKE,
+        Context::CsvChoose => CSV_CHOOSE,
+        Context::CsvMapping => CSV_INTAKE,
+        Context::CsvGrid => CSV_GRID,
+        Context::CsvSearch => CSV_SEARCH,
+        Context::CsvPlan => CSV_PLAN,
+        Context::CsvPlanText => CSV_PLAN_TEXT,
+        Context::CsvDone => CSV_DONE,
     }
 }
 
@@ -315,6 +466,28 @@ pub fn screen_context(w: &Wizard) -> Context {
         Screen::Hub(_) => Context::Hub,
         Screen::Step(_) => Context::Step,
         Screen::Summary => Context::Summary,
+        Screen::Individual(f) => {
+            if f.on_text() {
+                Context::IndividualText
+            } else {
+                Context::Individual
+            }
+        }
+        Screen::Csv(f) => {
+            use crate::wizard::csvflow::Stage;
+            match f.stage {
+                _ if f.choosing.is_some() => Context::CsvChoose,
+                Stage::Pick => Context::CsvPick,
+                Stage::Loading => Context::CsvLoading,
+                Stage::Intake => Context::CsvIntake,
+                Stage::Mapping => Context::CsvMapping,
+                Stage::Grid if f.searching => Context::CsvSearch,
+                Stage::Grid => Context::CsvGrid,
+                Stage::Plan if f.plan_row < 2 => Context::CsvPlanText,
+                Stage::Plan => Context::CsvPlan,
+                Stage::Done => Context::CsvDone,
+            }
+        }
         Screen::Preview(p) => match p.mode {
             PreviewMode::Table => Context::Preview,
             PreviewMode::Filter | PreviewMode::Calc => Context::PreviewText,
@@ -336,6 +509,9 @@ fn applies(w: &Wizard, b: &Binding) -> bool {
             }
             _ => false,
         },
+        Cond::IsInviteStep => {
+            matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "invite-users")
+        }
         Cond::IsSyncStep => {
             matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "start-data-sync")
         }
@@ -436,6 +612,18 @@ pub fn all_hint_keys() -> Vec<&'static str> {
         Context::PreviewText,
         Context::Credentials,
         Context::CredentialsText,
+        Context::Individual,
+        Context::IndividualText,
+        Context::CsvPick,
+        Context::CsvLoading,
+        Context::CsvIntake,
+        Context::CsvChoose,
+        Context::CsvMapping,
+        Context::CsvGrid,
+        Context::CsvSearch,
+        Context::CsvPlan,
+        Context::CsvPlanText,
+        Context::CsvDone,
     ];
     let mut keys: Vec<&'static str> = ctxs
         .iter()

@@ -30,6 +30,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod credentials;
+pub mod csv_text;
 pub mod domain;
 pub mod input;
 pub mod remote;

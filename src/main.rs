@@ -178,6 +178,7 @@ fn run_tui(
             step,
             notices,
             no_color,
+            remembered: store::load_mappings(config_dir),
         },
     );
     wizard.tz = TimeZone::system();

@@ -417,3 +417,76 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
         Ok(())
     }
 }
+
+/// Writes `path` atomically: a temp file in the same folder, buffered, synced, renamed over
+/// `path`, then the folder synced. A new file is private to the user (mode 0600: these files
+/// hold addresses); an existing file keeps its permissions. On any error the temp file is
+/// removed and `path` is untouched.
+///
+/// # Errors
+/// The writer's error, or an IO error converted into `E`.
+pub fn write_atomic<E: From<io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map_or_else(
+        || "output".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut w = io::BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+        write(&mut w)?;
+        w.flush()?;
+    }
+    if let Ok(meta) = fs::metadata(path) {
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)?;
+    Ok(())
+}
+
+/// The remembered CSV column mappings file.
+pub const MAPPINGS: &str = "mappings.toml";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MappingsFile {
+    version: u32,
+    #[serde(default)]
+    mappings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+}
+
+/// Loads remembered mappings (fingerprint → field → header); a missing or unreadable file is
+/// none (they are only a convenience).
+#[must_use]
+pub fn load_mappings(dir: &Path) -> crate::wizard::csvflow::Remembered {
+    fs::read_to_string(dir.join(MAPPINGS))
+        .ok()
+        .and_then(|t| toml::from_str::<MappingsFile>(&t).ok())
+        .filter(|m| m.version == 1)
+        .map(|m| m.mappings)
+        .unwrap_or_default()
+}
+
+/// Saves remembered mappings atomically.
+///
+/// # Errors
+/// IO errors.
+pub fn save_mappings(dir: &Path, mappings: &crate::wizard::csvflow::Remembered) -> io::Result<()> {
+    let file = MappingsFile {
+        version: 1,
+        mappings: mappings.clone(),
+    };
+    let text = toml::to_string(&file)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+    write_atomic(&dir.join(MAPPINGS), |w| w.write_all(text.as_bytes()))
+}

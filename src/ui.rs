@@ -11,6 +11,7 @@ use crate::input;
 use crate::wizard::{BannerKind, ConfirmAction, Overlay, Screen, Wizard};
 
 pub mod hub;
+pub mod invite;
 pub mod preview;
 pub mod step;
 pub mod summary;
@@ -56,6 +57,8 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         Screen::Step(view) => step::render(w, view, f, body, t),
         Screen::Summary => summary::render(w, f, body, t),
         Screen::Preview(p) => preview::render(w, p, f, body, t),
+        Screen::Individual(form) => invite::render_individual(w, form, f, body, t),
+        Screen::Csv(flow) => invite::render_csv(w, flow, f, body, t),
     }
     render_footer(w, f, footer, t);
     if let Some(o) = &w.overlay {
@@ -237,6 +240,10 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                         "core.confirm.done-anyway",
                         &[("n", unticked), ("item", &title)],
                     )
+                }
+                ConfirmAction::ExportCsv { rows } => tr.f("csv.tui.confirm-export", &[("n", rows)]),
+                ConfirmAction::RecordIndividual { count } => {
+                    tr.f("csv.tui.confirm-individual", &[("n", count)])
                 }
                 ConfirmAction::TickProven { item, check, subs } => {
                     let it = &w.guide.items[*item];

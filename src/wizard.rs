@@ -14,17 +14,39 @@ use crate::domain::guide::Guide;
 use crate::domain::progress::{Progress, Status};
 use crate::domain::text::{Catalog, Lang};
 
+pub mod csvflow;
+pub mod individual;
 pub mod live;
 pub mod preview;
 pub mod textfield;
 
 use std::collections::BTreeMap;
 
+use csvflow::{CsvFlow, Exported, FileMeta, Remembered};
+use individual::Individual;
 use live::{CredentialForm, CredentialInput};
 use preview::Preview;
 use textfield::TextField;
 
 use crate::domain::checks::{CheckId, CheckOutcome, System};
+use crate::domain::csv_intake::{Intake, Mapping, Report, Sample};
+
+/// Shared data compared by identity (a message carries it; equality means "the same one").
+#[derive(Debug)]
+pub struct Shared<T: ?Sized>(pub std::sync::Arc<T>);
+
+impl<T: ?Sized> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<T: ?Sized> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl<T: ?Sized> Eq for Shared<T> {}
 
 /// Longest name accepted on the welcome screen.
 pub const NAME_MAX: usize = 80;
@@ -115,6 +137,53 @@ pub enum Msg {
     CredentialsAccepted(System),
     /// The runtime refused typed credentials (localised reason).
     CredentialsRejected(String),
+    /// Open the individual invite form.
+    InviteIndividual,
+    /// Open the CSV invite flow.
+    InviteCsv,
+    /// Copy the text to paste (OSC 52).
+    Copy,
+    /// Grid: only rows with problems, or all.
+    ToggleProblems,
+    /// Grid: jump to the next row with a problem.
+    NextProblem,
+    /// The head of a CSV was read.
+    CsvSampled {
+        /// The load's ticket.
+        ticket: u64,
+        /// The sample and file facts, or a localised error.
+        result: Result<(Shared<Sample>, FileMeta), String>,
+    },
+    /// Validation progress.
+    CsvProgress {
+        /// The job's ticket.
+        ticket: u64,
+        /// Bytes read.
+        bytes: u64,
+        /// Rows seen.
+        rows: u64,
+    },
+    /// Validation ended.
+    CsvValidated {
+        /// The job's ticket.
+        ticket: u64,
+        /// The report and the decoded text, or a localised error.
+        result: Result<(Shared<Report>, Shared<str>), String>,
+    },
+    /// The outputs were written.
+    CsvExported {
+        /// The job's ticket.
+        ticket: u64,
+        /// What was written, or a localised error.
+        result: Result<Exported, String>,
+    },
+    /// Path completions for `partial`.
+    PathCompletions {
+        /// What was typed when asked.
+        partial: String,
+        /// Candidates (directories end in `/`).
+        list: Vec<String>,
+    },
 }
 
 /// Work for the runtime.
@@ -138,6 +207,57 @@ pub enum Effect {
     },
     /// Check and use typed credentials (and save them if asked).
     SubmitCredentials(CredentialInput),
+    /// Read the head of a CSV; answer `Msg::CsvSampled`.
+    LoadCsv {
+        /// Identifies this load.
+        ticket: u64,
+        /// The path as typed.
+        path: String,
+    },
+    /// Validate every row; answer `Msg::CsvProgress` then `Msg::CsvValidated`.
+    ValidateCsv {
+        /// Identifies this run.
+        ticket: u64,
+        /// The file.
+        path: String,
+        /// How to read it.
+        intake: Box<Intake>,
+        /// Which column feeds which field.
+        mapping: Box<Mapping>,
+        /// Addresses already invited.
+        invited: Vec<String>,
+    },
+    /// Write the clean CSV and the report; answer `Msg::CsvExported`.
+    ExportCsv {
+        /// Identifies this run.
+        ticket: u64,
+        /// The source file.
+        path: String,
+        /// The clean CSV to write.
+        out: String,
+        /// The report to write.
+        report_path: String,
+        /// How to read the source.
+        intake: Box<Intake>,
+        /// The mapping.
+        mapping: Box<Mapping>,
+        /// The validation report.
+        report: std::sync::Arc<Report>,
+    },
+    /// Stop a CSV job.
+    CancelCsv {
+        /// The job.
+        ticket: u64,
+    },
+    /// List completions of a path; answer `Msg::PathCompletions`.
+    CompletePath {
+        /// What was typed.
+        partial: String,
+    },
+    /// Save the remembered column mappings.
+    SaveMappings(Box<Remembered>),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
 }
 
 /// A row of the welcome form.
@@ -224,6 +344,10 @@ pub enum Screen {
     Summary,
     /// The Action Field Sync preview table.
     Preview(Preview),
+    /// Invite individually.
+    Individual(Individual),
+    /// Invite via CSV.
+    Csv(Box<CsvFlow>),
 }
 
 /// What a confirmation is about.
@@ -235,6 +359,16 @@ pub enum ConfirmAction {
         item: usize,
         /// How many required sub-steps are unticked.
         unticked: usize,
+    },
+    /// Write the CSV outputs and record the batch.
+    ExportCsv {
+        /// Addresses to invite.
+        rows: u64,
+    },
+    /// Record the typed addresses as invited.
+    RecordIndividual {
+        /// Addresses to record.
+        count: usize,
     },
     /// Tick the sub-steps a passing check proved.
     TickProven {
@@ -296,6 +430,8 @@ pub struct Start {
     pub notices: Vec<String>,
     /// Draw without colours.
     pub no_color: bool,
+    /// Remembered CSV column mappings (from `mappings.toml`).
+    pub remembered: Remembered,
 }
 
 /// The whole model.
@@ -327,6 +463,8 @@ pub struct Wizard {
     next_ticket: u64,
     /// Spinner frame.
     pub spinner: usize,
+    /// Remembered CSV column mappings, by header fingerprint.
+    pub remembered: Remembered,
 }
 
 /// Minimum usable terminal size.
@@ -356,6 +494,7 @@ impl Wizard {
             running: BTreeMap::new(),
             next_ticket: 0,
             spinner: 0,
+            remembered: start.remembered,
         };
         w.screen = if !w.progress.is_set_up() {
             w.after_welcome = step;
@@ -383,6 +522,14 @@ impl Wizard {
             ),
             first_run,
             error: None,
+        }
+    }
+
+    /// Work to do right after the first frame: resume an unfinished CSV invite.
+    pub fn startup_effects(&mut self) -> Vec<Effect> {
+        match (&self.screen, self.progress.csv_flow.clone()) {
+            (Screen::Hub(_), Some(saved)) => self.resume_csv(&saved),
+            _ => Vec::new(),
         }
     }
 
@@ -450,6 +597,25 @@ impl Wizard {
                 self.credentials_rejected(text);
                 return Vec::new();
             }
+            Msg::CsvSampled { ticket, result } => {
+                return self.csv_sampled(ticket, result.map(|(s, m)| (s.0, m)));
+            }
+            Msg::CsvProgress {
+                ticket,
+                bytes,
+                rows,
+            } => {
+                self.csv_progress(ticket, bytes, rows);
+                return Vec::new();
+            }
+            Msg::CsvValidated { ticket, result } => {
+                return self.csv_validated(ticket, result.map(|(r, t)| (r.0, t.0)));
+            }
+            Msg::CsvExported { ticket, result } => return self.csv_exported(ticket, result, now),
+            Msg::PathCompletions { partial, list } => {
+                self.csv_completions(&partial, list);
+                return Vec::new();
+            }
             Msg::Resize(w, h) => {
                 self.viewport = (w, h);
                 return Vec::new();
@@ -476,6 +642,8 @@ impl Wizard {
             Screen::Hub(_) => self.update_hub(msg),
             Screen::Step(_) => self.update_step(msg, now),
             Screen::Preview(_) => self.update_preview(msg),
+            Screen::Individual(_) => self.update_individual(msg),
+            Screen::Csv(_) => self.update_csv(msg, now),
             Screen::Summary => match msg {
                 Msg::Back | Msg::Next => {
                     let cursor = self.next_index().unwrap_or(0);
@@ -559,6 +727,8 @@ impl Wizard {
         match action {
             ConfirmAction::MarkDoneAnyway { item, .. } => self.mark_done(item, now),
             ConfirmAction::TickProven { item, subs, .. } => self.tick_proven(item, &subs, now),
+            ConfirmAction::ExportCsv { .. } => self.csv_export(),
+            ConfirmAction::RecordIndividual { .. } => self.record_individual(now),
         }
     }
 
@@ -854,6 +1024,13 @@ impl Wizard {
                 effects = self.run_checks(&live::checks_of(&self.guide.items[item].id))
             }
             Msg::EditCredentials => self.open_credentials(),
+            Msg::InviteIndividual if self.guide.items[item].id == "invite-users" => {
+                self.set_screen(Screen::Individual(Individual::new()));
+                return effects;
+            }
+            Msg::InviteCsv if self.guide.items[item].id == "invite-users" => {
+                return self.open_csv();
+            }
             Msg::OpenPreview if self.guide.items[item].id == "start-data-sync" => {
                 self.set_screen(Screen::Preview(Preview::new()));
                 return effects;
