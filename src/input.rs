@@ -338,6 +338,8 @@ static CSV_INTAKE: &[Binding] = &[
 static CSV_CHOOSE: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.up", false),
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
+    b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
     b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Next, "keys.choose", true),
     b!(&[KeyCode::Esc], "Esc", Msg::Back, "keys.cancel", true),
 ];

@@ -157,7 +157,7 @@ fn create_dir(dir: &Path) -> Result<(), StoreError> {
 }
 
 enum Parsed {
-    Ok(Progress),
+    Ok(Box<Progress>),
     Corrupt(String),
     Newer(u32),
 }
@@ -172,7 +172,7 @@ fn parse(bytes: &[u8]) -> Parsed {
     match progress::probe_version(text) {
         Some(v) if v > progress::VERSION => Parsed::Newer(v),
         Some(v) if v == progress::VERSION => match Progress::from_toml(text) {
-            Ok(p) => Parsed::Ok(p),
+            Ok(p) => Parsed::Ok(Box::new(p)),
             Err(e) => Parsed::Corrupt(e.message().to_string()),
         },
         Some(v) => Parsed::Corrupt(format!("unknown version {v}")),
@@ -204,7 +204,7 @@ pub fn read_only(dir: &Path) -> Result<Option<Progress>, StoreError> {
         return Ok(None);
     };
     match parse(&bytes) {
-        Parsed::Ok(p) => Ok(Some(p)),
+        Parsed::Ok(p) => Ok(Some(*p)),
         Parsed::Newer(found) => Err(StoreError::NewerVersion {
             path,
             found,
@@ -277,7 +277,7 @@ impl Store {
             });
         };
         let progress = match parse(&bytes) {
-            Parsed::Ok(p) => p,
+            Parsed::Ok(p) => *p,
             Parsed::Newer(found) => {
                 return Err(StoreError::NewerVersion {
                     path,
@@ -301,7 +301,7 @@ impl Store {
                     keep_copy(&path, &corrupt).map_err(werr)?;
                     store.write(&p, false)?;
                     notices.push(LoadNotice::RestoredFromBackup { corrupt });
-                    p
+                    *p
                 } else {
                     fs::rename(&path, &corrupt).map_err(werr)?;
                     notices.push(LoadNotice::StartedFresh { corrupt });

@@ -149,7 +149,7 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
 pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let stage_word = tr.t(&format!("csv.tui.stage.{}", flow.stage.as_str_ui()));
+    let stage_word = tr.t(&format!("csv.tui.stage.{}", stage_key(flow.stage)));
     let file = if flow.path.value().is_empty() {
         String::new()
     } else {
@@ -177,20 +177,15 @@ pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Them
     }
 }
 
-trait StageWord {
-    fn as_str_ui(self) -> &'static str;
-}
-impl StageWord for Stage {
-    fn as_str_ui(self) -> &'static str {
-        match self {
-            Stage::Pick => "pick",
-            Stage::Loading => "loading",
-            Stage::Intake => "intake",
-            Stage::Mapping => "mapping",
-            Stage::Grid => "grid",
-            Stage::Plan => "plan",
-            Stage::Done => "done",
-        }
+fn stage_key(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Pick => "pick",
+        Stage::Loading => "loading",
+        Stage::Intake => "intake",
+        Stage::Mapping => "mapping",
+        Stage::Grid => "grid",
+        Stage::Plan => "plan",
+        Stage::Done => "done",
     }
 }
 

@@ -379,7 +379,7 @@ impl Wizard {
         if let Some(saved) = self.progress.csv_flow.clone() {
             return self.resume_csv(&saved);
         }
-        self.set_screen(Screen::Csv(Box::new(CsvFlow::new())));
+        self.set_screen(Screen::Csv(Box::default()));
         Vec::new()
     }
 
@@ -616,10 +616,10 @@ impl Wizard {
         };
         let mut fields = BTreeMap::new();
         for f in Field::ALL {
-            if let Some(mp) = m.get(f) {
-                if let Some(name) = i.column_name(mp.column) {
-                    fields.insert(f.key().to_string(), name.to_string());
-                }
+            if let Some(mp) = m.get(f)
+                && let Some(name) = i.column_name(mp.column)
+            {
+                fields.insert(f.key().to_string(), name.to_string());
             }
         }
         let key = fingerprint(&i.columns);
@@ -1011,13 +1011,12 @@ impl Wizard {
 
     /// Validation progress.
     pub(super) fn csv_progress(&mut self, ticket: u64, bytes: u64, rows: u64) {
-        if let Some(flow) = self.flow() {
-            if let Some(r) = &mut flow.running {
-                if r.ticket == ticket {
-                    r.bytes = bytes;
-                    r.rows = rows;
-                }
-            }
+        if let Some(flow) = self.flow()
+            && let Some(r) = &mut flow.running
+            && r.ticket == ticket
+        {
+            r.bytes = bytes;
+            r.rows = rows;
         }
     }
 
