@@ -638,11 +638,8 @@ impl Wizard {
         };
         let stage = flow.stage;
         match (stage, msg) {
-            (_, Msg::Quit)
-                if !matches!(stage, Stage::Pick)
-                    && !(stage == Stage::Grid && flow.searching)
-                    && !(stage == Stage::Plan && flow.plan_row < 2) =>
-            {
+            // In text fields the keymap types `q` instead, so Quit only comes from elsewhere.
+            (_, Msg::Quit) => {
                 return vec![Effect::Quit];
             }
             // ---- pick ----
