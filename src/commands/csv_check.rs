@@ -19,11 +19,12 @@ use crate::cli::CsvCheckArgs;
 use crate::commands::Context;
 use crate::domain::csv_intake::{
     self as intake, BinaryKind, Certainty, Confidence, DelimiterSource, Detail, EmailBasis,
-    EncodingSource, Field, HeaderChoice, HeaderSource, Intake, Issue, IssueKind, MapError, Mapping,
-    Options, OutputError, Overrides, Progress, Region, Report, ReportLabels, Sample, Severity,
-    SniffError, ValidateError,
+    EncodingSource, Field, HeaderChoice, HeaderSource, Intake, Issue, MapError, Mapping, Options,
+    OutputError, Overrides, Progress, Region, Report, ReportLabels, Sample, Severity, SniffError,
+    ValidateError,
 };
 use crate::domain::text::{Catalog, Lang};
+use crate::store;
 
 /// Issues listed in the human summary (all of them are in `--json` and `--report`).
 pub const SUMMARY_ISSUES: usize = 50;
@@ -106,6 +107,15 @@ impl Failure {
             Failure::Validate(_) => "unreadable",
             Failure::SameAsInput { .. } | Failure::SameOutput(_) => "bad_output",
             Failure::Write { .. } => "unwritable",
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Failure::Write {
+            path: PathBuf::new(),
+            error,
         }
     }
 }
@@ -439,16 +449,6 @@ impl Check<'_> {
         }
     }
 
-    fn field_name(&self, field: Field) -> &str {
-        self.tr.t(match field {
-            Field::Email => "csv.field.email",
-            Field::FirstName => "csv.field.first_name",
-            Field::LastName => "csv.field.last_name",
-            Field::Team => "csv.field.team",
-            Field::Workspace => "csv.field.workspace",
-        })
-    }
-
     fn column_label(&self, intake: &Intake, index: usize) -> String {
         match intake.column_name(index) {
             Some(name) => format!("`{}`", safe(name)),
@@ -458,105 +458,15 @@ impl Check<'_> {
 
     /// The message of an issue, in the user's language.
     fn issue_message(&self, issue: &Issue, intake: &Intake) -> String {
-        let field = issue
-            .field
-            .map(|f| self.field_name(f).to_string())
-            .unwrap_or_default();
-        let value = match &issue.detail {
-            Detail::Value(v) | Detail::Email { value: v, .. } => safe(v),
-            _ => String::new(),
-        };
-        let enc = intake.encoding.encoding.name();
-        match (&issue.kind, &issue.detail) {
-            (IssueKind::InvalidEmail, Detail::Email { problem, .. }) => {
-                let why = self.t(&format!("csv.email-problem.{}", problem.as_str()));
-                self.f(
-                    "csv.issue.invalid_email",
-                    &[("value", &value), ("problem", &why)],
-                )
-            }
-            (IssueKind::Duplicate, Detail::DuplicateOf { line }) => {
-                self.f("csv.issue.duplicate", &[("first", line)])
-            }
-            (IssueKind::RaggedRow, Detail::Cells { found, expected }) => self.f(
-                "csv.issue.ragged_row",
-                &[("found", found), ("expected", expected)],
-            ),
-            (IssueKind::LongRow, Detail::Lines { count }) => {
-                self.f("csv.issue.long_row", &[("count", count)])
-            }
-            (
-                IssueKind::TooManyTeams,
-                Detail::Limit {
-                    found,
-                    limit,
-                    at_least,
-                },
-            ) => {
-                let key = if *at_least {
-                    "csv.issue.too_many_teams_at_least"
-                } else {
-                    "csv.issue.too_many_teams"
-                };
-                self.f(key, &[("count", found), ("max", limit)])
-            }
-            (IssueKind::SeatsExceeded, Detail::Limit { found, limit, .. }) => self.f(
-                "csv.issue.seats_exceeded",
-                &[
-                    ("needed", found),
-                    ("available", limit),
-                    ("over", &found.saturating_sub(*limit)),
-                ],
-            ),
-            (IssueKind::EncodingUncertain, Detail::Encoding(encs)) => {
-                let alternatives: Vec<&str> =
-                    encs.iter().skip(1).take(4).map(|e| e.name()).collect();
-                let alternatives = if alternatives.is_empty() {
-                    self.tr.t("csv.encoding.no-alternatives").to_string()
-                } else {
-                    alternatives.join(", ")
-                };
-                self.f(
-                    "csv.issue.encoding_uncertain",
-                    &[
-                        ("encoding", &encs.first().map_or(enc, |e| e.name())),
-                        ("confidence", &self.certainty(intake.encoding.certainty)),
-                        ("alternatives", &alternatives),
-                    ],
-                )
-            }
-            (IssueKind::FormulaLike, _) => {
-                let first = value.chars().next().unwrap_or('=');
-                self.f(
-                    "csv.issue.formula_like",
-                    &[("field", &field), ("value", &value), ("char", &first)],
-                )
-            }
-            (IssueKind::DecodeError, _) => self.f(
-                "csv.issue.decode_error",
-                &[("field", &field), ("value", &value), ("encoding", &enc)],
-            ),
-            (IssueKind::Whitespace, _) => self.f("csv.issue.whitespace", &[("value", &value)]),
-            (IssueKind::MissingEmail, _) => self.tr.t("csv.issue.missing_email").to_string(),
-            (IssueKind::AlreadyInvited, _) => self.tr.t("csv.issue.already_invited").to_string(),
-            (IssueKind::NoRows, _) => self.tr.t("csv.issue.no_rows").to_string(),
-            (kind, _) => self.t(&format!("csv.issue.{}", kind.as_str())),
-        }
+        crate::csv_text::issue_message(self.tr, issue, intake)
     }
 
     fn certainty(&self, c: Certainty) -> String {
-        self.t(&format!("csv.certainty.{}", c.as_str()))
+        crate::csv_text::certainty(self.tr, c)
     }
 
     fn delimiter_text(&self, d: u8) -> String {
-        let key = match d {
-            b',' => "csv.delimiter.comma",
-            b';' => "csv.delimiter.semicolon",
-            b'\t' => "csv.delimiter.tab",
-            b'|' => "csv.delimiter.pipe",
-            _ => "csv.delimiter.other",
-        };
-        self.f(key, &[("char", &safe(&char::from(d).to_string()))])
+        crate::csv_text::delimiter_text(self.tr, d)
     }
 
     fn print_human(&self, done: &Done, out: &mut dyn Write) -> io::Result<()> {
@@ -941,59 +851,15 @@ fn with_path(f: Failure, path: &Path) -> Failure {
     }
 }
 
-/// Text from the file made safe to print on a terminal: control characters and bidirectional
-/// overrides are shown escaped instead of being sent to the terminal.
-fn safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+use crate::csv_text::safe;
 
-/// Writes `path` atomically: a temp file in the same folder, flushed and synced, renamed over
-/// `path`, then the folder synced. A new file is private to the user (it holds addresses); an
-/// existing file keeps its permissions. On any error the temp file is removed and `path` is
-/// untouched.
+/// Writes `path` atomically (see [`store::write_atomic`]); errors name no path yet
+/// ([`with_path`] adds it).
 fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(), OutputError>,
 ) -> Result<(), Failure> {
-    let out_err = |error: io::Error| Failure::Write {
-        path: path.to_path_buf(),
-        error,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map_or_else(
-        || "output".to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(out_err)?;
-    {
-        let mut w = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
-        write(&mut w).map_err(Failure::from)?;
-        w.flush().map_err(out_err)?;
-    }
-    if let Ok(meta) = fs::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-    tmp.as_file().sync_all().map_err(out_err)?;
-    tmp.persist(path).map_err(|e| out_err(e.error))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    store::write_atomic(path, |w| write(w).map_err(Failure::from))
 }
 
 // --- JSON shapes ------------------------------------------------------------------------------
