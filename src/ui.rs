@@ -186,6 +186,19 @@ fn too_small(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
+/// A bordered panel titled `title`, its border highlighted when it has the focus.
+#[must_use]
+pub fn panel<'a>(title: &str, focused: bool, t: Theme) -> Block<'a> {
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "));
+    if focused {
+        b.border_style(t.focus())
+    } else {
+        b
+    }
+}
+
 /// A rectangle of `w`×`h` cells centred in `area` (clamped to it).
 #[must_use]
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {

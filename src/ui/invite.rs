@@ -6,23 +6,16 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Gauge, Paragraph, Wrap};
 
 use super::text::{fit, pad, width};
 use super::theme::Theme;
-use super::{centered, field_view};
+use super::{centered, field_view, panel};
 use crate::csv_text;
 use crate::domain::csv_intake::{Confidence, Field, RowStatus};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{CsvFlow, INTAKE_ROWS, IntakeRow, IntakeValue, Job, Stage, row_cells};
 use crate::wizard::individual::{AddressProblem, Individual};
-
-fn boxed<'a>(title: &str, focus: bool, t: Theme) -> Block<'a> {
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "));
-    if focus { b.border_style(t.focus()) } else { b }
-}
 
 fn input_line(value: &str, cursor: usize, focused: bool, cells: usize, t: Theme) -> Line<'static> {
     let shown = if focused {
@@ -139,7 +132,7 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
     }
     f.render_widget(
         Paragraph::new(lines)
-            .block(boxed(tr.t("csv.tui.ind-title"), true, t))
+            .block(panel(tr.t("csv.tui.ind-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -216,7 +209,7 @@ fn pick(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     lines.push(Line::styled(tr.t("csv.tui.pick-hint").to_string(), t.dim()));
     f.render_widget(
         Paragraph::new(lines)
-            .block(boxed(tr.t("csv.tui.pick-title"), true, t))
+            .block(panel(tr.t("csv.tui.pick-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -280,7 +273,7 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     let Some(i) = &flow.intake else {
         let msg = flow.error.clone().unwrap_or_default();
         f.render_widget(
-            Paragraph::new(Line::styled(msg, t.warn())).block(boxed(
+            Paragraph::new(Line::styled(msg, t.warn())).block(panel(
                 tr.t("csv.tui.intake-title"),
                 true,
                 t,
@@ -341,7 +334,7 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         ));
     }
     f.render_widget(
-        Paragraph::new(lines).block(boxed(tr.t("csv.tui.intake-title"), true, t)),
+        Paragraph::new(lines).block(panel(tr.t("csv.tui.intake-title"), true, t)),
         rows_area,
     );
 
@@ -384,7 +377,7 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         &[("n", &i.preview.len()), ("cols", &i.columns.len())],
     );
     f.render_widget(
-        Paragraph::new(lines).block(boxed(&title, false, t)),
+        Paragraph::new(lines).block(panel(&title, false, t)),
         preview_area,
     );
 
@@ -430,7 +423,7 @@ fn choice_list(title: &str, items: &[String], cursor: usize, f: &mut Frame, area
         })
         .collect();
     f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).block(boxed(title, true, t)), rect);
+    f.render_widget(Paragraph::new(lines).block(panel(title, true, t)), rect);
 }
 
 fn column_text(w: &Wizard, flow: &CsvFlow, column: usize) -> String {
@@ -541,7 +534,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     }
     f.render_widget(
         Paragraph::new(lines)
-            .block(boxed(tr.t("csv.tui.mapping-title"), true, t))
+            .block(panel(tr.t("csv.tui.mapping-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -684,7 +677,7 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             field_view(flow.search.value(), flow.search.cursor(), 24)
         ));
     }
-    f.render_widget(Paragraph::new(lines).block(boxed(&title, true, t)), table);
+    f.render_widget(Paragraph::new(lines).block(panel(&title, true, t)), table);
     let lines: Vec<Line> = r
         .file_issues
         .iter()
@@ -751,7 +744,7 @@ fn plan(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     }
     f.render_widget(
         Paragraph::new(lines)
-            .block(boxed(tr.t("csv.tui.plan-title"), true, t))
+            .block(panel(tr.t("csv.tui.plan-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -794,7 +787,7 @@ fn done(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     ];
     f.render_widget(
         Paragraph::new(lines)
-            .block(boxed(tr.t("csv.tui.done-title"), true, t))
+            .block(panel(tr.t("csv.tui.done-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );

@@ -132,18 +132,12 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
             )
         )
     };
-    let border = if p.mode == PreviewMode::Filter {
-        t.focus()
-    } else {
-        Style::new()
-    };
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(border)
-                .title(filter_title),
-        ),
+        Paragraph::new(lines).block(super::panel(
+            filter_title.trim(),
+            p.mode == PreviewMode::Filter,
+            t,
+        )),
         table_area,
     );
 

@@ -103,18 +103,12 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
     } else {
         format!(" {} ", tr.t("core.step.substeps"))
     };
-    let border = if view.focus == StepFocus::Checklist {
-        t.focus()
-    } else {
-        Style::new()
-    };
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(border)
-                .title(list_title),
-        ),
+        Paragraph::new(lines).block(super::panel(
+            list_title.trim(),
+            view.focus == StepFocus::Checklist,
+            t,
+        )),
         list_area,
     );
 

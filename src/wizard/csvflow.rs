@@ -230,6 +230,25 @@ impl CsvFlow {
         }
     }
 
+    /// Starts a background job: the loading screen shows it, Esc returns to where it began.
+    fn begin(&mut self, ticket: u64, job: Job, total: Option<u64>, then: Stage, fallback: Stage) {
+        let back_to = if self.stage == Stage::Loading {
+            fallback
+        } else {
+            self.stage
+        };
+        self.running = Some(Running {
+            ticket,
+            job,
+            bytes: 0,
+            total,
+            rows: 0,
+            back_to,
+            then,
+        });
+        self.stage = Stage::Loading;
+    }
+
     /// Rows in the current view.
     #[must_use]
     pub fn view_len(&self) -> usize {
@@ -429,21 +448,7 @@ impl Wizard {
         if path.is_empty() {
             return Vec::new();
         }
-        let back_to = if flow.stage == Stage::Loading {
-            Stage::Pick
-        } else {
-            flow.stage
-        };
-        flow.running = Some(Running {
-            ticket,
-            job: Job::Sample,
-            bytes: 0,
-            total: None,
-            rows: 0,
-            back_to,
-            then: Stage::Intake,
-        });
-        flow.stage = Stage::Loading;
+        flow.begin(ticket, Job::Sample, None, Stage::Intake, Stage::Pick);
         flow.error = None;
         vec![Effect::LoadCsv { ticket, path }]
     }
@@ -582,21 +587,8 @@ impl Wizard {
         let (Some(i), Some(m)) = (flow.intake.clone(), flow.mapping.clone()) else {
             return Vec::new();
         };
-        let back_to = if flow.stage == Stage::Loading {
-            Stage::Mapping
-        } else {
-            flow.stage
-        };
-        flow.running = Some(Running {
-            ticket,
-            job: Job::Validate,
-            bytes: 0,
-            total: Some(flow.meta.size),
-            rows: 0,
-            back_to,
-            then,
-        });
-        flow.stage = Stage::Loading;
+        let size = flow.meta.size;
+        flow.begin(ticket, Job::Validate, Some(size), then, Stage::Mapping);
         let path = flow.path.value().trim().to_string();
         vec![Effect::ValidateCsv {
             ticket,
@@ -1077,16 +1069,8 @@ impl Wizard {
         ) else {
             return Vec::new();
         };
-        flow.running = Some(Running {
-            ticket,
-            job: Job::Export,
-            bytes: 0,
-            total: Some(flow.meta.size),
-            rows: 0,
-            back_to: Stage::Plan,
-            then: Stage::Done,
-        });
-        flow.stage = Stage::Loading;
+        let size = flow.meta.size;
+        flow.begin(ticket, Job::Export, Some(size), Stage::Done, Stage::Plan);
         vec![Effect::ExportCsv {
             ticket,
             path: flow.path.value().trim().to_string(),
