@@ -10,7 +10,10 @@
 //! - [`ui`]: rendering only, one file per screen.
 //! - [`store`]: the progress file: locate, lock, atomic save, backup, quarantine.
 //! - [`app`]: the runtime loop: terminal events and signals in, effects out.
-//! - [`cli`] and [`commands`]: the command line and the headless commands.
+//! - [`cli`] and [`commands`]: the command line and the headless commands; [`csv_text`]: CSV
+//!   results in the user's language, shared by `csv check` and the TUI.
+//! - [`remote`]: the Marketo and Salesforce clients (the only code on the network);
+//!   [`credentials`]: where credentials come from and how they are kept out of every output.
 //!
 //! # Files this program touches
 //!
@@ -20,6 +23,9 @@
 //! - `<config dir>/progress.toml.corrupt-<UTC time>`: a damaged file, moved aside, never
 //!   overwritten.
 //! - `<config dir>/.progress.toml.*`: temp files of a save; swept at start.
+//! - `<config dir>/mappings.toml`: remembered CSV column mappings, per header fingerprint.
+//! - `<config dir>/credentials.toml`: typed credentials, only when asked to remember (0600).
+//! - The CSV outputs the user chooses (clean invite CSV and report), written atomically, 0600.
 //! - The log: `<config dir>/msi-setup.log` when `--config-dir`/`MSI_SETUP_CONFIG_DIR` is given,
 //!   else `<state dir>/msi-setup.log` (`~/.local/state/msi-setup/` on Linux).
 //!
