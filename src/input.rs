@@ -183,6 +183,9 @@ static HUB: &[Binding] = &[
 static STEP: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.up", false),
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    // First in the footer, which drops hints from the right when the line is too narrow.
+    b!(&[KeyCode::Char('i')], "i", Msg::InviteIndividual, "keys.invite-individual", true, Cond::IsInviteStep),
+    b!(&[KeyCode::Char('u')], "u", Msg::InviteCsv, "keys.invite-csv", true, Cond::IsInviteStep),
     b!(&[KeyCode::Char(' ')], "Space", Msg::Toggle, "keys.tick", true),
     b!(&[KeyCode::Char('d')], "d", Msg::MarkDone, "keys.done", true),
     b!(&[KeyCode::Char('s')], "s", Msg::Skip, "keys.skip", true),
@@ -190,8 +193,6 @@ static STEP: &[Binding] = &[
     b!(&[KeyCode::Char('t')], "t", Msg::Todo, "keys.todo", false),
     b!(&[KeyCode::Char('v')], "v", Msg::CycleVariant, "keys.variant", true, Cond::HasVariants),
     b!(&[KeyCode::Char('p')], "p", Msg::OpenPreview, "keys.preview", true, Cond::IsSyncStep),
-    b!(&[KeyCode::Char('i')], "i", Msg::InviteIndividual, "keys.invite-individual", true, Cond::IsInviteStep),
-    b!(&[KeyCode::Char('u')], "u", Msg::InviteCsv, "keys.invite-csv", true, Cond::IsInviteStep),
     b!(&[KeyCode::Char('l')], "l", Msg::RunChecks, "keys.live", true, Cond::HasChecks),
     b!(&[KeyCode::Char('K')], "K", Msg::EditCredentials, "keys.credentials", false, Cond::HasChecks),
     b!(&[KeyCode::Tab], "Tab", Msg::FocusNext, "keys.focus-notes", false),

@@ -1060,3 +1060,6 @@ impl StepView {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod csv_tests;

@@ -339,3 +339,285 @@ fn step_with_live_results_and_credentials_form() {
         snap("overlay-credentials", lang, &w);
     }
 }
+
+// ---- invite users (issue 4) ----
+//
+// The wizard's state is reached by driving messages, with the engine's real results fed back
+// as the runtime would (from bytes in memory: relative file names, fixed times).
+
+use std::ops::ControlFlow;
+
+use msi_setup::domain::csv_intake::{self as engine, Options, Sample};
+use msi_setup::domain::text::MISSING;
+use msi_setup::wizard::csvflow::{Exported, FileMeta, IntakeRow, IntakeValue, without_invited};
+use msi_setup::wizard::{Effect, Screen, Shared};
+
+/// A users export from a Korean HR system, saved by Excel as CP949.
+const USERS_KO: &str = "이름,성,이메일,팀,관리자 이메일\n\
+    민준,김,minjun.kim@example.com,영업 1팀,jiwoo.han@example.com\n\
+    서연,이,seoyeon.lee@example.com,마케팅,jiwoo.han@example.com\n\
+    지호,박,jiho.park@example,영업 1팀,jiwoo.han@example.com\n\
+    하은,최,haeun.choi@example.com,,jiwoo.han@example.com\n\
+    민준,김,MINJUN.KIM@example.com,영업 1팀,jiwoo.han@example.com\n\
+    도윤,정,doyun.jung@example.com,영업 2팀,jiwoo.han@example.com\n\
+    수아,강,sua.kang@example.com,마케팅,jiwoo.han@example.com\n\
+    예준,조,yejun.cho@example.com,영업 2팀,jiwoo.han@example.com\n\
+    지우,한,jiwoo.han@example.com,,\n";
+
+fn cp949(text: &str) -> Vec<u8> {
+    encoding_rs::EUC_KR.encode(text).0.into_owned()
+}
+
+/// Plays the runtime for one file: answers every file effect (and their answers' effects).
+fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
+    let meta = FileMeta {
+        size: bytes.len() as u64,
+        modified: Some(1_795_000_000),
+    };
+    let keep_going = &mut |_| ControlFlow::Continue(());
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(e) = queue.pop_front() {
+        let reply = match e {
+            Effect::LoadCsv { ticket, .. } => Msg::CsvSampled {
+                ticket,
+                result: Ok((Shared(Arc::new(Sample::from_bytes(bytes))), meta)),
+            },
+            Effect::ValidateCsv {
+                ticket,
+                intake,
+                mapping,
+                invited,
+                ..
+            } => {
+                let options = Options::new(&invited, None);
+                let report = engine::validate(bytes, &intake, &mapping, &options, keep_going)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let body = &bytes[intake.encoding.bom_len..];
+                let (text, _) = intake.encoding.encoding.decode_without_bom_handling(body);
+                Msg::CsvValidated {
+                    ticket,
+                    result: Ok((Shared(Arc::new(report)), Shared(Arc::from(text.as_ref())))),
+                }
+            }
+            Effect::ExportCsv {
+                ticket,
+                out,
+                report_path,
+                intake,
+                mapping,
+                report,
+                ..
+            } => {
+                let mut clean = Vec::new();
+                let view = without_invited(&report);
+                engine::write_clean(bytes, &intake, &mapping, &view, &mut clean, keep_going)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let emails = csv::Reader::from_reader(clean.as_slice())
+                    .records()
+                    .filter_map(|r| r.ok().and_then(|r| r.get(0).map(str::to_string)))
+                    .collect();
+                Msg::CsvExported {
+                    ticket,
+                    result: Ok(Exported {
+                        clean: out,
+                        report: report_path,
+                        emails,
+                    }),
+                }
+            }
+            _ => continue,
+        };
+        queue.extend(w.update(reply, at(0)));
+    }
+}
+
+fn send(w: &mut Wizard, msgs: &[Msg]) -> Vec<Effect> {
+    msgs.iter()
+        .flat_map(|m| w.update(m.clone(), at(0)))
+        .collect()
+}
+
+fn type_in(w: &mut Wizard, text: &str) {
+    for c in text.chars() {
+        w.update(Msg::Input(c), at(0));
+    }
+}
+
+/// Draws, checks that no text is missing and no row splits a wide glyph, then snapshots.
+fn snap_checked(name: &str, lang: Lang, w: &Wizard) {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| ui::render(w, f))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let screen = format!("{}", t.backend());
+    assert!(
+        !screen.contains(MISSING),
+        "{name} {lang}: missing text\n{screen}"
+    );
+    let placeholder = screen.split('{').skip(1).find(|rest| {
+        rest.split_once('}').is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+        })
+    });
+    assert!(
+        placeholder.is_none(),
+        "{name} {lang}: unfilled placeholder\n{screen}"
+    );
+    let buf = t.backend().buffer();
+    for y in 0..24u16 {
+        let mut x = 0u16;
+        while x < 80 {
+            let cells =
+                u16::try_from(unicode_width::UnicodeWidthStr::width(buf[(x, y)].symbol()).max(1))
+                    .unwrap_or(1);
+            assert!(x + cells <= 80, "{name} {lang} row {y} crosses the edge");
+            x += cells;
+        }
+        assert_eq!(x, 80, "{name} {lang} row {y}");
+        // A box drawn from the left edge keeps its right border (a wide glyph wrapped one cell
+        // too far would hide it).
+        if matches!(buf[(0, y)].symbol(), "│" | "┌" | "└") {
+            assert!(
+                matches!(buf[(79, y)].symbol(), "│" | "┐" | "┘"),
+                "{name} {lang} row {y}: the right border is hidden\n{screen}"
+            );
+        }
+    }
+    snap(name, lang, w);
+}
+
+fn invite_wizard(lang: Lang) -> Wizard {
+    wizard(
+        lang,
+        progress(&guide(), &["marketo-admin"]),
+        Some("invite-users"),
+    )
+}
+
+#[test]
+fn invite_step_and_individual_form() {
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        snap_checked("invite-step", lang, &w);
+        w.update(Msg::InviteIndividual, at(0));
+        w.update(
+            Msg::Paste(
+                "minjun.kim@example.com, seoyeon.lee@example.com\njiho.park@example haeun.choi@example.com"
+                    .into(),
+            ),
+            at(0),
+        );
+        w.update(Msg::Next, at(0));
+        type_in(&mut w, "영업 1팀, 마케팅");
+        snap_checked("invite-individual", lang, &w);
+        send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Yes]);
+        snap_checked("invite-step-recorded", lang, &w);
+    }
+}
+
+#[test]
+fn csv_invite_screens() {
+    let bytes = cp949(USERS_KO);
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "us");
+        let effects = send(&mut w, &[Msg::FocusNext]);
+        assert_eq!(
+            effects,
+            vec![Effect::CompletePath {
+                partial: "us".into()
+            }]
+        );
+        w.update(
+            Msg::PathCompletions {
+                partial: "us".into(),
+                list: vec![
+                    "users-2025.csv".into(),
+                    "users.csv".into(),
+                    "users_old/".into(),
+                ],
+            },
+            at(0),
+        );
+        snap_checked("csv-pick", lang, &w);
+
+        type_in(&mut w, ".csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, &bytes, effects);
+        snap_checked("csv-intake", lang, &w);
+        w.update(Msg::Toggle, at(0));
+        snap_checked("csv-intake-encodings", lang, &w);
+        // Choose EUC-KR (CP949) from the list: for zh-TW the guess is Big5, and the screen
+        // asks to check the names.
+        let Screen::Csv(flow) = &w.screen else {
+            panic!("not on the CSV flow")
+        };
+        let n = flow
+            .intake_values(IntakeRow::Encoding)
+            .iter()
+            .position(|v| *v == IntakeValue::Encoding(encoding_rs::EUC_KR))
+            .unwrap_or_else(|| panic!("EUC-KR not offered"));
+        w.update(Msg::Home, at(0));
+        send(&mut w, &vec![Msg::Down; n]);
+        w.update(Msg::Next, at(0));
+        let Screen::Csv(flow) = &w.screen else {
+            panic!("not on the CSV flow")
+        };
+        let intake = flow.intake.as_ref().unwrap_or_else(|| panic!("no intake"));
+        assert_eq!(intake.encoding.encoding, encoding_rs::EUC_KR);
+        assert_eq!(intake.columns[2], "이메일");
+
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-mapping", lang, &w);
+
+        let effects = send(&mut w, &[Msg::Next]);
+        let ticket = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::ValidateCsv { ticket, .. } => Some(*ticket),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no validation: {effects:?}"));
+        w.update(
+            Msg::CsvProgress {
+                ticket,
+                bytes: bytes.len() as u64 * 2 / 5,
+                rows: 4,
+            },
+            at(0),
+        );
+        snap_checked("csv-loading", lang, &w);
+
+        serve(&mut w, &bytes, effects);
+        send(&mut w, &[Msg::NextProblem]);
+        snap_checked("csv-grid", lang, &w);
+        w.update(Msg::ToggleProblems, at(0));
+        snap_checked("csv-grid-problems", lang, &w);
+        w.update(Msg::ToggleProblems, at(0));
+
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-plan", lang, &w);
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-confirm", lang, &w);
+        let effects = send(&mut w, &[Msg::Yes]);
+        serve(&mut w, &bytes, effects);
+        snap_checked("csv-done", lang, &w);
+    }
+}
+
+#[test]
+fn csv_mapping_with_a_fuzzy_email_column() {
+    let bytes = b"contact,full name,dept\nana.lee@example.com,Ana Lee,Sales\nbo.kim@example.com,Bo Kim,Ops\n";
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "contacts.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, bytes, effects);
+        send(&mut w, &[Msg::Next, Msg::Next]);
+        snap_checked("csv-mapping-fuzzy", lang, &w);
+    }
+}

@@ -21,7 +21,7 @@ use crate::domain::text::Catalog;
 use crate::store;
 use crate::wizard::Msg;
 use crate::wizard::Shared;
-use crate::wizard::csvflow::{Exported, FileMeta};
+use crate::wizard::csvflow::{Exported, FileMeta, without_invited};
 
 /// `~/x` → `$HOME/x`.
 #[must_use]
@@ -195,7 +195,7 @@ pub fn export(job: ExportJob, tr: &Catalog, tx: &UnboundedSender<Background>) {
             io::BufReader::new(f),
             &intake_,
             &mapping,
-            &report,
+            &without_invited(&report),
             &mut clean,
             keep_going,
         )
@@ -270,4 +270,186 @@ pub fn complete(partial: &str) -> Vec<String> {
     out.sort();
     out.truncate(200);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    //! The real file jobs on a temp dir: what the screens are told is what the files hold.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+    use super::*;
+    use crate::domain::csv_intake::{Overrides, sniff};
+    use crate::domain::text::Lang;
+
+    const KOREAN: &str = "이름,성,이메일,팀\n\
+        민준,김,minjun.kim@example.com,영업\n\
+        서연,이,seoyeon.lee@example.com,마케팅\n\
+        지호,박,not-an-address,영업\n\
+        민준,김,minjun.kim@example.com,영업\n";
+
+    fn next(rx: &mut UnboundedReceiver<Background>) -> Msg {
+        loop {
+            match rx.try_recv() {
+                Ok(Background::Msg(Msg::CsvProgress { .. })) => {}
+                Ok(Background::Msg(m)) => return m,
+                Ok(Background::SfCredentials(_)) => panic!("unexpected"),
+                Err(e) => panic!("no message: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn sample_validate_export_and_leave_out_the_already_invited() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("users.csv");
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode(KOREAN);
+        std::fs::write(&src, &bytes).unwrap();
+        let path = src.to_string_lossy().into_owned();
+        let tr = Catalog::load(Lang::Ko).unwrap();
+        let (tx, mut rx) = unbounded_channel();
+
+        sample(1, path.clone(), &tr, &tx);
+        let Msg::CsvSampled {
+            ticket: 1,
+            result: Ok((s, meta)),
+        } = next(&mut rx)
+        else {
+            panic!("no sample");
+        };
+        assert_eq!(meta.size, bytes.len() as u64);
+        assert!(meta.modified.is_some());
+        let intake_ = sniff(&s.0, &Overrides::default()).unwrap();
+        let mapping = intake_.suggest_mapping();
+
+        let cancel = AtomicBool::new(false);
+        let job = ValidateJob {
+            ticket: 2,
+            path: path.clone(),
+            intake: intake_.clone(),
+            mapping: mapping.clone(),
+            invited: vec!["MINJUN.KIM@example.com".into()],
+        };
+        validate(job, &tr, &cancel, &tx);
+        let Msg::CsvValidated {
+            ticket: 2,
+            result: Ok((report, text)),
+        } = next(&mut rx)
+        else {
+            panic!("not validated");
+        };
+        assert_eq!(report.0.counts.valid, 2);
+        assert_eq!(report.0.seats.needed, 1);
+        assert!(text.0.contains("서연"), "decoded for the grid");
+
+        let out = dir.path().join("out.csv").to_string_lossy().into_owned();
+        let rep = dir.path().join("rep.csv").to_string_lossy().into_owned();
+        let job = ExportJob {
+            ticket: 3,
+            path,
+            out: out.clone(),
+            report_path: rep.clone(),
+            intake: intake_,
+            mapping,
+            report: Arc::clone(&report.0),
+        };
+        export(job, &tr, &tx);
+        let Msg::CsvExported {
+            ticket: 3,
+            result: Ok(done),
+        } = next(&mut rx)
+        else {
+            panic!("not exported");
+        };
+        // The plan said: one new address, the other left out. The file and the batch agree.
+        assert_eq!(done.emails, ["seoyeon.lee@example.com"]);
+        let clean = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            clean,
+            "Email,First Name,Last Name,Team,Workspace\nseoyeon.lee@example.com,서연,이,마케팅,\n"
+        );
+        // The report keeps every row.
+        let report_text = std::fs::read_to_string(&rep).unwrap();
+        assert!(report_text.starts_with('\u{feff}'));
+        assert_eq!(report_text.lines().count(), 5, "{report_text}");
+        assert!(report_text.contains("minjun.kim@example.com"));
+        // Atomic writes leave no temp files behind.
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["out.csv", "rep.csv", "users.csv"]);
+    }
+
+    #[test]
+    fn a_cancelled_validation_sends_nothing_and_a_missing_file_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("users.csv");
+        std::fs::write(&src, "email\na@example.com\n").unwrap();
+        let tr = Catalog::load(Lang::En).unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let i = sniff(
+            &Sample::from_bytes(b"email\na@example.com\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        let job = ValidateJob {
+            ticket: 1,
+            path: src.to_string_lossy().into_owned(),
+            mapping: i.suggest_mapping(),
+            intake: i,
+            invited: Vec::new(),
+        };
+        validate(job, &tr, &AtomicBool::new(true), &tx);
+        assert!(rx.try_recv().is_err(), "a cancelled run reports nothing");
+
+        let gone = dir.path().join("gone.csv").to_string_lossy().into_owned();
+        sample(2, gone.clone(), &tr, &tx);
+        let Msg::CsvSampled {
+            ticket: 2,
+            result: Err(text),
+        } = next(&mut rx)
+        else {
+            panic!("a missing file must fail");
+        };
+        assert!(
+            text.contains("does not exist") && text.contains(&gone),
+            "{text}"
+        );
+        let folder = dir.path().to_string_lossy().into_owned();
+        sample(3, folder, &tr, &tx);
+        let Msg::CsvSampled {
+            result: Err(text), ..
+        } = next(&mut rx)
+        else {
+            panic!("a folder must fail");
+        };
+        assert!(text.contains("folder"), "{text}");
+    }
+
+    #[test]
+    fn completion_lists_matching_entries_and_marks_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["users-1.csv", "users-2.csv", "other.csv", ".hidden.csv"] {
+            std::fs::write(dir.path().join(f), "").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("users-old")).unwrap();
+        let base = format!("{}/", dir.path().display());
+        assert_eq!(
+            complete(&format!("{base}us")),
+            [
+                format!("{base}users-1.csv"),
+                format!("{base}users-2.csv"),
+                format!("{base}users-old/"),
+            ]
+        );
+        assert_eq!(
+            complete(&format!("{base}.h")),
+            [format!("{base}.hidden.csv")]
+        );
+        assert!(complete(&format!("{base}nope")).is_empty());
+        assert!(complete(&format!("{base}missing-dir/x")).is_empty());
+    }
 }

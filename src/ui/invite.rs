@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Gauge, Padding, Paragraph, Wrap};
 
 use super::text::{fit, pad, width};
 use super::theme::Theme;
@@ -14,8 +14,14 @@ use super::{centered, field_view, panel};
 use crate::csv_text;
 use crate::domain::csv_intake::{Confidence, Field, RowStatus};
 use crate::wizard::Wizard;
-use crate::wizard::csvflow::{CsvFlow, INTAKE_ROWS, IntakeRow, IntakeValue, Job, Stage, row_cells};
+use crate::wizard::csvflow::{CsvFlow, INTAKE_ROWS, IntakeRow, IntakeValue, Job, RowReader, Stage};
 use crate::wizard::individual::{AddressProblem, Individual};
+
+/// A panel for wrapped text, with one cell of padding on the right: ratatui's word wrap can
+/// put a wide (CJK) glyph one cell past the width, where it would hide the right border.
+fn text_panel<'a>(title: &str, focused: bool, t: Theme) -> Block<'a> {
+    panel(title, focused, t).padding(Padding::right(1))
+}
 
 fn input_line(value: &str, cursor: usize, focused: bool, cells: usize, t: Theme) -> Line<'static> {
     let shown = if focused {
@@ -73,7 +79,7 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
                 }
             };
             [Span::styled(
-                format!("[{mark}] {}{why}  ", csv_text::safe(&p.address)),
+                format!("[{mark}]\u{a0}{}{why}  ", csv_text::safe(&p.address)),
                 style,
             )]
         })
@@ -132,7 +138,7 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
     }
     f.render_widget(
         Paragraph::new(lines)
-            .block(panel(tr.t("csv.tui.ind-title"), true, t))
+            .block(text_panel(tr.t("csv.tui.ind-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -209,7 +215,7 @@ fn pick(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     lines.push(Line::styled(tr.t("csv.tui.pick-hint").to_string(), t.dim()));
     f.render_widget(
         Paragraph::new(lines)
-            .block(panel(tr.t("csv.tui.pick-title"), true, t))
+            .block(text_panel(tr.t("csv.tui.pick-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -268,8 +274,6 @@ fn intake_value_text(w: &Wizard, v: IntakeValue) -> String {
 
 fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let [rows_area, preview_area] =
-        Layout::vertical([Constraint::Length(6), Constraint::Min(3)]).areas(area);
     let Some(i) = &flow.intake else {
         let msg = flow.error.clone().unwrap_or_default();
         f.render_widget(
@@ -283,6 +287,22 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         return;
     };
     let enc = &i.encoding;
+    // Under the three rows: the error, or the warning that the encoding is a guess, wrapped.
+    let note = match &flow.error {
+        Some(e) => Some(e.clone()),
+        None if crate::wizard::csvflow::uncertain(enc) => {
+            Some(tr.t("csv.tui.check-names").to_string())
+        }
+        None => None,
+    };
+    let note_h = note.as_deref().map_or(1, |n| {
+        wrapped_height(n, usize::from(area.width.saturating_sub(3))).clamp(1, 3)
+    });
+    let [rows_area, preview_area] = Layout::vertical([
+        Constraint::Length(5 + u16::try_from(note_h).unwrap_or(1)),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     let enc_text = format!(
         "{} ({}, {})",
         enc.encoding.name(),
@@ -325,16 +345,13 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             ])
         })
         .collect();
-    if let Some(e) = &flow.error {
-        lines.push(Line::styled(e.clone(), t.warn()));
-    } else if crate::wizard::csvflow::uncertain(enc) {
-        lines.push(Line::styled(
-            tr.t("csv.tui.check-names").to_string(),
-            t.warn(),
-        ));
+    if let Some(n) = note {
+        lines.push(Line::styled(n, t.warn()));
     }
     f.render_widget(
-        Paragraph::new(lines).block(panel(tr.t("csv.tui.intake-title"), true, t)),
+        Paragraph::new(lines)
+            .block(text_panel(tr.t("csv.tui.intake-title"), true, t))
+            .wrap(Wrap { trim: false }),
         rows_area,
     );
 
@@ -392,6 +409,26 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         }]);
         choice_list(title, &items, ch.cursor, f, area, t);
     }
+}
+
+/// Lines `text` takes when word-wrapped at `cells` (a word wider than a line is broken).
+fn wrapped_height(text: &str, cells: usize) -> usize {
+    let cells = cells.max(1);
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split(' ') {
+        let w = width(word);
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= cells {
+            used = need;
+        } else {
+            lines += usize::from(used > 0) + w.saturating_sub(1) / cells;
+            used = match w % cells {
+                0 => cells,
+                rest => rest,
+            };
+        }
+    }
+    lines
 }
 
 fn choice_list(title: &str, items: &[String], cursor: usize, f: &mut Frame, area: Rect, t: Theme) {
@@ -534,7 +571,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     }
     f.render_widget(
         Paragraph::new(lines)
-            .block(panel(tr.t("csv.tui.mapping-title"), true, t))
+            .block(text_panel(tr.t("csv.tui.mapping-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -633,10 +670,11 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         ),
         t.dim(),
     ));
+    let mut reader = RowReader::new(i.dialect.delimiter);
     for pos in offset..(offset + visible).min(n) {
         let Some(idx) = flow.view_row(pos) else { break };
         let row = r.rows[idx];
-        let cells = row_cells(text, row.offset, i.dialect.delimiter);
+        let cells = reader.cells(text, row.offset);
         let email = email_col
             .and_then(|c| cells.get(c))
             .map_or("", |s| s.as_str());
@@ -744,7 +782,7 @@ fn plan(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     }
     f.render_widget(
         Paragraph::new(lines)
-            .block(panel(tr.t("csv.tui.plan-title"), true, t))
+            .block(text_panel(tr.t("csv.tui.plan-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -787,7 +825,7 @@ fn done(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     ];
     f.render_widget(
         Paragraph::new(lines)
-            .block(panel(tr.t("csv.tui.done-title"), true, t))
+            .block(text_panel(tr.t("csv.tui.done-title"), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );

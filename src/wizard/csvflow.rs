@@ -352,28 +352,69 @@ pub fn fingerprint(columns: &[String]) -> String {
     names.join("|")
 }
 
-/// Remembered mappings: fingerprint → field key → header name.
+/// Remembered mappings: fingerprint → field key → header name (empty: no column).
 pub type Remembered = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Cells of the row starting at byte `offset` of the decoded text.
 #[must_use]
 pub fn row_cells(text: &str, offset: u64, delimiter: u8) -> Vec<String> {
-    let start = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(text.len());
-    let Some(rest) = text.get(start..) else {
-        return Vec::new();
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(512)
-        .from_reader(rest.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => rec.iter().map(str::to_string).collect(),
-        _ => Vec::new(),
+    RowReader::new(delimiter).cells(text, offset)
+}
+
+/// Reads single rows of the decoded text, reusing one parser: building a CSV parser costs more
+/// than reading a row, and the grid reads a screenful of rows per frame (a search, every row).
+#[derive(Debug)]
+pub struct RowReader {
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RowReader {
+    /// A reader for rows separated by `delimiter`.
+    #[must_use]
+    pub fn new(delimiter: u8) -> RowReader {
+        RowReader {
+            rdr: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 1024],
+            ends: vec![0; 16],
+        }
+    }
+
+    /// Cells of the row starting at byte `offset` of `text` (none past the end).
+    pub fn cells(&mut self, text: &str, offset: u64) -> Vec<String> {
+        use csv_core::ReadRecordResult;
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        let mut input = &text.as_bytes()[start..];
+        self.rdr.reset();
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let (res, nin, o, e) =
+                self.rdr
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            input = &input[nin..];
+            nout += o;
+            nend += e;
+            match res {
+                // Called again with no input, the reader ends the record.
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Vec::new(),
+            }
+        }
+        let mut from = 0;
+        self.ends[..nend]
+            .iter()
+            .map(|&end| {
+                let cell = String::from_utf8_lossy(&self.out[from..end]).into_owned();
+                from = end;
+                cell
+            })
+            .collect()
     }
 }
 
@@ -541,7 +582,7 @@ impl Wizard {
         let mut m = i.suggest_mapping();
         if let Some(fields) = self.remembered.get(&fingerprint(&i.columns)) {
             for f in Field::ALL {
-                let col = fields.get(f.key()).and_then(|h| {
+                let col = fields.get(f.key()).filter(|h| !h.is_empty()).and_then(|h| {
                     let want = intake::normalize(h);
                     i.columns.iter().position(|c| intake::normalize(c) == want)
                 });
@@ -608,10 +649,16 @@ impl Wizard {
         };
         let mut fields = BTreeMap::new();
         for f in Field::ALL {
-            if let Some(mp) = m.get(f)
-                && let Some(name) = i.column_name(mp.column)
-            {
-                fields.insert(f.key().to_string(), name.to_string());
+            match m.get(f) {
+                Some(mp) => {
+                    if let Some(name) = i.column_name(mp.column) {
+                        fields.insert(f.key().to_string(), name.to_string());
+                    }
+                }
+                // Left without a column: remembered too, so it is not suggested again.
+                None => {
+                    fields.insert(f.key().to_string(), String::new());
+                }
             }
         }
         let key = fingerprint(&i.columns);
@@ -670,6 +717,8 @@ impl Wizard {
                 match msg {
                     Msg::Up => ch.cursor = ch.cursor.saturating_sub(1),
                     Msg::Down => ch.cursor = (ch.cursor + 1).min(values.len().saturating_sub(1)),
+                    Msg::Home => ch.cursor = 0,
+                    Msg::End => ch.cursor = values.len().saturating_sub(1),
                     Msg::Back => flow.choosing = None,
                     Msg::Next | Msg::Toggle => {
                         if let Some(v) = values.get(ch.cursor) {
@@ -685,8 +734,16 @@ impl Wizard {
                             }
                         }
                         flow.choosing = None;
-                        flow.mapping = None;
+                        let before = flow.intake.as_ref().map(reading);
                         self.resniff();
+                        if let Some(flow) = self.flow()
+                            && flow.intake.as_ref().map(reading) != before
+                        {
+                            // Another reading of the file: the mapping is suggested again and
+                            // every row is checked again (the old report is of the old reading).
+                            flow.mapping = None;
+                            flow.report = None;
+                        }
                         return self.save_flow();
                     }
                     _ => {}
@@ -736,6 +793,8 @@ impl Wizard {
                 match msg {
                     Msg::Up => ch.cursor = ch.cursor.saturating_sub(1),
                     Msg::Down => ch.cursor = (ch.cursor + 1).min(ncols),
+                    Msg::Home => ch.cursor = 0,
+                    Msg::End => ch.cursor = ncols,
                     Msg::Back => flow.choosing = None,
                     Msg::Next | Msg::Toggle => {
                         let pick = ch.cursor;
@@ -912,6 +971,7 @@ impl Wizard {
             .and_then(|m| m.get(Field::Email))
             .map(|m| m.column);
         let needle = flow.search.value().to_lowercase();
+        let mut rows = RowReader::new(delim);
         let n = flow.view_len();
         if n == 0 {
             return;
@@ -925,7 +985,7 @@ impl Wizard {
             let hit = if problem {
                 row.status != RowStatus::Ok || row.reason.is_some()
             } else if search && !needle.is_empty() {
-                let cells = row_cells(&text, row.offset, delim);
+                let cells = rows.cells(&text, row.offset);
                 let hay = email_col
                     .and_then(|c| cells.get(c))
                     .map_or_else(|| cells.join(" "), Clone::clone);
@@ -974,11 +1034,11 @@ impl Wizard {
                 flow.report = None;
                 self.resniff();
                 let target = self.flow().and_then(|f| f.resume_to.take());
-                let mut effects = self.save_flow();
+                let mut work = Vec::new();
                 if let Some(target) = target.filter(|t| *t != Stage::Intake) {
                     let m = {
                         let Screen::Csv(flow) = &self.screen else {
-                            return effects;
+                            return Vec::new();
                         };
                         self.fresh_mapping(flow)
                     };
@@ -988,11 +1048,15 @@ impl Wizard {
                             if target == Stage::Mapping {
                                 flow.stage = Stage::Mapping;
                             } else {
-                                effects.extend(self.start_validate(target));
+                                work = self.start_validate(target);
                             }
                         }
                     }
                 }
+                // Saved once the resumed stage and mapping are set: quitting while the file is
+                // validated again resumes at the same stage with the same choices.
+                let mut effects = self.save_flow();
+                effects.extend(work);
                 effects
             }
         }
@@ -1132,11 +1196,9 @@ impl Wizard {
                     workspace: None,
                     emails,
                 });
-                let mut effects = self.save_flow();
-                if effects.is_empty() {
-                    effects = self.save();
-                }
-                effects
+                // The flow is over: quitting on the done screen must not resume it next time.
+                self.progress.csv_flow = None;
+                self.save()
             }
         }
     }
@@ -1162,6 +1224,16 @@ impl Wizard {
             }
         }
     }
+}
+
+/// What decides how the rows are read: the same reading keeps the mapping and the report.
+fn reading(i: &Intake) -> (&'static str, u8, Option<u64>, Vec<String>) {
+    (
+        i.encoding.encoding.name(),
+        i.dialect.delimiter,
+        i.header_row,
+        i.columns.clone(),
+    )
 }
 
 fn plan_field(flow: &mut CsvFlow) -> &mut TextField {
@@ -1210,6 +1282,34 @@ fn common_prefix(list: &[String]) -> String {
             .min(end);
     }
     first[..end].to_string()
+}
+
+/// The report as the cleaned invite file sees it: rows whose address is already recorded as
+/// invited are left out, as the plan says (the engine keeps them valid, for `csv check`), so the
+/// file and the batch recorded from it hold only the new addresses. Borrowed when there are none.
+#[must_use]
+pub fn without_invited(report: &Report) -> std::borrow::Cow<'_, Report> {
+    let mut lines = report
+        .issues
+        .iter()
+        .filter(|i| i.kind == intake::IssueKind::AlreadyInvited)
+        .map(|i| i.line)
+        .peekable();
+    if lines.peek().is_none() {
+        return std::borrow::Cow::Borrowed(report);
+    }
+    let mut clean = report.clone();
+    for line in lines {
+        let at = clean.rows.partition_point(|r| r.line < line);
+        if let Some(row) = clean.rows.get_mut(at)
+            && row.line == line
+            && row.status == RowStatus::Ok
+        {
+            // `write_clean` writes the `Ok` rows only.
+            row.status = RowStatus::Duplicate;
+        }
+    }
+    std::borrow::Cow::Owned(clean)
 }
 
 /// Whether a guess is worth a second look.

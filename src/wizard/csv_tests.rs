@@ -1,0 +1,1497 @@
+//! Transition tests of the invite screens (issue 4), driven through `update` with real engine
+//! data: CSVs built as bytes here (one CP949 with Korean headers), sampled, sniffed and validated
+//! by `domain::csv_intake`, and fed back as the messages the runtime would send. A small fake
+//! runtime (`serve`) answers the file effects from an in-memory "disk". No terminal, disk or
+//! clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use super::csvflow::{
+    CsvFlow, Exported, FileMeta, IntakeRow, IntakeValue, Remembered, Stage, fingerprint, row_cells,
+};
+use super::individual::{AddressProblem, parse};
+use super::*;
+use crate::domain::csv_intake::{
+    self as engine, Confidence, Field, HeaderChoice, Intake, Mapping, Options, Report, RowStatus,
+    Sample,
+};
+use crate::domain::guide::Guide;
+use crate::domain::progress::{InviteBatch, InviteSource, Progress, whole_seconds};
+use crate::domain::text::{Catalog, Lang};
+use crate::input;
+
+// ---- fixtures ----
+
+fn at(sec: i64) -> Timestamp {
+    Timestamp::from_second(1_790_000_000 + sec).unwrap()
+}
+
+fn set_up() -> Progress {
+    let mut p = Progress::default();
+    p.setup.roles = vec!["marketo-admin".into()];
+    p.setup.name = Some("Ana".into());
+    p
+}
+
+fn wizard_at(progress: Progress, lang: Lang, step: Option<&str>, remembered: Remembered) -> Wizard {
+    let guide = Arc::new(Guide::embedded().unwrap());
+    let tr = Catalog::load(lang).unwrap();
+    let mut w = Wizard::new(
+        guide,
+        tr,
+        progress,
+        Start {
+            step: step.map(str::to_string),
+            remembered,
+            ..Start::default()
+        },
+    );
+    w.update(Msg::Resize(80, 24), at(0));
+    w
+}
+
+/// On the invite-users step.
+fn wizard(progress: Progress, lang: Lang) -> Wizard {
+    wizard_at(progress, lang, Some("invite-users"), Remembered::new())
+}
+
+fn flow(w: &Wizard) -> &CsvFlow {
+    match &w.screen {
+        Screen::Csv(f) => f,
+        other => panic!("not on the CSV flow: {other:?}"),
+    }
+}
+
+fn stage(w: &Wizard) -> Stage {
+    flow(w).stage
+}
+
+fn send(w: &mut Wizard, msgs: &[Msg]) -> Vec<Effect> {
+    let mut all = Vec::new();
+    for m in msgs {
+        all.extend(w.update(m.clone(), at(10)));
+    }
+    all
+}
+
+fn typed(w: &mut Wizard, text: &str) -> Vec<Effect> {
+    let msgs: Vec<Msg> = text.chars().map(Msg::Input).collect();
+    send(w, &msgs)
+}
+
+fn saves(effects: &[Effect]) -> Vec<&Progress> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Save(p) => Some(p.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn key(w: &Wizard, code: KeyCode) -> Option<Msg> {
+    input::to_msg(w, KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+const KOREAN: &str = "이름,성,이메일,팀,관리자 이메일\n\
+    민준,김,minjun.kim@example.com,영업,boss@example.com\n\
+    서연,이,seoyeon.lee@example.com,마케팅,boss@example.com\n\
+    지호,박,not-an-address,영업,boss@example.com\n\
+    하은,최,haeun.choi@example.com,,boss@example.com\n\
+    민준,김,MINJUN.KIM@example.com,영업,boss@example.com\n\
+    도윤,정,doyun.jung@example.com,영업,boss@example.com\n";
+
+/// The valid, unique addresses of [`KOREAN`], in file order.
+const KOREAN_VALID: [&str; 4] = [
+    "minjun.kim@example.com",
+    "seoyeon.lee@example.com",
+    "haeun.choi@example.com",
+    "doyun.jung@example.com",
+];
+
+fn cp949(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::EUC_KR.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+const PLAIN: &str = "email,first_name,last_name,team\n\
+    ana@example.com,Ana,Lee,Sales\n\
+    bo@example.com,Bo,Kim,\n\
+    not-an-address,Cy,Park,Ops\n\
+    ana@example.com,Ana,Lee,Sales\n\
+    dee@example.com,Dee,Wu,Ops\n";
+
+/// Files the fake runtime can read: path → (bytes, facts).
+#[derive(Default)]
+struct Disk {
+    files: BTreeMap<String, (Vec<u8>, FileMeta)>,
+}
+
+impl Disk {
+    fn with(path: &str, bytes: Vec<u8>) -> Disk {
+        let mut d = Disk::default();
+        d.put(path, bytes, 1_700_000_000);
+        d
+    }
+
+    fn put(&mut self, path: &str, bytes: Vec<u8>, modified: i64) {
+        let meta = FileMeta {
+            size: bytes.len() as u64,
+            modified: Some(modified),
+        };
+        self.files.insert(path.to_string(), (bytes, meta));
+    }
+
+    fn bytes(&self, path: &str) -> &[u8] {
+        &self.files[path].0
+    }
+
+    fn sample(&self, path: &str) -> Result<(Shared<Sample>, FileMeta), String> {
+        match self.files.get(path) {
+            Some((bytes, meta)) => Ok((Shared(Arc::new(Sample::from_bytes(bytes))), *meta)),
+            None => Err(format!("`{path}` does not exist.")),
+        }
+    }
+}
+
+/// What the runtime does for `Effect::ValidateCsv`: validate, then decode the text for the grid.
+fn validated(
+    bytes: &[u8],
+    intake: &Intake,
+    mapping: &Mapping,
+    invited: &[String],
+) -> Result<(Shared<Report>, Shared<str>), String> {
+    let options = Options::new(invited, None);
+    let report = engine::validate(bytes, intake, mapping, &options, &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .map_err(|e| e.to_string())?;
+    let body = bytes.get(intake.encoding.bom_len..).unwrap_or_default();
+    let (text, _) = intake.encoding.encoding.decode_without_bom_handling(body);
+    Ok((Shared(Arc::new(report)), Shared(Arc::from(text.as_ref()))))
+}
+
+/// What the runtime does for `Effect::ExportCsv` (in memory; the real one is tested in
+/// `app::csv_jobs`): the clean CSV, without the addresses already invited, and its addresses.
+fn exported(
+    bytes: &[u8],
+    out: &str,
+    report_path: &str,
+    intake: &Intake,
+    mapping: &Mapping,
+    report: &Report,
+) -> (Exported, String) {
+    let mut clean = Vec::new();
+    let report = super::csvflow::without_invited(report);
+    engine::write_clean(bytes, intake, mapping, &report, &mut clean, &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let mut rdr = csv::ReaderBuilder::new().from_reader(clean.as_slice());
+    let emails = rdr
+        .records()
+        .map(|r| r.unwrap().get(0).unwrap().to_string())
+        .collect();
+    let done = Exported {
+        clean: out.to_string(),
+        report: report_path.to_string(),
+        emails,
+    };
+    (done, String::from_utf8(clean).unwrap())
+}
+
+/// The fake runtime: answers every file effect from `disk` (and the answers' effects, in turn)
+/// until none is left. Returns every effect seen, in order; the clean CSV written, if any.
+fn serve(w: &mut Wizard, disk: &Disk, effects: Vec<Effect>) -> (Vec<Effect>, Option<String>) {
+    let mut queue: VecDeque<Effect> = effects.into();
+    let mut seen = Vec::new();
+    let mut clean = None;
+    while let Some(e) = queue.pop_front() {
+        let reply = match &e {
+            Effect::LoadCsv { ticket, path } => Msg::CsvSampled {
+                ticket: *ticket,
+                result: disk.sample(path),
+            },
+            Effect::ValidateCsv {
+                ticket,
+                path,
+                intake,
+                mapping,
+                invited,
+            } => {
+                let rows = disk.bytes(path).iter().filter(|b| **b == b'\n').count() as u64;
+                // Progress first, as the runtime reports it.
+                w.update(
+                    Msg::CsvProgress {
+                        ticket: *ticket,
+                        bytes: 1,
+                        rows,
+                    },
+                    at(20),
+                );
+                Msg::CsvValidated {
+                    ticket: *ticket,
+                    result: validated(disk.bytes(path), intake, mapping, invited),
+                }
+            }
+            Effect::ExportCsv {
+                ticket,
+                path,
+                out,
+                report_path,
+                intake,
+                mapping,
+                report,
+            } => {
+                let (done, text) =
+                    exported(disk.bytes(path), out, report_path, intake, mapping, report);
+                clean = Some(text);
+                Msg::CsvExported {
+                    ticket: *ticket,
+                    result: Ok(done),
+                }
+            }
+            _ => {
+                seen.push(e);
+                continue;
+            }
+        };
+        seen.push(e);
+        queue.extend(w.update(reply, at(30)));
+    }
+    (seen, clean)
+}
+
+/// Opens the CSV flow from the invite step and types `path`.
+fn open_and_type(w: &mut Wizard, path: &str) {
+    assert_eq!(key(w, KeyCode::Char('u')), Some(Msg::InviteCsv));
+    let effects = send(w, &[Msg::InviteCsv]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(stage(w), Stage::Pick);
+    typed(w, path);
+    assert_eq!(flow(w).path.value(), path);
+}
+
+/// Picks `path` and serves the sample: ends on the intake screen.
+fn to_intake(w: &mut Wizard, disk: &Disk, path: &str) -> Vec<Effect> {
+    open_and_type(w, path);
+    let effects = send(w, &[Msg::Next]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadCsv { path: p, .. }] if p == path),
+        "{effects:?}"
+    );
+    assert_eq!(stage(w), Stage::Loading);
+    let (seen, _) = serve(w, disk, effects);
+    assert_eq!(stage(w), Stage::Intake, "error: {:?}", flow(w).error);
+    seen
+}
+
+/// From the intake screen, confirm twice and serve the validation: ends on the grid.
+fn to_grid(w: &mut Wizard, disk: &Disk) -> Vec<Effect> {
+    let mut effects = send(w, &[Msg::Next]);
+    assert_eq!(stage(w), Stage::Mapping);
+    effects.extend(send(w, &[Msg::Next]));
+    let (seen, _) = serve(w, disk, effects);
+    assert_eq!(stage(w), Stage::Grid, "error: {:?}", flow(w).error);
+    seen
+}
+
+fn mapped(w: &Wizard, field: Field) -> Option<(usize, Confidence)> {
+    flow(w)
+        .mapping
+        .as_ref()
+        .and_then(|m| m.get(field))
+        .map(|m| (m.column, m.confidence))
+}
+
+/// On the mapping screen: opens `field`'s choice list and picks `column` (`None`: "(none)"),
+/// moving with Home/End and Down like a user.
+fn choose_column(w: &mut Wizard, field: Field, column: Option<usize>) -> Vec<Effect> {
+    let row = Field::ALL.iter().position(|f| *f == field).unwrap();
+    let mut msgs = vec![Msg::Up; 5];
+    msgs.extend(std::iter::repeat_n(Msg::Down, row));
+    msgs.push(Msg::Toggle);
+    match column {
+        Some(c) => {
+            msgs.push(Msg::Home);
+            msgs.extend(std::iter::repeat_n(Msg::Down, c));
+        }
+        None => msgs.push(Msg::End),
+    }
+    msgs.push(Msg::Next);
+    send(w, &msgs)
+}
+
+/// On the intake screen: opens `row`'s choice list and picks `value`.
+fn choose_intake(w: &mut Wizard, row: IntakeRow, value: IntakeValue) -> Vec<Effect> {
+    let n = [IntakeRow::Encoding, IntakeRow::Delimiter, IntakeRow::Header]
+        .iter()
+        .position(|r| *r == row)
+        .unwrap();
+    let values = flow(w).intake_values(row);
+    let target = values
+        .iter()
+        .position(|v| *v == value)
+        .unwrap_or_else(|| panic!("{value:?} not offered in {values:?}"));
+    let mut msgs = vec![Msg::Up; 3];
+    msgs.extend(std::iter::repeat_n(Msg::Down, n));
+    msgs.push(Msg::Toggle);
+    msgs.push(Msg::Home);
+    msgs.extend(std::iter::repeat_n(Msg::Down, target));
+    msgs.push(Msg::Next);
+    send(w, &msgs)
+}
+
+// ---- the CSV flow ----
+
+#[test]
+fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() {
+    let bytes = cp949(KOREAN);
+    let disk = Disk::with("users.csv", bytes.clone());
+    let mut w = wizard(set_up(), Lang::Ko);
+    let mut all = to_intake(&mut w, &disk, "users.csv");
+
+    // Intake: the encoding, delimiter and Korean headers as read.
+    let i = flow(&w).intake.clone().unwrap();
+    assert_eq!(i.encoding.encoding, encoding_rs::EUC_KR);
+    assert_eq!(i.dialect.delimiter, b',');
+    assert_eq!(i.header_row, Some(1));
+    assert_eq!(i.columns, ["이름", "성", "이메일", "팀", "관리자 이메일"]);
+    assert_eq!(i.preview[0].cells[0], "민준");
+
+    // Mapping: the Korean aliases; the manager's address is passed over.
+    all.extend(send(&mut w, &[Msg::Next]));
+    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(mapped(&w, Field::Email), Some((2, Confidence::Alias)));
+    assert_eq!(mapped(&w, Field::FirstName), Some((0, Confidence::Alias)));
+    assert_eq!(mapped(&w, Field::LastName), Some((1, Confidence::Alias)));
+    assert_eq!(mapped(&w, Field::Team), Some((3, Confidence::Alias)));
+    assert_eq!(mapped(&w, Field::Workspace), None);
+
+    // Confirm the mapping: remembered, and validation starts (with progress).
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::SaveMappings(_))),
+        "{effects:?}"
+    );
+    let Some(Effect::ValidateCsv {
+        ticket,
+        path,
+        intake,
+        mapping,
+        invited,
+    }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::ValidateCsv { .. }))
+        .cloned()
+    else {
+        panic!("no validation: {effects:?}");
+    };
+    assert_eq!(path, "users.csv");
+    assert_eq!(*intake, i);
+    assert!(invited.is_empty());
+    assert_eq!(stage(&w), Stage::Loading);
+    w.update(
+        Msg::CsvProgress {
+            ticket,
+            bytes: 100,
+            rows: 3,
+        },
+        at(11),
+    );
+    let run = flow(&w).running.unwrap();
+    assert_eq!(
+        (run.bytes, run.rows, run.total),
+        (100, 3, Some(bytes.len() as u64))
+    );
+    all.extend(effects);
+    all.extend(w.update(
+        Msg::CsvValidated {
+            ticket,
+            result: validated(&bytes, &intake, &mapping, &invited),
+        },
+        at(12),
+    ));
+
+    // Grid: every row, with its status; the cells decoded from CP949.
+    assert_eq!(stage(&w), Stage::Grid);
+    let f = flow(&w);
+    let r = f.report.clone().unwrap();
+    assert_eq!(
+        (
+            r.counts.rows,
+            r.counts.valid,
+            r.counts.invalid,
+            r.counts.duplicates
+        ),
+        (6, 4, 1, 1)
+    );
+    assert_eq!(r.seats.needed, 4);
+    assert_eq!(f.view_len(), 6);
+    let text = f.text.clone().unwrap();
+    let first = row_cells(&text, r.rows[0].offset, b',');
+    assert_eq!(first[..3], ["민준", "김", "minjun.kim@example.com"]);
+    assert_eq!(r.rows[2].status, RowStatus::Invalid);
+    assert_eq!(r.rows[4].status, RowStatus::Duplicate);
+
+    // Plan: default paths next to the source; nothing recorded yet.
+    all.extend(send(&mut w, &[Msg::Next]));
+    assert_eq!(stage(&w), Stage::Plan);
+    assert_eq!(flow(&w).out.value(), "users.invite.csv");
+    assert_eq!(flow(&w).report_path.value(), "users.report.csv");
+    all.extend(send(&mut w, &[Msg::Next]));
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 4 }))
+    );
+    assert!(w.progress.invites.is_empty());
+    assert!(
+        saves(&all).iter().all(|p| p.invites.is_empty()),
+        "nothing is recorded as invited before the confirm"
+    );
+
+    // Confirm: the files are written, then the batch recorded.
+    let effects = send(&mut w, &[Msg::Yes]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ExportCsv { out, report_path, .. }]
+            if out == "users.invite.csv" && report_path == "users.report.csv"),
+        "{effects:?}"
+    );
+    assert!(w.progress.invites.is_empty(), "not before the files exist");
+    assert_eq!(stage(&w), Stage::Loading);
+    let (seen, clean) = serve(&mut w, &disk, effects);
+    let clean = clean.unwrap();
+    assert!(clean.starts_with("Email,First Name,Last Name,Team,Workspace\n"));
+    assert!(
+        clean.contains("minjun.kim@example.com,민준,김,영업,"),
+        "{clean}"
+    );
+    assert_eq!(stage(&w), Stage::Done);
+
+    let batch = &w.progress.invites[..];
+    assert_eq!(batch.len(), 1);
+    let b = &batch[0];
+    assert_eq!(b.emails, KOREAN_VALID);
+    assert_eq!(
+        flow(&w).exported.as_ref().map(|x| &x.emails),
+        Some(&b.emails)
+    );
+    assert_eq!(b.source, InviteSource::Csv);
+    assert_eq!(b.file.as_deref(), Some("users.csv"));
+    assert_eq!(b.by.as_deref(), Some("Ana"));
+    assert_eq!(b.at, whole_seconds(at(30)));
+    let item = w.progress.item("invite-users");
+    assert_eq!(item.variant.as_deref(), Some("csv"));
+    for s in [
+        "prepare-csv",
+        "open-settings",
+        "open-user-management",
+        "choose-invite-csv",
+        "choose-file",
+        "check-mapping",
+        "confirm-csv",
+    ] {
+        assert!(item.ticked.contains(s), "{s} not ticked: {item:?}");
+    }
+    assert!(
+        !item.ticked.contains("enter-emails"),
+        "individual sub-steps stay"
+    );
+    let last = saves(&seen).last().copied().cloned().unwrap();
+    assert_eq!(last.invites, w.progress.invites, "the batch is saved");
+
+    // Done → back to the step; the unfinished-flow record is cleared.
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(saves(&effects).iter().all(|p| p.csv_flow.is_none()));
+    assert!(matches!(w.screen, Screen::Step(_)));
+    assert_eq!(w.progress.csv_flow, None);
+}
+
+#[test]
+fn intake_choices_re_read_the_sample_and_are_saved() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    assert_eq!(flow(&w).intake.as_ref().unwrap().columns.len(), 4);
+
+    // `;`: the whole line is one column now.
+    let effects = choose_intake(&mut w, IntakeRow::Delimiter, IntakeValue::Delimiter(b';'));
+    let f = flow(&w);
+    assert_eq!(f.overrides.delimiter, Some(b';'));
+    let i = f.intake.as_ref().unwrap();
+    assert_eq!(i.dialect.delimiter, b';');
+    assert_eq!(i.columns, ["email,first_name,last_name,team"]);
+    let saved = saves(&effects)[0].csv_flow.clone().unwrap();
+    assert_eq!(saved.delimiter.as_deref(), Some(";"));
+    assert_eq!(saved.stage, "intake");
+
+    // Back to `,`, then no header row: every row is data.
+    choose_intake(&mut w, IntakeRow::Delimiter, IntakeValue::Delimiter(b','));
+    let effects = choose_intake(&mut w, IntakeRow::Header, IntakeValue::Header(None));
+    let f = flow(&w);
+    assert_eq!(f.overrides.header, Some(HeaderChoice::None));
+    let i = f.intake.as_ref().unwrap();
+    assert_eq!(i.header_row, None);
+    assert_eq!(i.preview[0].cells[0], "email");
+    assert_eq!(
+        saves(&effects)[0].csv_flow.as_ref().unwrap().header_row,
+        Some(0)
+    );
+
+    // Another encoding.
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::UTF_16LE),
+    );
+    let f = flow(&w);
+    assert_eq!(f.overrides.encoding, Some(encoding_rs::UTF_16LE));
+    assert_eq!(
+        f.intake.as_ref().unwrap().encoding.encoding,
+        encoding_rs::UTF_16LE
+    );
+
+    // Esc closes a choice list without changing anything.
+    let before = flow(&w).overrides;
+    send(&mut w, &[Msg::Toggle, Msg::Down, Msg::Back]);
+    assert!(flow(&w).choosing.is_none());
+    assert_eq!(flow(&w).overrides, before);
+}
+
+#[test]
+fn changing_the_intake_after_validation_validates_again() {
+    let text = PLAIN.replace("Dee,Wu", "Zoë,Wu");
+    let disk = Disk::with("users.csv", text.into_bytes());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    let cells = |w: &Wizard| {
+        let f = flow(w);
+        let r = f.report.as_ref().unwrap();
+        row_cells(f.text.as_ref().unwrap(), r.rows[4].offset, b',')[1].clone()
+    };
+    assert_eq!(cells(&w), "Zoë");
+    // Back to the intake and read the file as windows-1252: the grid must show that reading.
+    send(&mut w, &[Msg::Back, Msg::Back]);
+    assert_eq!(stage(&w), Stage::Intake);
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::WINDOWS_1252),
+    );
+    let mut effects = send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), Stage::Mapping);
+    effects.extend(send(&mut w, &[Msg::Next]));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ValidateCsv { .. })),
+        "the old report belongs to another reading of the file: {effects:?}"
+    );
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Grid);
+    assert_eq!(cells(&w), "ZoÃ«");
+
+    // Choosing the value already in use changes nothing: the grid is still valid.
+    send(&mut w, &[Msg::Back, Msg::Back]);
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::WINDOWS_1252),
+    );
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ValidateCsv { .. }))
+    );
+    assert_eq!(stage(&w), Stage::Grid);
+}
+
+#[test]
+fn back_and_forth_keeps_the_manual_mapping_and_the_overrides() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::Ko);
+    to_intake(&mut w, &disk, "users.csv");
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::EUC_KR),
+    );
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), Stage::Mapping);
+    choose_column(&mut w, Field::Team, None);
+    choose_column(&mut w, Field::Workspace, Some(3));
+    assert_eq!(mapped(&w, Field::Team), None);
+    assert_eq!(mapped(&w, Field::Workspace), Some((3, Confidence::Manual)));
+    let mapping = flow(&w).mapping.clone();
+    let overrides = flow(&w).overrides;
+    assert_eq!(overrides.encoding, Some(encoding_rs::EUC_KR));
+
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Grid);
+    let report = flow(&w).report.clone().unwrap();
+
+    // Grid → mapping → intake → mapping → grid: the same choices, no new validation.
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(flow(&w).mapping, mapping);
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(stage(&w), Stage::Intake);
+    assert_eq!(flow(&w).overrides, overrides);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(flow(&w).mapping, mapping);
+    let effects2 = send(&mut w, &[Msg::Next]);
+    assert!(
+        !effects
+            .iter()
+            .chain(&effects2)
+            .any(|e| matches!(e, Effect::ValidateCsv { .. }))
+    );
+    assert_eq!(stage(&w), Stage::Grid);
+    assert!(Arc::ptr_eq(flow(&w).report.as_ref().unwrap(), &report));
+    let saved = w.progress.csv_flow.clone().unwrap();
+    assert_eq!(saved.stage, "grid");
+    assert_eq!(saved.encoding.as_deref(), Some("EUC-KR"));
+    assert_eq!(saved.mapping.get("team"), Some(&0));
+    assert_eq!(saved.mapping.get("workspace"), Some(&4));
+    // Plan → grid keeps the plan's paths.
+    send(&mut w, &[Msg::Next, Msg::Up, Msg::Up]);
+    typed(&mut w, "-x");
+    send(&mut w, &[Msg::Back]);
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(flow(&w).out.value(), "users.invite.csv-x");
+}
+
+#[test]
+fn esc_while_loading_cancels_and_a_late_result_is_ignored() {
+    let bytes = PLAIN.as_bytes().to_vec();
+    let disk = Disk::with("users.csv", bytes.clone());
+    let mut w = wizard(set_up(), Lang::En);
+
+    // While sampling: back to the picker.
+    open_and_type(&mut w, "users.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    let Some(Effect::LoadCsv { ticket, .. }) = effects.first().cloned() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(key(&w, KeyCode::Esc), Some(Msg::Back));
+    assert_eq!(
+        send(&mut w, &[Msg::Back]),
+        vec![Effect::CancelCsv { ticket }]
+    );
+    assert_eq!(stage(&w), Stage::Pick);
+    let late = w.update(
+        Msg::CsvSampled {
+            ticket,
+            result: disk.sample("users.csv"),
+        },
+        at(1),
+    );
+    assert!(late.is_empty());
+    assert_eq!(stage(&w), Stage::Pick);
+    assert!(flow(&w).sample.is_none());
+
+    // While validating: back to the mapping; a late report is dropped.
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    let Some(Effect::ValidateCsv {
+        ticket,
+        intake,
+        mapping,
+        invited,
+        ..
+    }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::ValidateCsv { .. }))
+        .cloned()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        send(&mut w, &[Msg::Back]),
+        vec![Effect::CancelCsv { ticket }]
+    );
+    assert_eq!(stage(&w), Stage::Mapping);
+    w.update(
+        Msg::CsvProgress {
+            ticket,
+            bytes: 9,
+            rows: 9,
+        },
+        at(2),
+    );
+    let late = w.update(
+        Msg::CsvValidated {
+            ticket,
+            result: validated(&bytes, &intake, &mapping, &invited),
+        },
+        at(2),
+    );
+    assert!(late.is_empty());
+    assert_eq!(stage(&w), Stage::Mapping);
+    assert!(flow(&w).report.is_none());
+    assert!(w.progress.invites.is_empty());
+    // Going on starts a new run with a new ticket.
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ValidateCsv { ticket: t, .. } if *t != ticket))
+    );
+}
+
+/// Drives a flow to the grid with overrides and manual choices; returns the progress as saved
+/// (through TOML, as the file would hold it) and the flow.
+fn grid_with_choices(disk: &Disk) -> (Progress, CsvFlow) {
+    let mut w = wizard(set_up(), Lang::Ko);
+    to_intake(&mut w, disk, "users.csv");
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::EUC_KR),
+    );
+    choose_intake(&mut w, IntakeRow::Delimiter, IntakeValue::Delimiter(b','));
+    send(&mut w, &[Msg::Next]);
+    choose_column(&mut w, Field::Team, None);
+    choose_column(&mut w, Field::FirstName, Some(0));
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, disk, effects);
+    assert_eq!(stage(&w), Stage::Grid);
+    let text = w.progress.to_toml().unwrap();
+    (Progress::from_toml(&text).unwrap(), flow(&w).clone())
+}
+
+#[test]
+fn resume_at_the_grid_reads_and_validates_again_with_the_same_choices() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let (progress, before) = grid_with_choices(&disk);
+    let saved = progress.csv_flow.clone().unwrap();
+    assert_eq!(saved.stage, "grid");
+    assert_eq!(saved.mapping.get("team"), Some(&0));
+    assert_eq!(saved.mapping.get("first_name"), Some(&1));
+
+    // A new session opens on the hub and resumes right after the first frame.
+    let mut w = wizard_at(progress, Lang::Ko, None, Remembered::new());
+    assert!(matches!(w.screen, Screen::Hub(_)));
+    let effects = w.startup_effects();
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadCsv { path, .. }] if path == "users.csv"),
+        "{effects:?}"
+    );
+    assert_eq!(stage(&w), Stage::Loading);
+
+    // The sample arrives: validation starts at once. Quitting now would resume at the grid
+    // with the same choices: what is saved meanwhile says so.
+    let Some(Effect::LoadCsv { ticket, .. }) = effects.first().cloned() else {
+        unreachable!()
+    };
+    let effects = w.update(
+        Msg::CsvSampled {
+            ticket,
+            result: disk.sample("users.csv"),
+        },
+        at(1),
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ValidateCsv { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(stage(&w), Stage::Loading);
+    for p in saves(&effects) {
+        assert_eq!(p.csv_flow.as_ref(), Some(&saved), "saved while resuming");
+    }
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Grid);
+    let f = flow(&w);
+    assert_eq!(f.overrides, before.overrides);
+    assert_eq!(f.mapping, before.mapping);
+    assert_eq!(mapped(&w, Field::FirstName), Some((0, Confidence::Manual)));
+    assert_eq!(mapped(&w, Field::Team), None);
+    assert_eq!(
+        f.report.as_ref().unwrap().counts,
+        before.report.as_ref().unwrap().counts
+    );
+    assert_eq!(f.notice, None, "same size and time: nothing to say");
+    assert_eq!(w.progress.csv_flow.as_ref(), Some(&saved));
+    assert!(w.progress.invites.is_empty());
+}
+
+#[test]
+fn resume_at_the_plan_and_at_the_mapping() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let (mut progress, _) = grid_with_choices(&disk);
+    let saved = progress.csv_flow.as_mut().unwrap();
+    saved.stage = "plan".into();
+    saved.out = Some("out/clean.csv".into());
+    let mut w = wizard_at(progress.clone(), Lang::Ko, None, Remembered::new());
+    let effects = w.startup_effects();
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Plan);
+    assert_eq!(flow(&w).out.value(), "out/clean.csv");
+
+    progress.csv_flow.as_mut().unwrap().stage = "mapping".into();
+    let mut w = wizard_at(progress, Lang::Ko, None, Remembered::new());
+    let effects = w.startup_effects();
+    let (seen, _) = serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Mapping);
+    assert!(!seen.iter().any(|e| matches!(e, Effect::ValidateCsv { .. })));
+    assert_eq!(mapped(&w, Field::Team), None);
+}
+
+#[test]
+fn a_changed_file_is_said_on_resume() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let (progress, _) = grid_with_choices(&disk);
+    let mut changed = Disk::default();
+    let mut text = KOREAN.to_string();
+    text.push_str("서준,윤,seojun.yoon@example.com,영업,boss@example.com\n");
+    changed.put("users.csv", cp949(&text), 1_700_000_500);
+
+    let mut w = wizard_at(progress, Lang::En, None, Remembered::new());
+    let effects = w.startup_effects();
+    serve(&mut w, &changed, effects);
+    assert_eq!(stage(&w), Stage::Grid);
+    let f = flow(&w);
+    assert_eq!(f.notice.as_deref(), Some(w.tr.t("csv.tui.file-changed")));
+    assert_eq!(
+        f.report.as_ref().unwrap().counts.rows,
+        7,
+        "the new row is read"
+    );
+    let saved = w.progress.csv_flow.clone().unwrap();
+    assert_eq!(saved.size, Some(changed.files["users.csv"].1.size));
+    assert_eq!(saved.modified, Some(1_700_000_500));
+
+    // Only the modification time changed: still said.
+    let (progress, _) = grid_with_choices(&disk);
+    let mut touched = Disk::default();
+    touched.put("users.csv", cp949(KOREAN), 1_700_000_001);
+    let mut w = wizard_at(progress, Lang::En, None, Remembered::new());
+    let effects = w.startup_effects();
+    serve(&mut w, &touched, effects);
+    assert!(flow(&w).notice.is_some());
+}
+
+#[test]
+fn a_vanished_file_lands_on_the_picker_with_the_error() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let (progress, _) = grid_with_choices(&disk);
+    let mut w = wizard_at(progress, Lang::En, None, Remembered::new());
+    let effects = w.startup_effects();
+    let (seen, _) = serve(&mut w, &Disk::default(), effects);
+    assert!(!seen.iter().any(|e| matches!(e, Effect::ValidateCsv { .. })));
+    assert_eq!(stage(&w), Stage::Pick);
+    let f = flow(&w);
+    assert_eq!(f.error.as_deref(), Some("`users.csv` does not exist."));
+    assert_eq!(f.path.value(), "users.csv", "the path stays, to fix it");
+    // A file opened by hand now does not jump to the old stage.
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Intake);
+    assert_eq!(flow(&w).error, None);
+}
+
+#[test]
+fn a_re_run_with_everything_already_invited_refuses_to_confirm() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut p = set_up();
+    p.record_invites(InviteBatch {
+        at: at(-100),
+        by: Some("Ana".into()),
+        source: InviteSource::Csv,
+        file: Some("users.csv".into()),
+        teams: Vec::new(),
+        workspace: None,
+        // Any case: the comparison ignores it.
+        emails: KOREAN_VALID.iter().map(|e| e.to_uppercase()).collect(),
+    });
+    let mut w = wizard(p.clone(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    let invited = effects.iter().find_map(|e| match e {
+        Effect::ValidateCsv { invited, .. } => Some(invited.clone()),
+        _ => None,
+    });
+    let mut want: Vec<String> = KOREAN_VALID.iter().map(|e| e.to_string()).collect();
+    want.sort();
+    assert_eq!(invited, Some(want));
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Grid);
+    let r = flow(&w).report.clone().unwrap();
+    assert_eq!(r.counts.valid, 4);
+    assert_eq!(r.seats.needed, 0);
+
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), Stage::Plan);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(w.overlay, None, "no confirm for nothing");
+    assert_eq!(
+        flow(&w).error.as_deref(),
+        Some(w.tr.t("csv.tui.nothing-new"))
+    );
+    assert_eq!(w.progress.invites, p.invites, "nothing new recorded");
+    // Esc clears the error on the way back.
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(flow(&w).error, None);
+
+    // Half of them invited before: the plan offers the other half only.
+    let mut p = set_up();
+    p.record_invites(InviteBatch {
+        at: at(-100),
+        by: None,
+        source: InviteSource::Individual,
+        file: None,
+        teams: Vec::new(),
+        workspace: None,
+        emails: KOREAN_VALID[..2].iter().map(|e| e.to_string()).collect(),
+    });
+    let mut w = wizard(p, Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next, Msg::Next]);
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 2 }))
+    );
+    let effects = send(&mut w, &[Msg::Yes]);
+    let (_, clean) = serve(&mut w, &disk, effects);
+    assert_eq!(w.progress.invites.len(), 2);
+    assert_eq!(w.progress.invites[1].emails, KOREAN_VALID[2..]);
+    let clean = clean.unwrap();
+    assert!(!clean.contains("minjun"), "{clean}");
+}
+
+#[test]
+fn a_fuzzy_email_column_is_never_accepted_silently() {
+    let disk = Disk::with(
+        "contacts.csv",
+        b"contact,name\nana@example.com,Ana\nbo@example.com,Bo\n".to_vec(),
+    );
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "contacts.csv");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Fuzzy)));
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(
+        flow(&w).error.as_deref(),
+        Some(w.tr.t("csv.tui.fuzzy-email"))
+    );
+    // "(none)" is not offered for Email: it stays fuzzy.
+    choose_column(&mut w, Field::Email, None);
+    assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Fuzzy)));
+    assert!(send(&mut w, &[Msg::Next]).is_empty());
+    // Chosen by hand: accepted.
+    choose_column(&mut w, Field::Email, Some(0));
+    assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Manual)));
+    assert_eq!(flow(&w).error, None);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ValidateCsv { .. }))
+    );
+}
+
+#[test]
+fn a_file_without_an_email_column_asks_for_one() {
+    let disk = Disk::with("names.csv", b"first,last\nAna,Lee\nBo,Kim\n".to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "names.csv");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(mapped(&w, Field::Email), None);
+    assert!(send(&mut w, &[Msg::Next]).is_empty());
+    assert_eq!(
+        flow(&w).error.as_deref(),
+        Some(w.tr.t("csv.tui.need-email"))
+    );
+}
+
+#[test]
+fn a_confirmed_mapping_is_remembered_for_the_same_headers_in_any_order_or_case() {
+    let disk = Disk::with("a.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "a.csv");
+    send(&mut w, &[Msg::Next]);
+    // Team → none, workspace ← the team column, by hand.
+    choose_column(&mut w, Field::Team, None);
+    choose_column(&mut w, Field::Workspace, Some(3));
+    let effects = send(&mut w, &[Msg::Next]);
+    let remembered = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SaveMappings(m) => Some((**m).clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("not remembered: {effects:?}"));
+    let key = fingerprint(&[
+        "email".into(),
+        "first_name".into(),
+        "last_name".into(),
+        "team".into(),
+    ]);
+    let fields = &remembered[&key];
+    assert_eq!(fields["email"], "email");
+    assert_eq!(fields["first_name"], "first_name");
+    assert_eq!(fields["workspace"], "team");
+    assert_eq!(fields["team"], "", "no column, remembered as such");
+    // Confirming the same mapping again writes nothing new.
+    serve(&mut w, &disk, effects);
+    send(&mut w, &[Msg::Back]);
+    choose_column(&mut w, Field::Email, Some(0));
+    let effects = send(&mut w, &[Msg::Next]);
+    let (seen, _) = serve(&mut w, &disk, effects);
+    assert!(!seen.iter().any(|e| matches!(e, Effect::SaveMappings(_))));
+
+    // The same headers, in another order and case, in a new session.
+    let other = "TEAM,Last_Name,EMAIL,First_Name\nSales,Lee,ana@example.com,Ana\n";
+    let disk = Disk::with("b.csv", other.as_bytes().to_vec());
+    let mut w = wizard_at(set_up(), Lang::En, Some("invite-users"), remembered);
+    to_intake(&mut w, &disk, "b.csv");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(mapped(&w, Field::Email), Some((2, Confidence::Remembered)));
+    assert_eq!(
+        mapped(&w, Field::FirstName),
+        Some((3, Confidence::Remembered))
+    );
+    assert_eq!(
+        mapped(&w, Field::Workspace),
+        Some((0, Confidence::Remembered))
+    );
+    assert_eq!(mapped(&w, Field::Team), None, "the removed mapping too");
+
+    // Only Team removed: next time it stays removed (not suggested again).
+    let disk = Disk::with("d.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "d.csv");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(mapped(&w, Field::Team), Some((3, Confidence::Exact)));
+    choose_column(&mut w, Field::Team, None);
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    let mut w = wizard_at(
+        set_up(),
+        Lang::En,
+        Some("invite-users"),
+        w.remembered.clone(),
+    );
+    to_intake(&mut w, &disk, "d.csv");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Remembered)));
+    assert_eq!(mapped(&w, Field::Team), None);
+    assert_eq!(mapped(&w, Field::Workspace), None);
+
+    // Other headers: the plain suggestion.
+    let disk = Disk::with("c.csv", b"email,first_name\nana@example.com,Ana\n".to_vec());
+    let mut w = wizard_at(
+        set_up(),
+        Lang::En,
+        Some("invite-users"),
+        w.remembered.clone(),
+    );
+    to_intake(&mut w, &disk, "c.csv");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Exact)));
+}
+
+#[test]
+fn tab_completes_one_candidate_or_the_common_prefix() {
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "da");
+    assert_eq!(
+        send(&mut w, &[Msg::FocusNext]),
+        vec![Effect::CompletePath {
+            partial: "da".into()
+        }]
+    );
+    w.update(
+        Msg::PathCompletions {
+            partial: "da".into(),
+            list: vec!["data/".into()],
+        },
+        at(1),
+    );
+    assert_eq!(flow(&w).path.value(), "data/");
+    assert!(flow(&w).completions.is_empty());
+
+    w.update(
+        Msg::PathCompletions {
+            partial: "data/".into(),
+            list: vec![
+                "data/users-2025.csv".into(),
+                "data/users-2026.csv".into(),
+                "data/사용자.csv".into(),
+            ],
+        },
+        at(2),
+    );
+    assert_eq!(flow(&w).path.value(), "data/", "no longer common prefix");
+    assert_eq!(flow(&w).completions.len(), 3);
+    w.update(
+        Msg::PathCompletions {
+            partial: "data/".into(),
+            list: vec!["data/users-2025.csv".into(), "data/users-2026.csv".into()],
+        },
+        at(3),
+    );
+    assert_eq!(flow(&w).path.value(), "data/users-202");
+    // Typing goes on at the end and clears the list.
+    typed(&mut w, "6.csv");
+    assert_eq!(flow(&w).path.value(), "data/users-2026.csv");
+    assert!(flow(&w).completions.is_empty());
+    // A late answer for what was typed before is dropped.
+    w.update(
+        Msg::PathCompletions {
+            partial: "da".into(),
+            list: vec!["dance.csv".into()],
+        },
+        at(4),
+    );
+    assert_eq!(flow(&w).path.value(), "data/users-2026.csv");
+    // Esc leaves to the step; nothing recorded.
+    send(&mut w, &[Msg::Back]);
+    assert!(matches!(w.screen, Screen::Step(_)));
+    assert!(w.progress.csv_flow.is_none());
+}
+
+#[test]
+fn the_grid_filters_jumps_and_searches() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::Ko);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    assert_eq!(key(&w, KeyCode::Char('n')), Some(Msg::NextProblem));
+    assert_eq!(key(&w, KeyCode::Char('f')), Some(Msg::ToggleProblems));
+    // n: rows 3 (invalid) and 5 (duplicate), round and round.
+    send(&mut w, &[Msg::NextProblem]);
+    assert_eq!(flow(&w).grid_cursor, 2);
+    send(&mut w, &[Msg::NextProblem]);
+    assert_eq!(flow(&w).grid_cursor, 4);
+    send(&mut w, &[Msg::NextProblem]);
+    assert_eq!(flow(&w).grid_cursor, 2);
+    // f: only those two.
+    send(&mut w, &[Msg::ToggleProblems]);
+    let f = flow(&w);
+    assert_eq!(f.view_len(), 2);
+    assert_eq!(f.view_row(1), Some(4));
+    send(&mut w, &[Msg::End, Msg::Down]);
+    assert_eq!(flow(&w).grid_cursor, 1);
+    send(&mut w, &[Msg::ToggleProblems]);
+    assert_eq!(flow(&w).view_len(), 6);
+    // /: find a name (the cells are decoded), Enter jumps; Esc clears.
+    assert_eq!(key(&w, KeyCode::Char('/')), Some(Msg::Search));
+    send(&mut w, &[Msg::Search]);
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
+    typed(&mut w, "하은");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(flow(&w).grid_cursor, 3);
+    assert!(!flow(&w).searching);
+    send(&mut w, &[Msg::Search, Msg::Back]);
+    assert_eq!(flow(&w).search.value(), "");
+    send(&mut w, &[Msg::PageDown]);
+    assert_eq!(flow(&w).grid_cursor, 5);
+    send(&mut w, &[Msg::Home]);
+    assert_eq!(flow(&w).grid_cursor, 0);
+}
+
+#[test]
+fn the_invite_step_offers_both_routes_and_other_steps_do_not() {
+    let w = wizard(set_up(), Lang::En);
+    assert_eq!(key(&w, KeyCode::Char('i')), Some(Msg::InviteIndividual));
+    assert_eq!(key(&w, KeyCode::Char('u')), Some(Msg::InviteCsv));
+    let hints: Vec<&str> = input::footer_hints(&w).iter().map(|h| h.0).collect();
+    assert!(hints.contains(&"i") && hints.contains(&"u"), "{hints:?}");
+    let mut other = wizard_at(
+        set_up(),
+        Lang::En,
+        Some("connect-marketo"),
+        Remembered::new(),
+    );
+    assert_eq!(key(&other, KeyCode::Char('u')), None);
+    send(&mut other, &[Msg::InviteCsv, Msg::InviteIndividual]);
+    assert!(matches!(other.screen, Screen::Step(_)));
+}
+
+// ---- individual invites ----
+
+#[test]
+fn addresses_split_on_any_separator_and_each_is_checked() {
+    let invited: std::collections::BTreeSet<String> = ["old@example.com".to_string()].into();
+    let parsed = parse(
+        "ana@example.com, bo@example.com;cy@example.com\n\
+         dee@example.com\t bad@@example.com  ANA@example.com Old@Example.com no-at",
+        &invited,
+    );
+    let got: Vec<(&str, Option<AddressProblem>)> = parsed
+        .iter()
+        .map(|p| (p.address.as_str(), p.problem))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("ana@example.com", None),
+            ("bo@example.com", None),
+            ("cy@example.com", None),
+            ("dee@example.com", None),
+            (
+                "bad@@example.com",
+                Some(AddressProblem::Invalid(engine::EmailProblem::ManyAt))
+            ),
+            ("ANA@example.com", Some(AddressProblem::Repeated)),
+            ("Old@Example.com", Some(AddressProblem::AlreadyInvited)),
+            (
+                "no-at",
+                Some(AddressProblem::Invalid(engine::EmailProblem::NoAt))
+            ),
+        ]
+    );
+    assert!(parse(" ,; \n", &invited).is_empty());
+}
+
+fn individual(w: &Wizard) -> &individual::Individual {
+    match &w.screen {
+        Screen::Individual(f) => f,
+        other => panic!("not on the individual form: {other:?}"),
+    }
+}
+
+fn invited_before() -> Progress {
+    let mut p = set_up();
+    p.record_invites(InviteBatch {
+        at: at(-100),
+        by: None,
+        source: InviteSource::Individual,
+        file: None,
+        teams: Vec::new(),
+        workspace: None,
+        emails: vec!["old@example.com".into()],
+    });
+    p
+}
+
+#[test]
+fn the_form_takes_pasted_lists_and_copies_only_valid_new_addresses() {
+    let mut w = wizard(invited_before(), Lang::En);
+    assert_eq!(key(&w, KeyCode::Char('i')), Some(Msg::InviteIndividual));
+    send(&mut w, &[Msg::InviteIndividual]);
+    assert_eq!(individual(&w).cursor, 0);
+    // On a text field, letters type (q, c included).
+    assert_eq!(key(&w, KeyCode::Char('c')), Some(Msg::Input('c')));
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
+    send(
+        &mut w,
+        &[Msg::Paste(
+            "ana@example.com\nbo@example.com\r\nnot-an-address, old@example.com".into(),
+        )],
+    );
+    typed(&mut w, " ana@example.com;cy@example.com");
+    let form = individual(&w).clone();
+    let parsed = w.individual_parsed(&form);
+    assert_eq!(parsed.len(), 6);
+    assert_eq!(
+        w.paste_text(&form),
+        "ana@example.com, bo@example.com, cy@example.com"
+    );
+    // Copy works from the record row.
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
+    assert_eq!(individual(&w).cursor, 3);
+    assert_eq!(key(&w, KeyCode::Char('c')), Some(Msg::Copy));
+    assert_eq!(
+        send(&mut w, &[Msg::Copy]),
+        vec![Effect::Copy(
+            "ana@example.com, bo@example.com, cy@example.com".into()
+        )]
+    );
+    assert!(w.banner.is_some());
+    assert!(w.progress.invites.len() == 1, "copying records nothing");
+}
+
+#[test]
+fn confirming_records_the_batch_with_teams_workspace_and_ticks_the_route() {
+    let mut w = wizard(invited_before(), Lang::En);
+    send(&mut w, &[Msg::InviteIndividual]);
+    typed(&mut w, "ana@example.com bo@example.com old@example.com x@");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(individual(&w).cursor, 1);
+    typed(&mut w, "Sales, APAC ,");
+    send(&mut w, &[Msg::Next]);
+    // Workspace: "Default" → "Korea".
+    send(
+        &mut w,
+        &std::iter::repeat_n(Msg::Backspace, 7).collect::<Vec<_>>(),
+    );
+    typed(&mut w, "Korea");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(individual(&w).cursor, 3);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(effects.is_empty());
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::RecordIndividual {
+            count: 2
+        }))
+    );
+    assert_eq!(w.progress.invites.len(), 1, "not before the confirm");
+
+    let effects = w.update(Msg::Yes, at(50));
+    let p = saves(&effects)[0];
+    assert_eq!(p.invites.len(), 2);
+    let b = &p.invites[1];
+    assert_eq!(b.emails, ["ana@example.com", "bo@example.com"]);
+    assert_eq!(b.teams, ["Sales", "APAC"]);
+    assert_eq!(b.workspace.as_deref(), Some("Korea"));
+    assert_eq!(b.by.as_deref(), Some("Ana"));
+    assert_eq!(b.source, InviteSource::Individual);
+    assert_eq!(b.file, None);
+    assert_eq!(b.at, whole_seconds(at(50)));
+    let item = p.item("invite-users");
+    assert_eq!(item.variant.as_deref(), Some("individual"));
+    for s in [
+        "open-settings",
+        "open-user-management",
+        "choose-invite-users",
+        "enter-emails",
+        "choose-teams",
+        "choose-workspace",
+        "confirm-individual",
+    ] {
+        assert!(item.ticked.contains(s), "{s}: {item:?}");
+    }
+    assert!(!item.ticked.contains("prepare-csv"));
+    assert_eq!(&w.progress, p);
+    assert!(matches!(w.screen, Screen::Step(_)));
+    assert!(w.banner.as_ref().is_some_and(|b| b.text.contains('2')));
+
+    // Again with the same addresses: nothing valid is left to record.
+    send(&mut w, &[Msg::InviteIndividual]);
+    typed(&mut w, "ana@example.com");
+    send(&mut w, &[Msg::Next, Msg::Next, Msg::Next]);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(effects.is_empty());
+    assert_eq!(w.overlay, None);
+    assert_eq!(individual(&w).error, Some("csv.tui.no-valid-address"));
+}
+
+#[test]
+fn without_teams_the_optional_sub_step_stays_and_the_workspace_can_be_empty() {
+    let mut w = wizard(set_up(), Lang::En);
+    send(&mut w, &[Msg::InviteIndividual]);
+    typed(&mut w, "ana@example.com");
+    send(&mut w, &[Msg::Next, Msg::Next]);
+    send(
+        &mut w,
+        &std::iter::repeat_n(Msg::Backspace, 7).collect::<Vec<_>>(),
+    );
+    send(&mut w, &[Msg::Next, Msg::Next, Msg::Yes]);
+    let b = &w.progress.invites[0];
+    assert!(b.teams.is_empty());
+    assert_eq!(b.workspace, None);
+    assert!(
+        !w.progress
+            .item("invite-users")
+            .ticked
+            .contains("choose-teams")
+    );
+}
+
+#[test]
+fn nothing_is_recorded_on_esc_or_no() {
+    let mut w = wizard(set_up(), Lang::En);
+    send(&mut w, &[Msg::InviteIndividual]);
+    typed(&mut w, "ana@example.com");
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
+    let effects = send(&mut w, &[Msg::Next, Msg::No]);
+    assert!(effects.is_empty());
+    assert!(matches!(w.screen, Screen::Individual(_)));
+    let effects = send(&mut w, &[Msg::Next, Msg::Back]);
+    assert!(effects.is_empty());
+    assert!(matches!(w.screen, Screen::Individual(_)));
+    let effects = send(&mut w, &[Msg::Back]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(w.screen, Screen::Step(_)));
+    assert!(w.progress.invites.is_empty());
+    assert!(w.progress.items.is_empty());
+}
+
+#[test]
+fn quitting_on_the_done_screen_does_not_resume_the_finished_flow() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::Ko);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next, Msg::Yes]);
+    let (seen, _) = serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Done);
+    let last = saves(&seen).last().copied().cloned().unwrap();
+    assert_eq!(last.invites.len(), 1);
+    assert_eq!(
+        last.csv_flow, None,
+        "the flow is over once the batch is recorded"
+    );
+
+    // q now, start again: the hub, not the CSV flow.
+    assert_eq!(send(&mut w, &[Msg::Quit]), vec![Effect::Quit]);
+    let mut again = wizard_at(last, Lang::Ko, None, Remembered::new());
+    assert!(again.startup_effects().is_empty());
+    assert!(matches!(again.screen, Screen::Hub(_)));
+}
+
+/// What `row_cells` returned before it reused a parser: one `csv::Reader` per row.
+fn reference_cells(text: &str, offset: usize, delimiter: u8) -> Vec<String> {
+    let Some(rest) = text.get(offset..) else {
+        return Vec::new();
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(rest.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => rec.iter().map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn the_row_reader_reads_each_row_like_the_csv_crate() {
+    let long = "가".repeat(700);
+    let many = (0..40).map(|n| n.to_string()).collect::<Vec<_>>().join(";");
+    let text = format!(
+        "a;b;c\r\n\"x;y\";\"say \"\"hi\"\"\";\"two\nlines\"\r\n;;\n민준;김;{long}\n{many}\n\"unterminated;z\nlast;row"
+    );
+    let mut reader = super::csvflow::RowReader::new(b';');
+    let mut offsets: Vec<usize> = vec![0];
+    offsets.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    offsets.push(text.len());
+    for &o in &offsets {
+        assert_eq!(
+            reader.cells(&text, o as u64),
+            reference_cells(&text, o, b';'),
+            "row at {o}"
+        );
+        assert_eq!(
+            row_cells(&text, o as u64, b';'),
+            reader.cells(&text, o as u64)
+        );
+    }
+    assert_eq!(reader.cells(&text, 7), ["x;y", "say \"hi\"", "two\nlines"]);
+    assert_eq!(reader.cells(&text, 1 << 40), Vec::<String>::new());
+}

@@ -1,0 +1,337 @@
+//! End-to-end in a real terminal (tmux): the CSV invite flow in Korean. A CP949 export with
+//! Korean headers is picked by a relative path, read as EUC-KR, one mapping is changed (Team →
+//! none), the rows are checked, the plan confirmed, the files written; then the output files and
+//! the progress file must hold what the screens said, and the terminal must be restored.
+//! Skips loudly when tmux is not installed; CI installs it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Tmux {
+        Tmux {
+            socket: format!("msi-csv-{}-{tag}", std::process::id()),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"))
+    }
+
+    /// A session of 80×24 running `cmd` in `dir`.
+    fn start(&self, dir: &Path, cmd: &str) {
+        let dir = dir.to_string_lossy();
+        let out = self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            &dir,
+            cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    /// Types `text` literally.
+    fn type_text(&self, text: &str) {
+        assert!(
+            self.run(&["send-keys", "-t", "e2e", "-l", text])
+                .status
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn alternate_on(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Polls the screen until `pred` holds (15 s timeout); returns the screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn tmux_available() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!(
+            "\n*** SKIPPED tmux CSV end-to-end test: `tmux` is not installed. \
+             Install it (apt-get install -y tmux) to run it; CI does. ***\n"
+        );
+    }
+    ok
+}
+
+/// Ten data rows: one invalid address (line 4), one repeat (line 6, another case).
+const USERS: &str = "이름,성,이메일,팀,관리자 이메일\r\n\
+    민준,김,minjun.kim@example.com,영업 1팀,jiwoo.han@example.com\r\n\
+    서연,이,seoyeon.lee@example.com,마케팅,jiwoo.han@example.com\r\n\
+    지호,박,jiho.park@example,영업 1팀,jiwoo.han@example.com\r\n\
+    하은,최,haeun.choi@example.com,,jiwoo.han@example.com\r\n\
+    민준,김,MINJUN.KIM@example.com,영업 1팀,jiwoo.han@example.com\r\n\
+    도윤,정,doyun.jung@example.com,영업 2팀,jiwoo.han@example.com\r\n\
+    수아,강,sua.kang@example.com,마케팅,jiwoo.han@example.com\r\n\
+    예준,조,yejun.cho@example.com,영업 2팀,jiwoo.han@example.com\r\n\
+    시우,윤,siwoo.yoon@example.com,마케팅,jiwoo.han@example.com\r\n\
+    지우,한,jiwoo.han@example.com,,\r\n";
+
+/// (email, first name, last name) of the valid, unique rows, in file order.
+const EXPECTED: [(&str, &str, &str); 8] = [
+    ("minjun.kim@example.com", "민준", "김"),
+    ("seoyeon.lee@example.com", "서연", "이"),
+    ("haeun.choi@example.com", "하은", "최"),
+    ("doyun.jung@example.com", "도윤", "정"),
+    ("sua.kang@example.com", "수아", "강"),
+    ("yejun.cho@example.com", "예준", "조"),
+    ("siwoo.yoon@example.com", "시우", "윤"),
+    ("jiwoo.han@example.com", "지우", "한"),
+];
+
+/// The number right after `label` on the line of `screen` that contains `anchor`.
+fn number_after(screen: &str, anchor: &str, label: &str) -> u64 {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(anchor))
+        .unwrap_or_else(|| panic!("no line with {anchor:?}:\n{screen}"));
+    let rest = &line[line
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label:?} in {line:?}"))
+        + label.len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {label:?} in {line:?}"))
+}
+
+#[test]
+fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (bytes, _, unmappable) = encoding_rs::EUC_KR.encode(USERS);
+    assert!(!unmappable);
+    std::fs::write(dir.path().join("users.csv"), &bytes).unwrap();
+    std::fs::write(
+        dir.path().join("progress.toml"),
+        "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"민지\"\nlang = \"ko\"\n",
+    )
+    .unwrap();
+
+    let bin = env!("CARGO_BIN_EXE_msi-setup");
+    let cmd = format!(
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}' \
+         --step invite-users; echo MSI_EXITED=$?; sleep 600",
+        dir.path().display()
+    );
+    let t = Tmux::new("a");
+    t.start(dir.path(), &cmd);
+    t.wait_for("the invite step with i and u", |s| {
+        s.contains("i 개별 초대") && s.contains("u CSV로 초대")
+    });
+    assert!(t.alternate_on(), "the TUI should use the alternate screen");
+
+    // Pick the file by its relative path (the pane runs in the temp dir).
+    t.keys(&["u"]);
+    t.wait_for("the file picker", |s| s.contains("사용자 CSV 선택"));
+    t.type_text("users.csv");
+    t.keys(&["Enter"]);
+    let intake = t.wait_for("the intake screen", |s| s.contains("EUC-KR"));
+    assert!(intake.contains("쉼표"), "comma:\n{intake}");
+    assert!(
+        intake.contains("이름") && intake.contains("관리자 이메일") && intake.contains("민준"),
+        "the Korean headers and names read right:\n{intake}"
+    );
+
+    // The mapping: the Korean aliases; Team → (없음).
+    t.keys(&["c"]);
+    let mapping = t.wait_for("the mapping screen", |s| s.contains("열 매핑"));
+    assert!(mapping.contains("> 이메일 *"), "{mapping}");
+    assert!(
+        mapping
+            .lines()
+            .any(|l| l.contains("  팀 ") && l.contains("팀 (4)")),
+        "Team is suggested from 팀:\n{mapping}"
+    );
+    t.keys(&["Down", "Down", "Down", "Enter"]);
+    t.wait_for("the column list for Team", |s| s.contains("(없음)"));
+    t.keys(&["End", "Enter"]);
+    let mapping = t.wait_for("Team without a column", |s| {
+        !s.contains("(없음)")
+            && s.lines()
+                .any(|l| l.contains("> 팀 ") && l.contains('—') && !l.contains("팀 (4)"))
+    });
+    assert!(mapping.contains("이메일 (3)"), "{mapping}");
+
+    // Check every row: the counts line.
+    t.keys(&["c"]);
+    let grid = t.wait_for("the grid", |s| s.contains("모든 행") && s.contains("유효"));
+    let rows = number_after(&grid, "유효", "");
+    let valid = number_after(&grid, "유효", "유효");
+    let invalid = number_after(&grid, "유효", "잘못됨");
+    let duplicates = number_after(&grid, "유효", "중복");
+    let needed = number_after(&grid, "유효", "필요");
+    assert_eq!(
+        (rows, valid, invalid, duplicates, needed),
+        (10, 8, 1, 1, 8),
+        "{grid}"
+    );
+    assert!(grid.contains("jiho.park@example"), "{grid}");
+
+    // Plan, confirm, yes: the files are written and the batch recorded.
+    t.keys(&["Enter"]);
+    let plan = t.wait_for("the plan", |s| s.contains("이번에 초대할 새 주소"));
+    assert_eq!(number_after(&plan, "이번에 초대할 새 주소", ":"), needed);
+    assert!(
+        plan.contains("> users.invite.csv") && plan.contains("> users.report.csv"),
+        "{plan}"
+    );
+    assert!(
+        !std::fs::read_to_string(dir.path().join("progress.toml"))
+            .unwrap()
+            .contains("[[invites]]"),
+        "nothing is recorded before the confirm"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("the confirmation", |s| s.contains("y 예"));
+    t.keys(&["y"]);
+    let done = t.wait_for("the done screen", |s| s.contains("진행 파일에 주소"));
+    let written = number_after(&done, "users.invite.csv", "초대할 주소");
+    let recorded = number_after(&done, "진행 파일에 주소", "주소");
+    assert_eq!((written, recorded), (needed, needed), "{done}");
+
+    t.keys(&["q"]);
+    let after = t.wait_for("the exit", |s| s.contains("MSI_EXITED="));
+    assert!(after.contains("MSI_EXITED=0"), "{after}");
+    assert!(!t.alternate_on(), "the terminal must be restored after q");
+    drop(t);
+
+    // The cleaned file: UTF-8 without BOM, the five columns, the valid unique rows, Team empty.
+    let clean = std::fs::read(dir.path().join("users.invite.csv")).unwrap();
+    assert!(!clean.starts_with(b"\xEF\xBB\xBF"), "no BOM");
+    let clean = String::from_utf8(clean).expect("UTF-8");
+    let mut lines = clean.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Email,First Name,Last Name,Team,Workspace")
+    );
+    let body: Vec<&str> = lines.collect();
+    let want: Vec<String> = EXPECTED
+        .iter()
+        .map(|(e, first, last)| format!("{e},{first},{last},,"))
+        .collect();
+    assert_eq!(body, want, "{clean}");
+    assert_eq!(body.len() as u64, written);
+
+    // The report: every row, with the language's labels.
+    let report = std::fs::read_to_string(dir.path().join("users.report.csv")).unwrap();
+    let report = report.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let report_rows: Vec<&str> = report.lines().skip(1).collect();
+    assert_eq!(report_rows.len() as u64, rows, "{report}");
+    assert!(report_rows[2].contains("jiho.park@example"), "{report}");
+    assert!(
+        report_rows[4].contains("MINJUN.KIM@example.com"),
+        "{report}"
+    );
+
+    // The progress file: one CSV batch with exactly those addresses; the flow is over.
+    let saved = std::fs::read_to_string(dir.path().join("progress.toml")).unwrap();
+    let p = msi_setup::domain::progress::Progress::from_toml(&saved).unwrap();
+    assert_eq!(p.invites.len(), 1, "{saved}");
+    let b = &p.invites[0];
+    assert_eq!(b.source, msi_setup::domain::progress::InviteSource::Csv);
+    assert_eq!(
+        b.emails,
+        EXPECTED
+            .iter()
+            .map(|(e, _, _)| e.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(b.emails.len() as u64, recorded);
+    assert_eq!(b.file.as_deref(), Some("users.csv"));
+    assert_eq!(b.by.as_deref(), Some("민지"));
+    assert!(saved.contains("source = \"csv\""), "{saved}");
+    assert_eq!(p.csv_flow, None, "{saved}");
+    let item = p.item("invite-users");
+    assert_eq!(item.variant.as_deref(), Some("csv"));
+    assert!(item.ticked.contains("confirm-csv"), "{saved}");
+
+    // The confirmed mapping is remembered, Team without a column.
+    let mappings = std::fs::read_to_string(dir.path().join("mappings.toml")).unwrap();
+    assert!(mappings.contains("email = \"이메일\""), "{mappings}");
+    assert!(mappings.contains("team = \"\""), "{mappings}");
+
+    // Starting again opens the hub (the finished flow is not resumed).
+    let t = Tmux::new("b");
+    let cmd = format!(
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}'; \
+         echo MSI_EXITED=$?; sleep 600",
+        dir.path().display()
+    );
+    t.start(dir.path(), &cmd);
+    let hub = t.wait_for("the hub", |s| s.contains("설정 체크리스트"));
+    assert!(!hub.contains("CSV로 사용자 초대"), "{hub}");
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
+    assert!(!t.alternate_on());
+}
