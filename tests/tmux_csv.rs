@@ -6,9 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/wait.rs"]
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 struct Tmux {
     socket: String,
@@ -79,18 +82,7 @@ impl Tmux {
 
     /// Polls the screen until `pred` holds (15 s timeout); returns the screen.
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        support::wait_until(|| self.screen(), what, Duration::from_secs(15), pred)
     }
 }
 
@@ -240,7 +232,10 @@ fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
 
     // Plan, confirm, yes: the files are written and the batch recorded.
     t.keys(&["Enter"]);
-    let plan = t.wait_for("the plan", |s| s.contains("이번에 초대할 새 주소"));
+    // Wait for the whole screen: a capture can land in the middle of a redraw.
+    let plan = t.wait_for("the plan", |s| {
+        s.contains("이번에 초대할 새 주소") && s.contains("> users.report.csv") && s.contains("┘")
+    });
     assert_eq!(number_after(&plan, "이번에 초대할 새 주소", ":"), needed);
     assert!(
         plan.contains("> users.invite.csv") && plan.contains("> users.report.csv"),

@@ -2,9 +2,12 @@
 //! `q` → start again → resumed at the same place; Ctrl-C quits; the terminal is restored
 //! (alternate screen left) every time. Skips loudly when tmux is not installed; CI installs it.
 
+#[path = "support/wait.rs"]
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 struct Tmux {
     socket: String,
@@ -62,18 +65,7 @@ impl Tmux {
 
     /// Polls the screen until `pred` holds (10 s timeout); returns the screen.
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        support::wait_until(|| self.screen(), what, Duration::from_secs(10), pred)
     }
 }
 

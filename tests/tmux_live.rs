@@ -4,8 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/wait.rs"]
+mod support;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -26,18 +29,8 @@ fn tmux(socket: &str, args: &[&str]) -> String {
 }
 
 fn wait_for(socket: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let s = tmux(socket, &["capture-pane", "-p", "-t", "live"]);
-        if pred(&s) {
-            return s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; screen:\n{s}"
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    let capture = || tmux(socket, &["capture-pane", "-p", "-t", "live"]);
+    support::wait_until(capture, what, Duration::from_secs(15), pred)
 }
 
 #[tokio::test]
