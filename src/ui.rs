@@ -189,13 +189,40 @@ fn too_small(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
 /// A bordered panel titled `title`, its border highlighted when it has the focus.
 #[must_use]
 pub fn panel<'a>(title: &str, focused: bool, t: Theme) -> Block<'a> {
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "));
+    let b = Block::default().borders(Borders::ALL);
+    let b = if title.is_empty() {
+        b
+    } else {
+        b.title(format!(" {title} "))
+    };
     if focused {
         b.border_style(t.focus())
     } else {
         b
+    }
+}
+
+/// A [`panel`] for wrapped text, with one cell of padding on the right: ratatui's word wrap can
+/// put a wide (CJK) glyph one cell past the width, where it would hide the right border.
+#[must_use]
+pub fn text_panel<'a>(title: &str, focused: bool, t: Theme) -> Block<'a> {
+    panel(title, focused, t).padding(ratatui::widgets::Padding::right(1))
+}
+
+/// Clears `rect` for an overlay. A wide glyph just left of it would reach one cell into it
+/// and cover the overlay's left border, so it is blanked too.
+pub fn clear(f: &mut Frame, rect: Rect) {
+    f.render_widget(Clear, rect);
+    if rect.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in rect.y..rect.y.saturating_add(rect.height) {
+        if let Some(cell) = buf.cell_mut((rect.x - 1, y))
+            && text::width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
     }
 }
 
@@ -234,7 +261,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             lines.push(Line::styled(tr.t("core.help.saved").to_string(), t.dim()));
             let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
             let rect = centered(area, 70, h);
-            f.render_widget(Clear, rect);
+            clear(f, rect);
             let block = Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {} ", tr.t("core.help.title")));
@@ -286,11 +313,11 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                 ]),
             ];
             let rect = centered(area, 60, 7);
-            f.render_widget(Clear, rect);
+            clear(f, rect);
             let block = Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.warn())
-                .title(format!(" {} ", tr.t("core.confirm.title")));
+                .title(format!(" {} ", tr.t(confirm_title(action))));
             f.render_widget(
                 Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
                 rect,
@@ -337,7 +364,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                 Span::raw(format!(" {}", tr.t("keys.cancel"))),
             ]));
             let rect = centered(area, 60, 8);
-            f.render_widget(Clear, rect);
+            clear(f, rect);
             let block = Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.focus())
@@ -452,7 +479,7 @@ fn render_credentials(
     }
     let h = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
     let rect = centered(area, 72, h);
-    f.render_widget(Clear, rect);
+    clear(f, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focus())
@@ -463,4 +490,14 @@ fn render_credentials(
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+/// The title of a confirmation: what is being confirmed.
+fn confirm_title(action: &ConfirmAction) -> &'static str {
+    match action {
+        ConfirmAction::MarkDoneAnyway { .. } => "core.confirm.title",
+        ConfirmAction::TickProven { .. } => "checks.tui.tick-title",
+        ConfirmAction::ExportCsv { .. } => "csv.tui.confirm-export-title",
+        ConfirmAction::RecordIndividual { .. } => "csv.tui.confirm-individual-title",
+    }
 }

@@ -70,11 +70,44 @@ fn wizard(lang: Lang, p: Progress, step: Option<&str>) -> Wizard {
     w
 }
 
+/// Renders `w` and checks what any user would notice: missing text, an unfilled placeholder,
+/// a glyph crossing the edge, a row that does not end at the edge, a hidden right border.
 fn draw(w: &Wizard, width: u16, height: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
     t.draw(|f| ui::render(w, f))
         .unwrap_or_else(|e| panic!("{e}"));
-    format!("{}", t.backend())
+    let screen = format!("{}", t.backend());
+    assert!(!screen.contains(MISSING), "missing text\n{screen}");
+    let placeholder = screen.split('{').skip(1).find(|rest| {
+        rest.split_once('}').is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+        })
+    });
+    assert!(placeholder.is_none(), "unfilled placeholder\n{screen}");
+    let buf = t.backend().buffer();
+    for y in 0..height {
+        let mut x = 0u16;
+        while x < width {
+            let cells =
+                u16::try_from(unicode_width::UnicodeWidthStr::width(buf[(x, y)].symbol()).max(1))
+                    .unwrap_or(1);
+            assert!(x + cells <= width, "row {y} crosses the edge\n{screen}");
+            x += cells;
+        }
+        assert_eq!(x, width, "row {y}\n{screen}");
+        // A box drawn from the left edge keeps its right border (a wide glyph wrapped one cell
+        // too far would hide it).
+        if matches!(buf[(0, y)].symbol(), "│" | "┌" | "└") {
+            assert!(
+                matches!(buf[(width - 1, y)].symbol(), "│" | "┐" | "┘"),
+                "row {y}: the right border is hidden\n{screen}"
+            );
+        }
+    }
+    screen
 }
 
 fn guide() -> Guide {
@@ -445,46 +478,6 @@ fn type_in(w: &mut Wizard, text: &str) {
 
 /// Draws, checks that no text is missing and no row splits a wide glyph, then snapshots.
 fn snap_checked(name: &str, lang: Lang, w: &Wizard) {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| panic!("{e}"));
-    t.draw(|f| ui::render(w, f))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let screen = format!("{}", t.backend());
-    assert!(
-        !screen.contains(MISSING),
-        "{name} {lang}: missing text\n{screen}"
-    );
-    let placeholder = screen.split('{').skip(1).find(|rest| {
-        rest.split_once('}').is_some_and(|(name, _)| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
-        })
-    });
-    assert!(
-        placeholder.is_none(),
-        "{name} {lang}: unfilled placeholder\n{screen}"
-    );
-    let buf = t.backend().buffer();
-    for y in 0..24u16 {
-        let mut x = 0u16;
-        while x < 80 {
-            let cells =
-                u16::try_from(unicode_width::UnicodeWidthStr::width(buf[(x, y)].symbol()).max(1))
-                    .unwrap_or(1);
-            assert!(x + cells <= 80, "{name} {lang} row {y} crosses the edge");
-            x += cells;
-        }
-        assert_eq!(x, 80, "{name} {lang} row {y}");
-        // A box drawn from the left edge keeps its right border (a wide glyph wrapped one cell
-        // too far would hide it).
-        if matches!(buf[(0, y)].symbol(), "│" | "┌" | "└") {
-            assert!(
-                matches!(buf[(79, y)].symbol(), "│" | "┐" | "┘"),
-                "{name} {lang} row {y}: the right border is hidden\n{screen}"
-            );
-        }
-    }
     snap(name, lang, w);
 }
 

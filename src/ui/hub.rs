@@ -176,13 +176,11 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
     {
         detail.push(Line::raw(w.tr.f("core.hub.reason", &[("reason", &reason)])));
     }
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " {} ",
-        fit(
-            w.tr.t(&item.title_key()),
-            detail_area.width.saturating_sub(4) as usize
-        )
-    ));
+    let title = fit(
+        w.tr.t(&item.title_key()),
+        detail_area.width.saturating_sub(4) as usize,
+    );
+    let block = super::text_panel(&title, false, t);
     f.render_widget(
         Paragraph::new(detail)
             .block(block)

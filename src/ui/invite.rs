@@ -6,22 +6,16 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Gauge, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use super::text::{fit, pad, width};
 use super::theme::Theme;
-use super::{centered, field_view, panel};
+use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
 use crate::domain::csv_intake::{Confidence, Field, RowStatus};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{CsvFlow, INTAKE_ROWS, IntakeRow, IntakeValue, Job, RowReader, Stage};
 use crate::wizard::individual::{AddressProblem, Individual};
-
-/// A panel for wrapped text, with one cell of padding on the right: ratatui's word wrap can
-/// put a wide (CJK) glyph one cell past the width, where it would hide the right border.
-fn text_panel<'a>(title: &str, focused: bool, t: Theme) -> Block<'a> {
-    panel(title, focused, t).padding(Padding::right(1))
-}
 
 fn input_line(value: &str, cursor: usize, focused: bool, cells: usize, t: Theme) -> Line<'static> {
     let shown = if focused {
@@ -459,7 +453,7 @@ fn choice_list(title: &str, items: &[String], cursor: usize, f: &mut Frame, area
             Line::styled(format!(" {} ", fit(s, wdt - 4)), style)
         })
         .collect();
-    f.render_widget(Clear, rect);
+    clear(f, rect);
     f.render_widget(Paragraph::new(lines).block(panel(title, true, t)), rect);
 }
 
@@ -479,7 +473,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     let (Some(i), Some(m)) = (&flow.intake, &flow.mapping) else {
         return;
     };
-    let inner = usize::from(area.width.saturating_sub(2));
+    let inner = usize::from(area.width.saturating_sub(3));
     let fw = Field::ALL
         .iter()
         .map(|fl| width(csv_text::field_name(tr, *fl)))
@@ -540,12 +534,12 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     lines.push(Line::raw(""));
     if let Some(basis) = m.email_basis {
         let why = tr.t(&format!("csv.basis.{}", basis.as_str())).to_string();
-        let email = m
+        let column = m
             .get(Field::Email)
             .map(|mp| column_text(w, flow, mp.column))
             .unwrap_or_default();
         lines.push(Line::styled(
-            format!("{} {email}: {why}", csv_text::field_name(tr, Field::Email)),
+            tr.f("csv.tui.email-basis", &[("column", &column), ("why", &why)]),
             t.dim(),
         ));
     }
@@ -698,7 +692,9 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             Style::new()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", pad(&row.line.to_string(), linew)), base),
+            // The marker keeps the selection visible without colour (NO_COLOR, monochrome).
+            Span::styled(if pos == flow.grid_cursor { ">" } else { " " }, base),
+            Span::styled(format!("{} ", pad(&row.line.to_string(), linew - 1)), base),
             Span::styled(format!("{} ", pad(word, statw)), st.patch(base)),
             Span::styled(format!("{} ", pad(&csv_text::safe(email), emailw)), base),
             Span::styled(fit(&reason, reasonw), base),

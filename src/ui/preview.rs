@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::field_view;
 use super::text::{fit, pad, width};
@@ -170,18 +170,19 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
     for key in fields::SYNC_FACT_KEYS {
         facts.push(Line::raw(format!("- {}", tr.t(key))));
     }
-    let border = if p.mode == PreviewMode::Calc {
+    let _border = if p.mode == PreviewMode::Calc {
         t.focus()
     } else {
         Style::new()
     };
     f.render_widget(
-        Paragraph::new(facts).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(border)
-                .title(format!(" {} ", tr.t("checks.tui.facts-title"))),
-        ),
+        Paragraph::new(facts)
+            .wrap(Wrap { trim: false })
+            .block(super::text_panel(
+                tr.t("checks.tui.facts-title"),
+                p.mode == PreviewMode::Calc,
+                t,
+            )),
         facts_area,
     );
 }

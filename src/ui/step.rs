@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::hub::{ordinal, owner_text};
 use super::labelled;
@@ -131,11 +131,9 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
         sel.push(labelled(tr.t(&item.substep_key(s)), Style::new(), t));
     }
     f.render_widget(
-        Paragraph::new(sel).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {} ", tr.t("core.step.selected"))),
-        ),
+        Paragraph::new(sel)
+            .wrap(Wrap { trim: true })
+            .block(super::text_panel(tr.t("core.step.selected"), false, t)),
         sel_area,
     );
 
@@ -200,7 +198,7 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             Span::styled(d.url.clone(), t.dim()),
         ]));
     }
-    let border = if view.focus == StepFocus::Notes {
+    let _border = if view.focus == StepFocus::Notes {
         t.focus()
     } else {
         Style::new()
@@ -209,12 +207,11 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
         Paragraph::new(notes)
             .wrap(Wrap { trim: true })
             .scroll((view.notes_scroll, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(border)
-                    .title(format!(" {} ", tr.t("core.step.notes"))),
-            ),
+            .block(super::text_panel(
+                tr.t("core.step.notes"),
+                view.focus == StepFocus::Notes,
+                t,
+            )),
         notes_area,
     );
 }

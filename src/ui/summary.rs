@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::hub::owner_text;
 use super::role_key;
@@ -79,9 +79,7 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
             ));
         }
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.focus());
+    let block = super::text_panel("", true, t);
     f.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::text::fit;
 use super::theme::Theme;
@@ -78,9 +78,7 @@ pub fn render(w: &Wizard, form: &Welcome, f: &mut Frame, area: Rect, t: Theme) {
     if let Some(e) = form.error {
         lines.push(Line::styled(tr.t(e).to_string(), t.warn()));
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.focus());
+    let block = super::text_panel("", true, t);
     f.render_widget(
         Paragraph::new(lines)
             .block(block)

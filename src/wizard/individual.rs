@@ -250,7 +250,14 @@ impl Wizard {
         });
         let item = self.guide.index_of("invite-users").unwrap_or(0);
         self.set_screen(Screen::Step(StepView::new(item)));
-        self.info(self.tr.f("csv.tui.recorded", &[("n", &n)]));
+        let mut text = self.tr.f("csv.tui.recorded", &[("n", &n)]);
+        if let Some(item) = self.guide.item("invite-users")
+            && self.progress.unticked(item).is_empty()
+            && !self.progress.status("invite-users").is_resolved()
+        {
+            text = format!("{text} {}", self.tr.t("core.step.all-ticked"));
+        }
+        self.info(text);
         self.save()
     }
 }
