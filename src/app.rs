@@ -166,7 +166,7 @@ async fn event_loop(
     );
     let mut csv_cancel: HashMap<u64, Arc<AtomicBool>> = HashMap::new();
     // Resuming an unfinished CSV invite starts work right after the first frame.
-    let mut pending: VecDeque<Effect> = wizard.startup_effects().into();
+    let mut queue: VecDeque<Effect> = wizard.startup_effects().into();
 
     // Salesforce credentials from the `sf` CLI, when none were given and it is installed.
     if matches!(live.creds.salesforce, Availability::Missing(_)) {
@@ -181,50 +181,11 @@ async fn event_loop(
         }
     }
 
+    // Each turn: carry out the queued effects, redraw if anything changed, wait for the next
+    // event. Nothing is drawn without an event.
+    // (Startup effects may already have changed the screen.)
+    let mut dirty = !queue.is_empty();
     loop {
-        let busy = wizard.is_busy();
-        let msg = if pending.is_empty() {
-            None
-        } else {
-            Some(Msg::Tick)
-        };
-        let msg = if msg.is_some() {
-            msg
-        } else {
-            tokio::select! {
-                ev = events.next() => match ev {
-                    Some(Ok(Event::Key(key))) => input::to_msg(wizard, key),
-                    Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
-                    Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
-                    Some(Ok(_)) => None,
-                    Some(Err(e)) => return Err(e),
-                    None => Some(Msg::ForceQuit),
-                },
-                Some(ev) = rx.recv() => match ev {
-                    Background::Msg(m) => Some(m),
-                    Background::SfCredentials(c) => {
-                        if let Availability::Ready(sf) = c.salesforce {
-                            tracing::info!("salesforce credentials from the sf CLI");
-                            live.creds.salesforce = Availability::Ready(sf);
-                            live.rebuild();
-                        }
-                        None
-                    }
-                },
-                _ = tick.tick(), if busy => Some(Msg::Tick),
-                _ = sigterm.recv() => Some(Msg::ForceQuit),
-                _ = sighup.recv() => Some(Msg::ForceQuit),
-            }
-        };
-        let Some(msg) = msg else { continue };
-        if let Msg::CheckFinished { ticket, .. } = &msg {
-            live.tasks.remove(ticket);
-        }
-        if let Msg::CsvValidated { ticket, .. } = &msg {
-            csv_cancel.remove(ticket);
-        }
-        let mut queue: VecDeque<Effect> = std::mem::take(&mut pending);
-        queue.extend(wizard.update(msg, Timestamp::now()));
         let mut quit = false;
         while let Some(effect) = queue.pop_front() {
             match effect {
@@ -341,6 +302,43 @@ async fn event_loop(
             }
             return Ok(());
         }
-        terminal.draw(|f| ui::render(wizard, f))?;
+        if dirty {
+            terminal.draw(|f| ui::render(wizard, f))?;
+            dirty = false;
+        }
+        let busy = wizard.is_busy();
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(key))) => input::to_msg(wizard, key),
+                Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+                Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e),
+                None => Some(Msg::ForceQuit),
+            },
+            Some(ev) = rx.recv() => match ev {
+                Background::Msg(m) => Some(m),
+                Background::SfCredentials(c) => {
+                    if let Availability::Ready(sf) = c.salesforce {
+                        tracing::info!("salesforce credentials from the sf CLI");
+                        live.creds.salesforce = Availability::Ready(sf);
+                        live.rebuild();
+                    }
+                    None
+                }
+            },
+            _ = tick.tick(), if busy => Some(Msg::Tick),
+            _ = sigterm.recv() => Some(Msg::ForceQuit),
+            _ = sighup.recv() => Some(Msg::ForceQuit),
+        };
+        let Some(msg) = msg else { continue };
+        if let Msg::CheckFinished { ticket, .. } = &msg {
+            live.tasks.remove(ticket);
+        }
+        if let Msg::CsvValidated { ticket, .. } = &msg {
+            csv_cancel.remove(ticket);
+        }
+        queue.extend(wizard.update(msg, Timestamp::now()));
+        dirty = true;
     }
 }
