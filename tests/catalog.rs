@@ -480,7 +480,14 @@ fn no_circled_or_enclosed_digits() {
 fn one_word_per_concept_for_licence_seats() {
     // Seats are 席位 in zh-TW and 시트 in ko everywhere (two writers once chose differently).
     for (lang, wrong) in [(Lang::ZhTw, "席次"), (Lang::Ko, "좌석")] {
-        let bad: Vec<String> = load(lang).into_iter().filter(|(_, v)| v.contains(wrong)).map(|(k, _)| k).collect();
-        assert!(bad.is_empty(), "{lang}: use one word for seats; `{wrong}` in {bad:?}");
+        let bad: Vec<String> = load(lang)
+            .into_iter()
+            .filter(|(_, v)| v.contains(wrong))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "{lang}: use one word for seats; `{wrong}` in {bad:?}"
+        );
     }
 }
