@@ -6,109 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/wait.rs"]
+#[path = "support/tmux.rs"]
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
-use std::time::Duration;
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(tag: &str) -> Tmux {
-        Tmux {
-            socket: format!("msi-csv-{}-{tag}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"))
-    }
-
-    /// A session of 80×24 running `cmd` in `dir`.
-    fn start(&self, dir: &Path, cmd: &str) {
-        let dir = dir.to_string_lossy();
-        let out = self.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-c",
-            &dir,
-            cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-    }
-
-    /// Types `text` literally.
-    fn type_text(&self, text: &str) {
-        assert!(
-            self.run(&["send-keys", "-t", "e2e", "-l", text])
-                .status
-                .success()
-        );
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    fn alternate_on(&self) -> bool {
-        let out = self.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-
-    /// Polls the screen until `pred` holds (15 s timeout); returns the screen.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        support::wait_until(|| self.screen(), what, Duration::from_secs(15), pred)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
-
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!(
-            "\n*** SKIPPED tmux CSV end-to-end test: `tmux` is not installed. \
-             Install it (apt-get install -y tmux) to run it; CI does. ***\n"
-        );
-    }
-    ok
-}
+use support::Tmux;
 
 /// Ten data rows: one invalid address (line 4), one repeat (line 6, another case).
 const USERS: &str = "이름,성,이메일,팀,관리자 이메일\r\n\
@@ -157,7 +58,7 @@ fn number_after(screen: &str, anchor: &str, label: &str) -> u64 {
 
 #[test]
 fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
-    if !tmux_available() {
+    if !support::available("tmux CSV end-to-end test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -177,7 +78,7 @@ fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
         dir.path().display()
     );
     let t = Tmux::new("a");
-    t.start(dir.path(), &cmd);
+    t.start(Some(dir.path()), 80, 24, &cmd);
     t.wait_for("the invite step with i and u", |s| {
         s.contains("i 개별 초대") && s.contains("u CSV로 초대")
     });
@@ -323,7 +224,7 @@ fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
          echo MSI_EXITED=$?; sleep 600",
         dir.path().display()
     );
-    t.start(dir.path(), &cmd);
+    t.start(Some(dir.path()), 80, 24, &cmd);
     let hub = t.wait_for("the hub", |s| s.contains("설정 체크리스트"));
     assert!(!hub.contains("CSV로 사용자 초대"), "{hub}");
     t.keys(&["q"]);

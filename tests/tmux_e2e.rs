@@ -2,96 +2,13 @@
 //! `q` → start again → resumed at the same place; Ctrl-C quits; the terminal is restored
 //! (alternate screen left) every time. Skips loudly when tmux is not installed; CI installs it.
 
-#[path = "support/wait.rs"]
+#[path = "support/tmux.rs"]
 mod support;
 
+use support::Tmux;
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::Duration;
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(tag: &str) -> Tmux {
-        Tmux {
-            socket: format!("msi-e2e-{}-{tag}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"))
-    }
-
-    fn start(&self, cmd: &str) {
-        let out = self.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    fn alternate_on(&self) -> bool {
-        let out = self.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-
-    /// Polls the screen until `pred` holds (10 s timeout); returns the screen.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        support::wait_until(|| self.screen(), what, Duration::from_secs(10), pred)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
-
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!(
-            "\n*** SKIPPED tmux end-to-end test: `tmux` is not installed. \
-             Install it (apt-get install -y tmux) to run it; CI does. ***\n"
-        );
-    }
-    ok
-}
+use std::process::Command;
 
 fn launch(dir: &Path, extra: &str) -> String {
     let bin = env!("CARGO_BIN_EXE_msi-setup");
@@ -104,13 +21,13 @@ fn launch(dir: &Path, extra: &str) -> String {
 
 #[test]
 fn first_run_tick_quit_and_resume_in_a_real_terminal() {
-    if !tmux_available() {
+    if !support::available("tmux end-to-end test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
 
     let t = Tmux::new("a");
-    t.start(&launch(dir.path(), ""));
+    t.start(None, 80, 24, &launch(dir.path(), ""));
     t.wait_for("the welcome screen", |s| {
         s.contains("Welcome to the MSI Actions setup")
     });
@@ -140,7 +57,7 @@ fn first_run_tick_quit_and_resume_in_a_real_terminal() {
 
     // Start again: resumed on the same item, with the resume line.
     let t = Tmux::new("b");
-    t.start(&launch(dir.path(), ""));
+    t.start(None, 80, 24, &launch(dir.path(), ""));
     let hub = t.wait_for("the resumed hub", |s| s.contains("Setup checklist"));
     assert!(
         hub.contains(">[~] P1"),
@@ -164,24 +81,16 @@ fn first_run_tick_quit_and_resume_in_a_real_terminal() {
 
 #[test]
 fn small_window_shows_too_small_and_recovers() {
-    if !tmux_available() {
+    if !support::available("tmux end-to-end test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let t = Tmux::new("c");
-    t.start(&launch(dir.path(), "--lang ko"));
+    t.start(None, 80, 24, &launch(dir.path(), "--lang ko"));
     t.wait_for("the welcome screen", |s| s.contains("환영합니다"));
-    assert!(
-        t.run(&["resize-window", "-t", "e2e", "-x", "60", "-y", "20"])
-            .status
-            .success()
-    );
+    t.resize(60, 20);
     t.wait_for("the too-small screen", |s| s.contains("60×20"));
-    assert!(
-        t.run(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"])
-            .status
-            .success()
-    );
+    t.resize(100, 30);
     t.wait_for("the welcome screen again", |s| s.contains("환영합니다"));
     t.keys(&["q"]);
     t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
@@ -190,15 +99,14 @@ fn small_window_shows_too_small_and_recovers() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    if !tmux_available() {
+    if !support::available("tmux end-to-end test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let t = Tmux::new("d");
-    t.start(&launch(dir.path(), ""));
+    t.start(None, 80, 24, &launch(dir.path(), ""));
     t.wait_for("the welcome screen", |s| s.contains("Welcome"));
-    let pid = t.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
-    let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    let shell = t.pane("#{pane_pid}");
     // The pane runs `sh -c`; its child is msi-setup.
     let out = Command::new("pkill")
         .args(["-TERM", "-P", &shell, "msi-setup"])

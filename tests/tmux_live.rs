@@ -4,11 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/wait.rs"]
+#[path = "support/tmux.rs"]
 mod support;
-
-use std::process::Command;
-use std::time::Duration;
 
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -18,31 +15,9 @@ const CLIENT_ID: &str = "cid-7f3a9e21";
 const CLIENT_SECRET: &str = "csecret-Qm4s8Lz0v";
 const TOKEN: &str = "tok-b1c2d3e4f5";
 
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .arg("-L")
-        .arg(socket)
-        .args(args)
-        .output()
-        .expect("tmux");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn wait_for(socket: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
-    let capture = || tmux(socket, &["capture-pane", "-p", "-t", "live"]);
-    support::wait_until(capture, what, Duration::from_secs(15), pred)
-}
-
 #[tokio::test]
 async fn a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret() {
-    if !Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        eprintln!(
-            "\n*** SKIPPED live TUI test: `tmux` is not installed (apt-get install -y tmux); CI installs it. ***\n"
-        );
+    if !support::available("live TUI test") {
         return;
     }
     let server = MockServer::start().await;
@@ -76,7 +51,6 @@ async fn a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret() {
             "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"Ana\"\n",
         )
         .unwrap();
-        let socket = format!("msi-live-{}", std::process::id());
         let cmd = format!(
             "env -u LANG -u LC_ALL MARKETO_BASE_URL={} MARKETO_CLIENT_ID={CLIENT_ID} MARKETO_CLIENT_SECRET={CLIENT_SECRET} \
              MSI_SETUP_SF_CLI=off {} --config-dir '{}' --step start-data-sync; echo MSI_EXITED=$?; sleep 600",
@@ -84,15 +58,16 @@ async fn a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret() {
             env!("CARGO_BIN_EXE_msi-setup"),
             dir.path().display()
         );
-        tmux(&socket, &["new-session", "-d", "-s", "live", "-x", "100", "-y", "30", &cmd]);
-        wait_for(&socket, "the data-sync step", |s| s.contains("Step 4 of 7"));
-        tmux(&socket, &["send-keys", "-t", "live", "l"]);
-        let step = wait_for(&socket, "the check result", |s| s.contains("Synced fields in Marketo:") && s.contains("[WARN]"));
-        tmux(&socket, &["send-keys", "-t", "live", "p"]);
-        let preview = wait_for(&socket, "the annotated preview", |s| s.contains("Email Address"));
-        tmux(&socket, &["send-keys", "-t", "live", "q"]);
-        let after = wait_for(&socket, "the exit", |s| s.contains("MSI_EXITED="));
-        let _ = Command::new("tmux").arg("-L").arg(&socket).arg("kill-server").output();
+        let t = support::Tmux::new("live");
+        t.start(None, 100, 30, &cmd);
+        t.wait_for("the data-sync step", |s| s.contains("Step 4 of 7"));
+        t.keys(&["l"]);
+        let step = t.wait_for("the check result", |s| s.contains("Synced fields in Marketo:") && s.contains("[WARN]"));
+        t.keys(&["p"]);
+        let preview = t.wait_for("the annotated preview", |s| s.contains("Email Address"));
+        t.keys(&["q"]);
+        let after = t.wait_for("the exit", |s| s.contains("MSI_EXITED="));
+        drop(t);
         (dir, step, preview, after)
     })
     .await
