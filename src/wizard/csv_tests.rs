@@ -1495,3 +1495,21 @@ fn the_row_reader_reads_each_row_like_the_csv_crate() {
     assert_eq!(reader.cells(&text, 7), ["x;y", "say \"hi\"", "two\nlines"]);
     assert_eq!(reader.cells(&text, 1 << 40), Vec::<String>::new());
 }
+
+#[test]
+fn a_file_that_is_not_a_csv_returns_to_the_picker_with_the_reason_and_the_path() {
+    // A workbook saved with a .csv name: the reason is shown where the path can be fixed.
+    let disk = Disk::with(
+        "book.csv",
+        b"PK\x03\x04\x14\x00\x06\x00workbook\x00\x00".to_vec(),
+    );
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "book.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), Stage::Pick);
+    assert_eq!(flow(&w).path.value(), "book.csv");
+    let error = flow(&w).error.clone().unwrap_or_default();
+    assert!(error.contains("CSV UTF-8"), "{error}");
+    assert!(w.progress.invites.is_empty());
+}

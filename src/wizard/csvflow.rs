@@ -1032,7 +1032,17 @@ impl Wizard {
                 flow.stage = Stage::Intake;
                 flow.mapping = None;
                 flow.report = None;
+                flow.intake = None;
                 self.resniff();
+                // A file that cannot be read as CSV at all (a workbook, empty): back to the
+                // picker with the path kept and the reason shown, so it can be fixed at once.
+                if let Some(flow) = self.flow()
+                    && flow.intake.is_none()
+                {
+                    flow.stage = Stage::Pick;
+                    flow.resume_to = None;
+                    return Vec::new();
+                }
                 let target = self.flow().and_then(|f| f.resume_to.take());
                 let mut work = Vec::new();
                 if let Some(target) = target.filter(|t| *t != Stage::Intake) {
