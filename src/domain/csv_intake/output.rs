@@ -54,6 +54,37 @@ fn row_check<R: Read>(
 /// escaping: this file is for machines). Unmapped fields are empty.
 ///
 /// # Errors
+/// Reports progress every [`PROGRESS_EVERY`] rows; a break cancels the pass.
+fn tick<R: Read>(
+    walker: &Walker<R>,
+    index: usize,
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
+) -> Result<(), OutputError> {
+    let rows = index as u64;
+    if rows.is_multiple_of(PROGRESS_EVERY)
+        && progress(Progress {
+            bytes_read: walker.bytes_read(),
+            rows,
+        })
+        .is_break()
+    {
+        return Err(ValidateError::Cancelled.into());
+    }
+    Ok(())
+}
+
+/// A pass must meet exactly the rows validation saw; otherwise the file changed in between.
+fn finish<R: Read>(walker: &Walker<R>, report: &Report, index: usize) -> Result<(), OutputError> {
+    if index == report.rows.len() {
+        Ok(())
+    } else {
+        Err(ValidateError::Changed {
+            line: walker.line(),
+        }
+        .into())
+    }
+}
+
 /// Re-reading the source fails or finds different rows, the callback cancels, or writing fails.
 pub fn write_clean<R: Read, W: Write>(
     reader: R,
@@ -81,22 +112,9 @@ pub fn write_clean<R: Read, W: Write>(
             w.write_record(&values).map_err(out_err)?;
         }
         index += 1;
-        if (index as u64).is_multiple_of(PROGRESS_EVERY)
-            && progress(Progress {
-                bytes_read: walker.bytes_read(),
-                rows: index as u64,
-            })
-            .is_break()
-        {
-            return Err(ValidateError::Cancelled.into());
-        }
+        tick(&walker, index, progress)?;
     }
-    if index != report.rows.len() {
-        return Err(ValidateError::Changed {
-            line: walker.line(),
-        }
-        .into());
-    }
+    finish(&walker, report, index)?;
     w.flush().map_err(OutputError::Output)?;
     Ok(())
 }
@@ -164,22 +182,9 @@ pub fn write_report<R: Read, W: Write>(
         w.write_record(cells.iter().map(|c| c.as_ref()))
             .map_err(out_err)?;
         index += 1;
-        if (index as u64).is_multiple_of(PROGRESS_EVERY)
-            && progress(Progress {
-                bytes_read: walker.bytes_read(),
-                rows: index as u64,
-            })
-            .is_break()
-        {
-            return Err(ValidateError::Cancelled.into());
-        }
+        tick(&walker, index, progress)?;
     }
-    if index != report.rows.len() {
-        return Err(ValidateError::Changed {
-            line: walker.line(),
-        }
-        .into());
-    }
+    finish(&walker, report, index)?;
     w.flush().map_err(OutputError::Output)?;
     Ok(())
 }
