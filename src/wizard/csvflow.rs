@@ -109,6 +109,35 @@ pub struct Choices {
     pub cursor: usize,
 }
 
+/// What a key did to an open choice list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Choice {
+    /// The cursor moved, or the key means nothing here.
+    Stay,
+    /// Esc: close without choosing.
+    Close,
+    /// Enter/Space on the item at this index.
+    Pick(usize),
+}
+
+impl Choices {
+    /// Moves within a list of `len` items, or reports a pick or a close.
+    fn key(&mut self, msg: &super::Msg, len: usize) -> Choice {
+        use super::Msg;
+        let last = len.saturating_sub(1);
+        match msg {
+            Msg::Up => self.cursor = self.cursor.saturating_sub(1),
+            Msg::Down => self.cursor = (self.cursor + 1).min(last),
+            Msg::Home => self.cursor = 0,
+            Msg::End => self.cursor = last,
+            Msg::Back => return Choice::Close,
+            Msg::Next | Msg::Toggle => return Choice::Pick(self.cursor),
+            _ => {}
+        }
+        Choice::Stay
+    }
+}
+
 /// File facts the runtime reports with the sample.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileMeta {
@@ -714,14 +743,11 @@ impl Wizard {
                 let Some(ch) = &mut flow.choosing else {
                     return Vec::new();
                 };
-                match msg {
-                    Msg::Up => ch.cursor = ch.cursor.saturating_sub(1),
-                    Msg::Down => ch.cursor = (ch.cursor + 1).min(values.len().saturating_sub(1)),
-                    Msg::Home => ch.cursor = 0,
-                    Msg::End => ch.cursor = values.len().saturating_sub(1),
-                    Msg::Back => flow.choosing = None,
-                    Msg::Next | Msg::Toggle => {
-                        if let Some(v) = values.get(ch.cursor) {
+                match ch.key(&msg, values.len()) {
+                    Choice::Stay => {}
+                    Choice::Close => flow.choosing = None,
+                    Choice::Pick(at) => {
+                        if let Some(v) = values.get(at) {
                             match *v {
                                 IntakeValue::Encoding(e) => flow.overrides.encoding = Some(e),
                                 IntakeValue::Delimiter(d) => flow.overrides.delimiter = Some(d),
@@ -746,7 +772,6 @@ impl Wizard {
                         }
                         return self.save_flow();
                     }
-                    _ => {}
                 }
             }
             (Stage::Intake, Msg::Up) => flow.intake_row = flow.intake_row.saturating_sub(1),
@@ -790,14 +815,10 @@ impl Wizard {
                     return Vec::new();
                 };
                 // Choices: every column, then "none".
-                match msg {
-                    Msg::Up => ch.cursor = ch.cursor.saturating_sub(1),
-                    Msg::Down => ch.cursor = (ch.cursor + 1).min(ncols),
-                    Msg::Home => ch.cursor = 0,
-                    Msg::End => ch.cursor = ncols,
-                    Msg::Back => flow.choosing = None,
-                    Msg::Next | Msg::Toggle => {
-                        let pick = ch.cursor;
+                match ch.key(&msg, ncols + 1) {
+                    Choice::Stay => {}
+                    Choice::Close => flow.choosing = None,
+                    Choice::Pick(pick) => {
                         flow.choosing = None;
                         if let Some(m) = &mut flow.mapping {
                             if pick < ncols {
@@ -818,7 +839,6 @@ impl Wizard {
                         flow.error = None;
                         return self.save_flow();
                     }
-                    _ => {}
                 }
             }
             (Stage::Mapping, Msg::Up) => flow.mapping_row = flow.mapping_row.saturating_sub(1),
