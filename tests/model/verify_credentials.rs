@@ -1,6 +1,5 @@
 //! Credentials: precedence, URL rules, redaction, the remembered file (0600), and the `sf` CLI
 //! lookup against fake `sf` scripts (never the real one).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

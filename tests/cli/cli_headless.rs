@@ -4,7 +4,6 @@
 //!
 //! Every run gets `--config-dir <tmp>`, a sandbox `HOME`/XDG dirs (checked to stay empty, so the
 //! user's real config dir is never touched) and no locale variables unless a test sets them.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::fs;
 use std::path::PathBuf;

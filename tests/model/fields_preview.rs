@@ -1,5 +1,4 @@
 //! The Action Field Sync catalog, preview rows, sort / filter and the first-sync calculator.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use msi_setup::domain::checks::marketo::classify_sync_fields;
 use msi_setup::domain::checks::{CheckFacts, CheckId, CheckOutcome};

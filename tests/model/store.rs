@@ -1,7 +1,6 @@
 //! The persistence layer against the library API: round trips, backups, permissions, the
 //! quarantine of damaged files, refusal of newer files, the single-instance lock and the sweep of
 //! temp files left by a killed save. Every test works in its own temp dir.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
 //! The `checks.*` and `fields.*` messages: the same keys and placeholders in en, zh-TW and ko;
 //! every key the code uses exists; every message renders without a leftover `{placeholder}`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,6 +1,5 @@
 //! Robustness: no byte input panics anywhere in the engine (10 000 cases per run), and the
 //! report's invariants hold on generated CSV files of any shape.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::ops::ControlFlow;
 

@@ -1,7 +1,6 @@
 //! Step 4: header sets shaped like real directory and HR exports, and headers in every language
 //! the Marketo docs are published in, map to the right fields; properties: the mapping depends on
 //! the set of headers, not their order or case.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use msi_setup::domain::csv_intake::{
     Confidence, EmailBasis, Field, Mapping, PassedOver, suggest_mapping,

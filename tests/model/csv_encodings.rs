@@ -1,9 +1,7 @@
 //! Step 1: every encoding the issue names, generated and encoded here, is detected (or reported
 //! as uncertain with the right alternative), and the names come out right.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "csv_support.rs"]
-mod support;
+use crate::csv_support as support;
 
 use encoding_rs::{
     BIG5, EUC_KR, Encoding, GB18030, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252,

@@ -1,7 +1,6 @@
 //! `msi-setup verify` as a user runs it: the real binary, a clean environment, a temp config
 //! dir, and wiremock on 127.0.0.1 standing in for Marketo and Salesforce. Exit codes, JSON
 //! shape, languages, the sf CLI lookup, and that no secret appears in any output or file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::process::Command;

@@ -1,9 +1,7 @@
 //! Whole files shaped like the exports admins bring, in the encodings those tools or Excel
 //! write: every step from bytes to the clean file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "csv_support.rs"]
-mod support;
+use crate::csv_support as support;
 
 use encoding_rs::{BIG5, EUC_KR, UTF_8, UTF_16LE};
 use msi_setup::domain::csv_intake::{Certainty, EmailBasis, Field, IssueKind, PassedOver};

@@ -1,6 +1,5 @@
 //! The Salesforce checks against a local wiremock server: package versions, remote sites,
 //! permission set, config object, session errors, paging.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! The message catalog (`assets/i18n/<lang>/*.toml`): complete, consistent across en / zh-TW / ko,
 //! covering every key the guide, the key hints, the CLI help and the source code ask for, and
 //! following the terminology rules of the guide's translations.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

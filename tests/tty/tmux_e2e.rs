@@ -1,9 +1,8 @@
 //! End-to-end in a real terminal (tmux): fresh config dir → pick a role → tick a sub-step →
 //! `q` → start again → resumed at the same place; Ctrl-C quits; the terminal is restored
-//! (alternate screen left) every time. Skips loudly when tmux is not installed; CI installs it.
+//! (alternate screen left) every time. Needs tmux (see `main.rs`).
 
-#[path = "support/tmux.rs"]
-mod support;
+use crate::tmux as support;
 
 use support::Tmux;
 
@@ -19,11 +18,7 @@ fn launch(dir: &Path, extra: &str) -> String {
     )
 }
 
-#[test]
-fn first_run_tick_quit_and_resume_in_a_real_terminal() {
-    if !support::available("tmux end-to-end test") {
-        return;
-    }
+pub fn first_run_tick_quit_and_resume_in_a_real_terminal() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
 
     let t = Tmux::new("a");
@@ -79,11 +74,7 @@ fn first_run_tick_quit_and_resume_in_a_real_terminal() {
     );
 }
 
-#[test]
-fn small_window_shows_too_small_and_recovers() {
-    if !support::available("tmux end-to-end test") {
-        return;
-    }
+pub fn small_window_shows_too_small_and_recovers() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let t = Tmux::new("c");
     t.start(None, 80, 24, &launch(dir.path(), "--lang ko"));
@@ -97,11 +88,7 @@ fn small_window_shows_too_small_and_recovers() {
     assert!(!t.alternate_on());
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
-    if !support::available("tmux end-to-end test") {
-        return;
-    }
+pub fn sigterm_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let t = Tmux::new("d");
     t.start(None, 80, 24, &launch(dir.path(), ""));

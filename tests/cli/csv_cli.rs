@@ -1,9 +1,7 @@
 //! `msi-setup csv check` end to end: the JSON contract, exit codes, messages that name the file,
 //! both output files, atomic writes. Runs the real binary with a temporary config dir.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "csv_support.rs"]
-mod support;
+use crate::csv_support as support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,7 @@
 //! Steps 5 and 6: every problem collected with its line, the counts as the JSON contract defines
 //! them, seats and teams, progress and cancel, and both output files.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "csv_support.rs"]
-mod support;
+use crate::csv_support as support;
 
 use std::ops::ControlFlow;
 

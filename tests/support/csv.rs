@@ -1,6 +1,6 @@
-//! Fixture builders shared by the `csv_*` tests (included with `#[path]`; as its own test target
-//! it has nothing to run). Files are generated here and encoded with `encoding_rs`, so every
-//! encoding and dialect is covered without binary fixtures in the repository.
+//! Fixture builders shared by the `csv_*` tests of the `model` and `cli` test crates. Files are
+//! generated here and encoded with `encoding_rs`, so every encoding and dialect is covered
+//! without binary fixtures in the repository.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::ops::ControlFlow;

@@ -1,6 +1,5 @@
 //! The Marketo checks against a local wiremock server on 127.0.0.1 serving the documented
 //! shapes: token, envelopes, retries, re-auth, malformed answers, slow servers.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

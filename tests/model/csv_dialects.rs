@@ -1,9 +1,7 @@
 //! Steps 2 and 3: delimiters, `sep=`, quotes, line endings, embedded newlines, ragged rows, title
 //! rows above the header, and physical line numbers that match what an editor shows.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "csv_support.rs"]
-mod support;
+use crate::csv_support as support;
 
 use msi_setup::domain::csv_intake::{
     self as intake, DelimiterSource, Field, HeaderChoice, HeaderSource, IssueKind, LineEnding,

@@ -2,12 +2,9 @@
 //! Korean headers is picked by a relative path, read as EUC-KR, one mapping is changed (Team →
 //! none), the rows are checked, the plan confirmed, the files written; then the output files and
 //! the progress file must hold what the screens said, and the terminal must be restored.
-//! Skips loudly when tmux is not installed; CI installs it.
+//! Needs tmux (see `main.rs`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "support/tmux.rs"]
-mod support;
+use crate::tmux as support;
 
 use support::Tmux;
 
@@ -56,11 +53,7 @@ fn number_after(screen: &str, anchor: &str, label: &str) -> u64 {
         .unwrap_or_else(|_| panic!("no number after {label:?} in {line:?}"))
 }
 
-#[test]
-fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
-    if !support::available("tmux CSV end-to-end test") {
-        return;
-    }
+pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let (bytes, _, unmappable) = encoding_rs::EUC_KR.encode(USERS);
     assert!(!unmappable);

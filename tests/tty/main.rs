@@ -1,0 +1,70 @@
+//! Real-terminal tests: the binary runs in a private tmux server, keys go in, settled screens
+//! come out, and the terminal must be restored afterwards.
+//!
+//! They need `tmux`. Without it they are reported as *ignored* in the test summary (with a
+//! line saying why on stdout), except when `CI` is set: then they run and fail, because CI
+//! installs tmux (`.ci/run`) and a silent skip there would hide a broken test. This crate uses
+//! `libtest-mimic` (`harness = false`) so that the skip is decided at run time and shows in
+//! the summary; add a new test to [`TESTS`].
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+#[path = "../support/tmux.rs"]
+mod tmux;
+
+mod tmux_csv;
+mod tmux_e2e;
+mod tmux_live;
+
+use libtest_mimic::{Arguments, Trial};
+
+/// Every real-terminal test: name and body.
+const TESTS: &[(&str, fn())] = &[
+    (
+        "tmux_e2e::first_run_tick_quit_and_resume_in_a_real_terminal",
+        tmux_e2e::first_run_tick_quit_and_resume_in_a_real_terminal,
+    ),
+    (
+        "tmux_e2e::small_window_shows_too_small_and_recovers",
+        tmux_e2e::small_window_shows_too_small_and_recovers,
+    ),
+    (
+        "tmux_e2e::sigterm_restores_the_terminal",
+        tmux_e2e::sigterm_restores_the_terminal,
+    ),
+    (
+        "tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded",
+        tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded,
+    ),
+    (
+        "tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret",
+        tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret,
+    ),
+];
+
+fn main() {
+    let args = Arguments::from_args();
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    let skip = !tmux::installed() && !ci;
+    if skip {
+        println!(
+            "\nmsi-setup: `tmux` is not installed, so the {} real-terminal tests are IGNORED. \
+             Install tmux (apt-get install -y tmux) to run them; CI does, and with CI set they \
+             fail instead of being ignored.\n",
+            TESTS.len()
+        );
+    }
+    let trials = TESTS
+        .iter()
+        .map(|&(name, body)| {
+            Trial::test(name, move || {
+                if !tmux::installed() {
+                    return Err("`tmux` is not installed, but CI is set: CI must install it".into());
+                }
+                body();
+                Ok(())
+            })
+            .with_ignored_flag(skip)
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
