@@ -475,6 +475,48 @@ fn plausible_text_beats_the_region_tie_break_without_known_headers() {
 }
 
 #[test]
+fn a_stray_control_byte_flags_its_row_not_the_file() {
+    for (text, line, field) in [
+        (
+            "email,first,last\nkim@example.com,Min,Kim\nlee@exa\0mple.com,Seo,Lee\npark@example.com,Ji,Park\n",
+            3,
+            Field::Email,
+        ),
+        (
+            "email,first,last\nkim@example.com,Min\u{1},Kim\nlee@example.com,Seo,Lee\n",
+            2,
+            Field::FirstName,
+        ),
+        ("email\na\0@example.com\n", 2, Field::Email),
+    ] {
+        let (_, _, report) = check(text.as_bytes());
+        let bad: Vec<_> = report
+            .issues
+            .iter()
+            .filter(|i| i.severity() == intake::Severity::Error)
+            .map(|i| (i.line, i.field))
+            .collect();
+        assert_eq!(bad, [(line, Some(field))], "{text:?}");
+        let row = report.rows.iter().find(|r| r.line == line).unwrap();
+        assert_eq!(row.status, intake::RowStatus::Invalid);
+        assert_eq!(
+            report.counts.valid,
+            report.counts.rows - 1,
+            "the other rows are read"
+        );
+    }
+    // Sparse NULs in a larger file: still text.
+    let mut text = String::from("email,first,last\n");
+    for i in 0..2000 {
+        let nul = if i % 100 == 7 { "\0" } else { "" };
+        text.push_str(&format!("user{i}@example.com,Name{nul},Last\n"));
+    }
+    let (_, _, report) = check(text.as_bytes());
+    assert_eq!(report.counts.rows, 2000);
+    assert_eq!(report.counts.invalid, 20);
+}
+
+#[test]
 fn real_binaries_are_still_refused() {
     // Deterministic noise (xorshift), like /dev/urandom.
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
