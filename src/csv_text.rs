@@ -148,6 +148,7 @@ pub fn issue_message(tr: &Catalog, issue: &Issue, intake: &Intake) -> String {
             &[("field", &field), ("value", &value), ("encoding", &enc)],
         ),
         (IssueKind::Whitespace, _) => tr.f("csv.issue.whitespace", &[("value", &value)]),
+        (IssueKind::ControlChar, _) => tr.f("csv.issue.control_char", &[("field", &field)]),
         (kind, _) => tr.t(&format!("csv.issue.{}", kind.as_str())).to_string(),
     }
 }

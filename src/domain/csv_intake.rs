@@ -25,7 +25,9 @@ mod records;
 mod validate;
 
 pub use dialect::{CANDIDATES, DelimiterSource, Dialect, LineEnding, parse_delimiter};
-pub use email::{EmailProblem, check as check_email, looks_like_address};
+pub use email::{
+    EmailProblem, EmailWarning, SpecialUse, check as check_email, check_address, looks_like_address,
+};
 pub use encoding::{
     BinaryKind, Certainty, EncodingGuess, EncodingSource, Region, SAMPLE_LIMIT, SCAN_LIMIT, Sample,
     detect, encoding_for_label, legacy_candidates,
@@ -37,8 +39,8 @@ pub use mapping::{
 pub use output::{OutputError, ReportLabels, neutralize, write_clean, write_report};
 pub use records::MAX_RECORD_BYTES;
 pub use validate::{
-    Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, Progress, Report, RowResult,
-    RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP, TEAMS_PER_INSTANCE,
+    Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, Progress, Report, RowClass,
+    RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP, TEAMS_PER_INSTANCE,
     ValidateError, validate,
 };
 

@@ -435,3 +435,52 @@ fn a_pipe_is_read_once_into_memory() {
     assert_eq!(v["seats"]["ok"], false);
     assert_eq!(fs::read_to_string(&clean).unwrap().lines().count(), 201);
 }
+
+#[test]
+fn new_address_reasons_reach_the_json_and_the_terminal() {
+    let env = Env::new();
+    let text = "email,first,last\n\
+                kim@example.com,Min,Kim\n\
+                =u@example.com,Eq,Formula\n\
+                lee@example.test,Seo,Lee\n\
+                葉士豪@臺網中心.tw,士豪,葉\n\
+                park@xn--0.tld,Ji,Park\n\
+                choi@example.com,Ha\0,Choi\n\
+                \"\"\"q u\"\"@example.com\",Q,Uoted\n";
+    let f = env.file("tricky.csv", text.as_bytes());
+    let (code, out, _) = run(env.cmd(&["csv", "check", s(&f), "--json"]));
+    assert_eq!(code, 1, "{out}");
+    let v = json(&out);
+    assert_eq!(v["counts"]["rows"], 7);
+    assert_eq!(v["counts"]["invalid"], 5, "{}", v["counts"]);
+    assert_eq!(v["counts"]["valid"], 2);
+    let issues = v["issues"].as_array().unwrap();
+    let at = |line: u64| -> Vec<&Value> { issues.iter().filter(|i| i["line"] == line).collect() };
+    assert_eq!(at(3)[0]["problem"], "formula_like");
+    assert_eq!(at(4)[0]["problem"], "special_use_test");
+    assert!(at(4)[0]["message"].as_str().unwrap().contains("`.test`"));
+    assert_eq!(at(5)[0]["kind"], "smtputf8");
+    assert_eq!(at(5)[0]["severity"], "warning");
+    assert_eq!(at(6)[0]["problem"], "idna");
+    assert_eq!(at(7)[0]["kind"], "control_char");
+    assert_eq!(at(7)[0]["field"], "first_name");
+    assert!(at(7)[0]["message"].as_str().unwrap().contains("first name"));
+    assert_eq!(at(8)[0]["problem"], "quoted");
+    // The same reasons in every language, in words.
+    for lang in ["en", "ko", "zh-TW"] {
+        let (_, out, _) = run(env.cmd(&["--lang", lang, "csv", "check", s(&f)]));
+        assert!(out.contains("`.test`"), "{lang}: {out}");
+        assert!(out.contains("SMTPUTF8"), "{lang}: {out}");
+        assert!(!out.contains('\0'), "{lang}: a NUL reached the terminal");
+    }
+    // `--out` writes neither the formula nor the row with a NUL.
+    let clean = env.path("clean.csv");
+    let (_, _, _) = run(env.cmd(&["csv", "check", s(&f), "--out", s(&clean)]));
+    let written = fs::read_to_string(&clean).unwrap();
+    assert!(written.contains("kim@example.com"), "{written}");
+    assert!(written.contains("葉士豪@臺網中心.tw"), "{written}");
+    assert!(
+        !written.contains("=u@") && !written.contains('\0'),
+        "{written}"
+    );
+}

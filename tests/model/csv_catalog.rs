@@ -144,47 +144,10 @@ fn every_key_the_command_uses_exists() {
                 .map(Severity::as_str)
                 .to_vec(),
         ),
-        (
-            "csv.issue",
-            [
-                IssueKind::MissingEmail,
-                IssueKind::InvalidEmail,
-                IssueKind::Duplicate,
-                IssueKind::Whitespace,
-                IssueKind::FormulaLike,
-                IssueKind::RaggedRow,
-                IssueKind::DecodeError,
-                IssueKind::AlreadyInvited,
-                IssueKind::LongRow,
-                IssueKind::TooManyTeams,
-                IssueKind::SeatsExceeded,
-                IssueKind::NoRows,
-                IssueKind::EncodingUncertain,
-            ]
-            .map(IssueKind::as_str)
-            .to_vec(),
-        ),
+        ("csv.issue", IssueKind::ALL.map(IssueKind::as_str).to_vec()),
         (
             "csv.email-problem",
-            [
-                EmailProblem::NoAt,
-                EmailProblem::ManyAt,
-                EmailProblem::FullWidthAt,
-                EmailProblem::DisplayName,
-                EmailProblem::Mailto,
-                EmailProblem::Space,
-                EmailProblem::LocalEmpty,
-                EmailProblem::LocalTooLong,
-                EmailProblem::LocalChar,
-                EmailProblem::Dots,
-                EmailProblem::DomainEmpty,
-                EmailProblem::DomainNoDot,
-                EmailProblem::DomainLabel,
-                EmailProblem::TopLevel,
-                EmailProblem::TooLong,
-            ]
-            .map(EmailProblem::as_str)
-            .to_vec(),
+            EmailProblem::ALL.map(EmailProblem::as_str).to_vec(),
         ),
         (
             "csv.field",

@@ -364,3 +364,198 @@ fn empty_and_blank_files() {
         Err(SniffError::Empty)
     );
 }
+
+/// Every region hint a UI language can give, and none.
+const REGIONS: [Option<Region>; 5] = [
+    None,
+    Some(Region::Korea),
+    Some(Region::Taiwan),
+    Some(Region::China),
+    Some(Region::Japan),
+];
+
+fn sniff_in(bytes: &[u8], region: Option<Region>) -> intake::Intake {
+    intake::sniff_bytes(
+        bytes,
+        &Overrides {
+            region,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn known_header_names_beat_the_region_tie_break() {
+    let files: [(&str, &'static Encoding, &[&str]); 9] = [
+        ("이메일,이름,성\r\n", EUC_KR, &["이메일", "이름", "성"]),
+        (
+            "이메일,이름,성\r\nkim@example.com,민준,김\r\n",
+            EUC_KR,
+            &["이메일", "이름", "성"],
+        ),
+        (
+            "이름,성,이메일 주소,팀\r\n지우,박,park@example.com,영업\r\n",
+            EUC_KR,
+            &["이름", "성", "이메일 주소", "팀"],
+        ),
+        (
+            "電子郵件,名字,姓氏\r\n",
+            BIG5,
+            &["電子郵件", "名字", "姓氏"],
+        ),
+        (
+            "電子郵件,名字,姓氏\r\nchen@example.com,文雄,陳\r\n",
+            BIG5,
+            &["電子郵件", "名字", "姓氏"],
+        ),
+        (
+            "姓氏,名字,電子信箱,團隊\r\n林,雅婷,lin@example.com,業務\r\n",
+            BIG5,
+            &["姓氏", "名字", "電子信箱", "團隊"],
+        ),
+        (
+            "メールアドレス,名,姓\r\n",
+            SHIFT_JIS,
+            &["メールアドレス", "名", "姓"],
+        ),
+        (
+            "メールアドレス,名,姓\r\ntanaka@example.com,太郎,田中\r\n",
+            SHIFT_JIS,
+            &["メールアドレス", "名", "姓"],
+        ),
+        (
+            "電子メール,名,姓,チーム\r\nsato@example.com,花子,佐藤,営業\r\n",
+            SHIFT_JIS,
+            &["電子メール", "名", "姓", "チーム"],
+        ),
+    ];
+    for (text, enc, columns) in files {
+        let bytes = encode(text, enc);
+        for region in REGIONS {
+            let i = sniff_in(&bytes, region);
+            assert_eq!(
+                i.encoding.encoding,
+                enc,
+                "{text:?} under {region:?} read as {}: {:?}",
+                i.encoding.encoding.name(),
+                i.columns
+            );
+            assert_eq!(i.columns, columns, "{text:?} under {region:?}");
+        }
+    }
+}
+
+#[test]
+fn the_issue_example_is_read_as_korean_under_zh_tw() {
+    // Read as Big5 this header is `檜詭橾,檜葷,撩`.
+    let bytes = encode("이메일,이름,성\r\nkim@example.com,민준,김\r\n", EUC_KR);
+    let i = sniff_in(&bytes, Some(Region::Taiwan));
+    assert_eq!(i.encoding.encoding, EUC_KR);
+    assert_eq!(i.columns, ["이메일", "이름", "성"]);
+    assert_eq!(i.preview[0].cells, ["kim@example.com", "민준", "김"]);
+    // Still shown as a guess, with Big5 offered.
+    assert!(i.encoding.certainty < Certainty::High);
+}
+
+#[test]
+fn plausible_text_beats_the_region_tie_break_without_known_headers() {
+    // Korean names under an English header: Hangul from KS X 1001 in CP949, rare ideographs in
+    // Big5.
+    let korean = "email,first,last\r\nkim@example.com,민준,김\r\nlee@example.com,서연,이\r\n\
+                  park@example.com,지우,박\r\n";
+    let bytes = encode(korean, EUC_KR);
+    for region in REGIONS {
+        let i = sniff_in(&bytes, region);
+        assert_eq!(i.encoding.encoding, EUC_KR, "under {region:?}");
+        assert_eq!(i.preview[1].cells[1], "서연");
+    }
+}
+
+#[test]
+fn a_stray_control_byte_flags_its_row_not_the_file() {
+    for (text, line, field) in [
+        (
+            "email,first,last\nkim@example.com,Min,Kim\nlee@exa\0mple.com,Seo,Lee\npark@example.com,Ji,Park\n",
+            3,
+            Field::Email,
+        ),
+        (
+            "email,first,last\nkim@example.com,Min\u{1},Kim\nlee@example.com,Seo,Lee\n",
+            2,
+            Field::FirstName,
+        ),
+        ("email\na\0@example.com\n", 2, Field::Email),
+    ] {
+        let (_, _, report) = check(text.as_bytes());
+        let bad: Vec<_> = report
+            .issues
+            .iter()
+            .filter(|i| i.severity() == intake::Severity::Error)
+            .map(|i| (i.line, i.field))
+            .collect();
+        assert_eq!(bad, [(line, Some(field))], "{text:?}");
+        let row = report.rows.iter().find(|r| r.line == line).unwrap();
+        assert_eq!(row.status, intake::RowStatus::Invalid);
+        assert_eq!(
+            report.counts.valid,
+            report.counts.rows - 1,
+            "the other rows are read"
+        );
+    }
+    // Sparse NULs in a larger file: still text.
+    let mut text = String::from("email,first,last\n");
+    for i in 0..2000 {
+        let nul = if i % 100 == 7 { "\0" } else { "" };
+        text.push_str(&format!("user{i}@example.com,Name{nul},Last\n"));
+    }
+    let (_, _, report) = check(text.as_bytes());
+    assert_eq!(report.counts.rows, 2000);
+    assert_eq!(report.counts.invalid, 20);
+}
+
+#[test]
+fn real_binaries_are_still_refused() {
+    // Deterministic noise (xorshift), like /dev/urandom.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let noise: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let png = [
+        &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0"[..],
+        &noise[..200],
+    ]
+    .concat();
+    let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".to_vec();
+    elf.extend(std::iter::repeat_n(0u8, 400));
+    // BOM-less UTF-16LE of long Hangul cells: too few NULs for the UTF-16 pattern, but NULs
+    // throughout, so it is not read as garbled 8-bit text.
+    let utf16: Vec<u8> = "서울특별시강남구테헤란로일이삼사오육칠팔구십,대한민국\r\n"
+        .repeat(20)
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    for (name, bytes) in [
+        ("noise", &noise[..]),
+        ("short noise", &noise[..512]),
+        ("png", &png[..]),
+        ("elf", &elf[..]),
+        ("utf-16", &utf16[..]),
+        (
+            "zip",
+            &b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0[Content_Types].xml"[..],
+        ),
+    ] {
+        let got = intake::sniff_bytes(bytes, &Overrides::default());
+        assert!(
+            matches!(got, Err(SniffError::Binary(_))),
+            "{name}: {:?}",
+            got.map(|i| i.encoding)
+        );
+    }
+}

@@ -543,8 +543,8 @@ fn csv_invite_screens() {
         snap_checked("csv-intake", lang, &w);
         w.update(Msg::Toggle, at(0));
         snap_checked("csv-intake-encodings", lang, &w);
-        // Choose EUC-KR (CP949) from the list: for zh-TW the guess is Big5, and the screen
-        // asks to check the names.
+        // Choose EUC-KR (CP949) from the list by hand. (The guess is EUC-KR in every language
+        // now: the Korean header names decide over the zh-TW region's Big5.)
         let Screen::Csv(flow) = &w.screen else {
             panic!("not on the CSV flow")
         };

@@ -1,11 +1,16 @@
 //! Step 1: which encoding the bytes are in.
 //!
 //! Order: a byte-order mark; a spreadsheet or other binary signature (refused); BOM-less UTF-16
-//! by its NUL pattern; strict UTF-8; otherwise chardetng's statistical guess among the legacy
-//! encodings, with a confidence and the other encodings that decode the sample cleanly. A
+//! by its NUL pattern; control bytes everywhere (refused: binary data; a few stray ones are
+//! flagged on their rows later); strict UTF-8; otherwise chardetng's statistical guess among the
+//! legacy encodings, with a confidence and the other encodings that decode the sample cleanly.
+//! When that guess is uncertain, the decoding whose header holds known column names, or whose
+//! text reads as its language, wins; only then does the user's region break the tie. A
 //! caller's override beats all of it. Streaming decoding for the later passes lives here too.
 
 use std::io::{self, BufRead, Read};
+
+use super::mapping::known_field;
 
 use encoding_rs::{
     BIG5, EUC_JP, EUC_KR, Encoding, GB18030, GBK, ISO_2022_JP, REPLACEMENT, SHIFT_JIS, UTF_8,
@@ -250,7 +255,7 @@ pub enum BinaryKind {
     LegacyWorkbook,
     /// A PDF.
     Pdf,
-    /// Something else with NUL bytes.
+    /// Something else: an image, an executable, an archive, or control bytes throughout.
     Other,
 }
 
@@ -382,15 +387,57 @@ fn utf16_by_nuls(head: &[u8], complete: bool) -> Option<(&'static Encoding, Cert
 }
 
 fn binary_signature(head: &[u8]) -> Option<BinaryKind> {
+    /// Signatures of common non-text files people pick by mistake: images, executables,
+    /// archives, databases.
+    const OTHER: [&[u8]; 9] = [
+        b"\x89PNG\r\n\x1a\n",
+        b"GIF87a",
+        b"GIF89a",
+        b"\xFF\xD8\xFF",
+        b"\x7FELF",
+        b"\x1F\x8B",
+        b"7z\xBC\xAF\x27\x1C",
+        b"Rar!\x1A\x07",
+        b"SQLite format 3\0",
+    ];
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         Some(BinaryKind::Workbook)
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Some(BinaryKind::LegacyWorkbook)
     } else if head.starts_with(b"%PDF-") {
         Some(BinaryKind::Pdf)
+    } else if OTHER.iter().any(|sig| head.starts_with(sig)) {
+        Some(BinaryKind::Other)
     } else {
         None
     }
+}
+
+/// A byte that text never holds: a C0 control other than TAB, LF, CR and form feed.
+fn is_binary_byte(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)
+}
+
+/// Whether control bytes make `head` binary data rather than text with a stray byte or two.
+///
+/// A text file may carry a NUL or other control byte in a cell (a bad export, a pasted
+/// character): that row is flagged later and the rest is read. Binary data has such bytes
+/// everywhere: more than one in 200 bytes (random data has one in nine, executables and
+/// UTF-16 far more), or on more than half of its lines.
+fn control_bytes_say_binary(head: &[u8]) -> bool {
+    let control = head.iter().filter(|&&b| is_binary_byte(b)).count();
+    if control == 0 {
+        return false;
+    }
+    if control > 8 + head.len() / 200 {
+        return true;
+    }
+    let (mut lines, mut with_control) = (0usize, 0usize);
+    for line in head.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        lines += 1;
+        with_control += usize::from(line.iter().any(|&b| is_binary_byte(b)));
+    }
+    with_control * 2 > lines
 }
 
 /// Decides the encoding of `sample`. `forced` is the caller's choice; `region` is a hint used only
@@ -460,7 +507,7 @@ fn detect_auto(
             non_ascii: count_non_ascii(head),
         });
     }
-    if memchr::memchr(0, head).is_some() {
+    if control_bytes_say_binary(head) {
         return Err(BinaryKind::Other);
     }
     let probe = sample.probe.as_deref().unwrap_or_default();
@@ -569,13 +616,37 @@ fn legacy_guess(sample: &Sample, region: Option<Region>, non_ascii: usize) -> En
         Certainty::Low
     };
     let mut primary = generic;
-    if certainty < Certainty::High
-        && let Some(r) = region
-        && let Some(&(_, h)) = hinted.iter().find(|(hr, _)| *hr == r)
-        && h != generic
-        && clean(h)
-    {
-        primary = h;
+    if certainty < Certainty::High {
+        // Thin evidence: let the bytes decide where they can. Each clean reading is scored by
+        // the known column names its header rows hold, then by whether its text reads as its
+        // language; the user's region only breaks a tie, and the statistical guess comes next.
+        let region_pick = region
+            .and_then(|r| hinted.iter().find(|(hr, _)| *hr == r))
+            .map(|&(_, h)| h)
+            .filter(|&h| clean(h));
+        let mut readings: Vec<&'static Encoding> = vec![generic];
+        for enc in hinted.iter().map(|&(_, e)| e).chain(legacy_candidates()) {
+            if !readings.contains(&enc) && clean(enc) {
+                readings.push(enc);
+            }
+        }
+        let head = whole_lines(&sample.head, false, !sample.complete);
+        let score = |enc: &'static Encoding| {
+            let preference = if Some(enc) == region_pick {
+                2
+            } else {
+                u8::from(enc == generic)
+            };
+            (
+                header_names(head, enc),
+                plausibility(&texts, enc),
+                preference,
+            )
+        };
+        // On equal scores the first reading wins (`max_by_key` keeps the last).
+        if let Some(best) = readings.iter().rev().copied().max_by_key(|&e| score(e)) {
+            primary = best;
+        }
     }
     let mut alternatives: Vec<&'static Encoding> = Vec::new();
     let order = std::iter::once(generic)
@@ -594,6 +665,78 @@ fn legacy_guess(sample: &Sample, region: Option<Region>, non_ascii: usize) -> En
         bom_len: 0,
         non_ascii,
     }
+}
+
+/// Lines of the head looked at for a header row (a title or blank lines may come first).
+const HEADER_LINES: usize = 10;
+
+/// The most known column names (`이메일`, `電子郵件`, `メールアドレス`...) one of the first lines
+/// of `head` holds when read as `enc`. Only names with non-ASCII letters count: ASCII reads the
+/// same in every candidate.
+fn header_names(head: &[u8], enc: &'static Encoding) -> usize {
+    let lines = head
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_ascii())
+        .take(HEADER_LINES);
+    lines
+        .map(|line| {
+            let text = decode_lossy(line, enc);
+            text.split([',', ';', '\t', '|'])
+                .map(|cell| cell.trim().trim_matches('"').trim())
+                .filter(|cell| !cell.is_ascii() && known_field(cell).is_some())
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Whether the text reads as the language of `enc`: `1` when it does, `-1` when it clearly
+/// does not, `0` when the bytes cannot tell (too few, or an encoding without a test).
+///
+/// Korean text in CP949 is almost all Hangul syllables from KS X 1001, whose two bytes fall in
+/// `B0..C8` × `A1..FE`; the same bytes read as Big5 or Shift_JIS are rare ideographs
+/// (`이메일` is `檜詭橾` in Big5). Chinese text in Big5 or GBK leaves that block often, so its
+/// CP949 reading is mostly other syllables, symbols and Hanja. Japanese text in Shift_JIS holds
+/// kana, which the other readings do not produce.
+fn plausibility(texts: &[&[u8]], enc: &'static Encoding) -> i8 {
+    /// Pairs needed before the Korean test says anything.
+    const MIN_PAIRS: usize = 6;
+    if enc == EUC_KR {
+        let (mut pairs, mut hangul) = (0usize, 0usize);
+        for t in texts {
+            let mut i = 0;
+            while let Some(&lead) = t.get(i) {
+                if lead < 0x80 {
+                    i += 1;
+                    continue;
+                }
+                let trail = t.get(i + 1).copied().unwrap_or(0);
+                pairs += 1;
+                hangul += usize::from((0xB0..=0xC8).contains(&lead) && trail >= 0xA1);
+                i += 2;
+            }
+        }
+        return match pairs {
+            0..MIN_PAIRS => 0,
+            _ if hangul * 10 >= pairs * 9 => 1,
+            _ if hangul * 10 < pairs * 6 => -1,
+            _ => 0,
+        };
+    }
+    if enc == SHIFT_JIS {
+        let (mut other, mut kana) = (0usize, 0usize);
+        for t in texts {
+            for c in decode_lossy(t, enc).chars().filter(|c| !c.is_ascii()) {
+                if matches!(c, '\u{3041}'..='\u{30FF}') {
+                    kana += 1;
+                } else {
+                    other += 1;
+                }
+            }
+        }
+        return i8::from(kana >= 2 && kana * 10 >= (kana + other) * 3);
+    }
+    0
 }
 
 /// Reads a byte stream in some encoding as UTF-8, a buffer at a time (bounded memory), counting

@@ -14,7 +14,7 @@ use std::ops::ControlFlow;
 use encoding_rs::Encoding;
 
 use super::Intake;
-use super::email::{EmailProblem, check};
+use super::email::{EmailProblem, EmailWarning, check_address};
 use super::encoding::Certainty;
 use super::mapping::{Field, Mapping};
 use super::records::{ReadError, RecordReader, Stream};
@@ -37,7 +37,7 @@ const VALUE_CHARS: usize = 200;
 pub enum RowStatus {
     /// Will be invited (warnings aside).
     Ok,
-    /// No address, or not a valid one.
+    /// No address, not a valid one, or a cell with a control character.
     Invalid,
     /// The same address as an earlier valid row.
     Duplicate,
@@ -51,6 +51,32 @@ impl RowStatus {
             RowStatus::Ok => "ok",
             RowStatus::Invalid => "invalid",
             RowStatus::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// How a row is shown: the one classification the grid, the JSON and the report share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RowClass {
+    /// Will be invited; nothing to say.
+    Ok,
+    /// Will be invited; something is worth knowing ([`RowResult::reason`] says what).
+    Warning,
+    /// Will not be invited: no address, not a valid one, or a cell that cannot be written.
+    Invalid,
+    /// Will not be invited: the same address as an earlier row.
+    Duplicate,
+}
+
+impl RowClass {
+    /// `ok`, `warning`, `invalid` or `duplicate`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowClass::Ok => "ok",
+            RowClass::Warning => "warning",
+            RowClass::Invalid => "invalid",
+            RowClass::Duplicate => "duplicate",
         }
     }
 }
@@ -104,12 +130,42 @@ pub enum IssueKind {
     NoRows,
     /// The encoding was guessed without much evidence ([`Detail::Encoding`]).
     EncodingUncertain,
+    /// A valid address with non-ASCII characters before the `@`: it needs SMTPUTF8, which the
+    /// web app may not accept ([`Detail::Value`]).
+    Smtputf8,
+    /// A valid address whose domain is typed with full-width or compatibility characters
+    /// (`example．com`) ([`Detail::Value`]).
+    DomainUnusual,
+    /// A cell other than the address holds a control character (NUL, ...) that must not reach
+    /// the invite file ([`Detail::Value`], escaped when shown).
+    ControlChar,
 }
 
 impl IssueKind {
-    /// The JSON name: `missing_email`, `invalid_email`, `duplicate`, `whitespace`,
-    /// `formula_like`, `ragged_row`, `decode_error`, `already_invited`, `long_row`,
-    /// `too_many_teams`, `seats_exceeded`, `no_rows`, `encoding_uncertain`.
+    /// Every kind, for catalogs and tests.
+    pub const ALL: [IssueKind; 16] = [
+        IssueKind::MissingEmail,
+        IssueKind::InvalidEmail,
+        IssueKind::Duplicate,
+        IssueKind::Whitespace,
+        IssueKind::FormulaLike,
+        IssueKind::RaggedRow,
+        IssueKind::DecodeError,
+        IssueKind::AlreadyInvited,
+        IssueKind::LongRow,
+        IssueKind::TooManyTeams,
+        IssueKind::SeatsExceeded,
+        IssueKind::NoRows,
+        IssueKind::EncodingUncertain,
+        IssueKind::Smtputf8,
+        IssueKind::DomainUnusual,
+        IssueKind::ControlChar,
+    ];
+
+    /// The JSON name (and the catalog key `csv.issue.NAME`): `missing_email`, `invalid_email`,
+    /// `duplicate`, `whitespace`, `formula_like`, `ragged_row`, `decode_error`,
+    /// `already_invited`, `long_row`, `too_many_teams`, `seats_exceeded`, `no_rows`,
+    /// `encoding_uncertain`, `smtputf8`, `domain_unusual`, `control_char`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -126,6 +182,9 @@ impl IssueKind {
             IssueKind::SeatsExceeded => "seats_exceeded",
             IssueKind::NoRows => "no_rows",
             IssueKind::EncodingUncertain => "encoding_uncertain",
+            IssueKind::Smtputf8 => "smtputf8",
+            IssueKind::DomainUnusual => "domain_unusual",
+            IssueKind::ControlChar => "control_char",
         }
     }
 
@@ -137,7 +196,8 @@ impl IssueKind {
             | IssueKind::InvalidEmail
             | IssueKind::Duplicate
             | IssueKind::SeatsExceeded
-            | IssueKind::NoRows => Severity::Error,
+            | IssueKind::NoRows
+            | IssueKind::ControlChar => Severity::Error,
             IssueKind::Whitespace
             | IssueKind::FormulaLike
             | IssueKind::RaggedRow
@@ -145,7 +205,9 @@ impl IssueKind {
             | IssueKind::AlreadyInvited
             | IssueKind::LongRow
             | IssueKind::TooManyTeams
-            | IssueKind::EncodingUncertain => Severity::Warning,
+            | IssueKind::EncodingUncertain
+            | IssueKind::Smtputf8
+            | IssueKind::DomainUnusual => Severity::Warning,
         }
     }
 }
@@ -229,6 +291,20 @@ pub struct RowResult {
     pub reason: Option<IssueKind>,
 }
 
+impl RowResult {
+    /// How the row is shown: invalid, duplicate, or (to be invited) warning when there is
+    /// something to say about it, else ok.
+    #[must_use]
+    pub fn class(&self) -> RowClass {
+        match self.status {
+            RowStatus::Invalid => RowClass::Invalid,
+            RowStatus::Duplicate => RowClass::Duplicate,
+            RowStatus::Ok if self.reason.is_some() => RowClass::Warning,
+            RowStatus::Ok => RowClass::Ok,
+        }
+    }
+}
+
 /// Row counts, as defined for the JSON report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -240,6 +316,8 @@ pub struct Counts {
     pub invalid: u64,
     /// Rows whose address repeats an earlier valid row's.
     pub duplicates: u64,
+    /// Valid rows with a warning ([`RowClass::Warning`]), counted within `valid`.
+    pub warnings: u64,
 }
 
 /// Seats needed against seats available.
@@ -507,6 +585,14 @@ impl<R: Read> Walker<R> {
     pub(crate) fn bytes_read(&self) -> u64 {
         self.rr.get_ref().raw_read()
     }
+
+    /// Whether any cell of the row may hold a control character: one branch-free pass over
+    /// the row (it vectorises), so the cells are looked at one by one only when it says so.
+    pub(crate) fn may_have_control(&self) -> bool {
+        self.rr.all().iter().fold(false, |acc, &c| {
+            acc | (c < 0x20) | (c == 0x7F) | (c == 0xC2)
+        })
+    }
 }
 
 /// A row's cells as one string, when they are valid UTF-8.
@@ -565,6 +651,18 @@ fn clip(s: &str) -> Box<str> {
         Some((i, _)) => format!("{}…", &s[..i]).into_boxed_str(),
         None => s.into(),
     }
+}
+
+/// Whether a cell holds a control character that must not reach an output file: C0 controls
+/// other than TAB, LF and CR (a cell may span lines), DEL, and the C1 controls (`C2 80..9F` in
+/// UTF-8).
+fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+            || c == 0x7F
+            || (c == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)))
+    })
 }
 
 fn starts_like_formula(s: &str) -> bool {
@@ -862,7 +960,17 @@ pub fn validate<R: Read>(
                     detail: Detail::Value(clip(value)),
                 });
             }
-            match check(value) {
+            // A leading TAB or line break is trimmed as space elsewhere, but a spreadsheet runs
+            // the cell.
+            let tab_first = email.as_ref().is_some_and(|(raw, _)| {
+                matches!(raw.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'))
+            });
+            let checked = if tab_first {
+                Err(EmailProblem::FormulaLike)
+            } else {
+                check_address(value)
+            };
+            match checked {
                 Err(problem) => {
                     status = RowStatus::Invalid;
                     row_issues.push(Issue {
@@ -875,12 +983,25 @@ pub fn validate<R: Read>(
                         },
                     });
                 }
-                Ok(()) => valid_key = true,
+                Ok(warning) => {
+                    valid_key = true;
+                    if let Some(w) = warning {
+                        row_issues.push(Issue {
+                            line,
+                            field: Some(Field::Email),
+                            kind: match w {
+                                EmailWarning::Smtputf8 => IssueKind::Smtputf8,
+                                EmailWarning::DomainUnusual => IssueKind::DomainUnusual,
+                            },
+                            detail: Detail::Value(clip(value)),
+                        });
+                    }
+                }
             }
         }
-        keys.push(row, valid_key.then_some(value))?;
 
         // Names, team, workspace.
+        let control_possible = walker.may_have_control();
         for &(field, col) in &other_cols {
             let Some((raw, bad)) = walker.cell(&row_text, col) else {
                 continue;
@@ -891,6 +1012,15 @@ pub fn validate<R: Read>(
                     line,
                     field: Some(field),
                     kind: IssueKind::DecodeError,
+                    detail: Detail::Value(clip(value)),
+                });
+            }
+            if control_possible && has_control(value) {
+                status = RowStatus::Invalid;
+                row_issues.push(Issue {
+                    line,
+                    field: Some(field),
+                    kind: IssueKind::ControlChar,
                     detail: Detail::Value(clip(value)),
                 });
             }
@@ -906,6 +1036,10 @@ pub fn validate<R: Read>(
                 teams.add(value);
             }
         }
+
+        // Only a row that will be invited holds an address for duplicates and seats.
+        let invitable = valid_key && status == RowStatus::Ok;
+        keys.push(row, invitable.then_some(value))?;
 
         match status {
             RowStatus::Ok => report.counts.valid += 1,
@@ -969,6 +1103,11 @@ pub fn validate<R: Read>(
     let dups = verdicts.duplicates.len() as u64;
     report.counts.duplicates = dups;
     report.counts.valid -= dups;
+    report.counts.warnings = report
+        .rows
+        .iter()
+        .filter(|r| r.class() == RowClass::Warning)
+        .count() as u64;
     if !extra.is_empty() {
         extra.sort_by_key(|i| i.line);
         report.issues = merge_by_line(std::mem::take(&mut report.issues), extra);
