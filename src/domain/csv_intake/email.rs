@@ -9,7 +9,7 @@
 //! receive mail (`.test`, `.invalid`, `.local`, `.localhost`, `.onion`, `.arpa`, `.example`).
 //! Lengths: 64 octets before the `@`, labels of 63, 253 after it, 254 in all (also in the
 //! `xn--` form). Where the project differs from the reference on purpose (the agreement test
-//! in `tests/csv_validate.rs` lists each): an address that starts with `=`, `+`, `-`, `@`, TAB
+//! in `tests/model/csv_validate.rs` lists each): an address that starts with `=`, `+`, `-`, `@`, TAB
 //! or CR is refused (a spreadsheet would run it), `.example` is refused like `.test`, and the
 //! 64-byte local-part limit counts octets as RFC 5321 does, not characters.
 //!

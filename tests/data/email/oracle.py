@@ -7,8 +7,8 @@ the project follows; `strict` only adds the 64-character local-part limit). The 
 default mode (`strict=False`) is recorded too. Writes `verdicts.json` next to this script; the
 Rust test reads that file and needs no Python.
 
-    python3 -m venv /tmp/ev && /tmp/ev/bin/pip install email-validator
-    /tmp/ev/bin/python tests/data/email/oracle.py
+    python3 -m venv .venv && .venv/bin/pip install email-validator
+    .venv/bin/python tests/data/email/oracle.py
 
 Categories name what each address probes; `note` in the output is the validator's message.
 """
