@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::domain::guide::ItemId;
 use crate::wizard::preview::PreviewMode;
 use crate::wizard::{Msg, Overlay, Screen, Welcome, WelcomeRow, Wizard};
 
@@ -502,21 +503,19 @@ fn applies(w: &Wizard, b: &Binding) -> bool {
     match b.when {
         Cond::Always => true,
         Cond::HasVariants => match &w.screen {
-            Screen::Step(v) => !w.guide.items[v.item].variants.is_empty(),
+            Screen::Step(v) => !w.guide.item(v.item).variants.is_empty(),
             _ => false,
         },
         Cond::CanLeave => matches!(&w.screen, Screen::Welcome(f) if !f.first_run),
         Cond::HasChecks => match &w.screen {
-            Screen::Step(v) => {
-                !crate::wizard::live::checks_of(&w.guide.items[v.item].id).is_empty()
-            }
+            Screen::Step(v) => !crate::wizard::live::checks_of(v.item).is_empty(),
             _ => false,
         },
         Cond::IsInviteStep => {
-            matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "invite-users")
+            matches!(&w.screen, Screen::Step(v) if v.item == ItemId::InviteUsers)
         }
         Cond::IsSyncStep => {
-            matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "start-data-sync")
+            matches!(&w.screen, Screen::Step(v) if v.item == ItemId::StartDataSync)
         }
     }
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::domain::progress::{self, Progress};
+use crate::domain::text::{self, Detail, Localize};
 
 /// The progress file's name.
 pub const FILE: &str = "progress.toml";
@@ -24,16 +25,13 @@ pub const LOCK: &str = "progress.lock";
 /// Prefix of temp files (swept at start).
 const TEMP_PREFIX: &str = ".progress.toml.";
 
-/// What went wrong with the files, always naming the path.
+/// What went wrong with the files, always naming the path. Its text is the catalog's
+/// (`core.err.*`, see [`Localize`]); `Display` shows the English one.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No home/config dir could be found.
-    #[error(
-        "could not find a config directory for this user: pass --config-dir DIR or set MSI_SETUP_CONFIG_DIR"
-    )]
     NoConfigDir,
     /// The directory cannot be created.
-    #[error("could not create the config directory `{path}`: {source}")]
     CreateDir {
         /// The directory.
         path: PathBuf,
@@ -41,15 +39,11 @@ pub enum StoreError {
         source: io::Error,
     },
     /// Another instance holds the lock.
-    #[error(
-        "another msi-setup is already using `{path}`: finish or quit it first (or use another --config-dir)"
-    )]
     Locked {
         /// The lock file.
         path: PathBuf,
     },
     /// A read failed.
-    #[error("could not read the progress file `{path}`: {source}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -57,9 +51,6 @@ pub enum StoreError {
         source: io::Error,
     },
     /// Written by a newer msi-setup.
-    #[error(
-        "the progress file `{path}` was written by a newer msi-setup (version {found}; this one understands {supported}): update msi-setup; the file was left untouched"
-    )]
     NewerVersion {
         /// The file.
         path: PathBuf,
@@ -69,9 +60,6 @@ pub enum StoreError {
         supported: u32,
     },
     /// The file does not parse (read-only commands do not quarantine).
-    #[error(
-        "the progress file `{path}` is damaged ({message}); start `msi-setup` once to move it aside, or restore `{backup}`"
-    )]
     Corrupt {
         /// The file.
         path: PathBuf,
@@ -81,13 +69,53 @@ pub enum StoreError {
         message: String,
     },
     /// A write failed; the previous file is intact.
-    #[error("could not save the progress file `{path}`: {source} (the previous version is intact)")]
     Write {
         /// The file.
         path: PathBuf,
         /// Why.
         source: io::Error,
     },
+}
+
+impl Localize for StoreError {
+    fn detail(&self) -> Detail {
+        let path = |p: &Path| p.display().to_string();
+        match self {
+            StoreError::NoConfigDir => Detail::new("core.err.no-config-dir"),
+            StoreError::CreateDir { path: p, source } => Detail::new("core.err.create-dir")
+                .arg("path", path(p))
+                .arg("error", source),
+            StoreError::Locked { path: p } => Detail::new("core.err.locked").arg("path", path(p)),
+            StoreError::Read { path: p, source } => Detail::new("core.err.read")
+                .arg("path", path(p))
+                .arg("error", source),
+            StoreError::NewerVersion {
+                path: p,
+                found,
+                supported,
+            } => Detail::new("core.err.newer")
+                .arg("path", path(p))
+                .arg("found", found)
+                .arg("supported", supported),
+            StoreError::Corrupt {
+                path: p,
+                backup,
+                message,
+            } => Detail::new("core.err.corrupt")
+                .arg("path", path(p))
+                .arg("backup", path(backup))
+                .arg("error", message),
+            StoreError::Write { path: p, source } => Detail::new("core.err.write")
+                .arg("path", path(p))
+                .arg("error", source),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        text::fmt_english(self, f)
+    }
 }
 
 /// Something the user should be told after loading.
@@ -103,6 +131,19 @@ pub enum LoadNotice {
         /// Where the damaged file now is.
         corrupt: PathBuf,
     },
+}
+
+impl Localize for LoadNotice {
+    fn detail(&self) -> Detail {
+        match self {
+            LoadNotice::RestoredFromBackup { corrupt } => {
+                Detail::new("core.notice.restored").arg("corrupt", corrupt.display())
+            }
+            LoadNotice::StartedFresh { corrupt } => {
+                Detail::new("core.notice.fresh").arg("corrupt", corrupt.display())
+            }
+        }
+    }
 }
 
 /// The default config directory (`~/.config/msi-setup` on Linux).
@@ -458,17 +499,21 @@ pub fn write_atomic<E: From<io::Error>>(
 /// The remembered CSV column mappings file.
 pub const MAPPINGS: &str = "mappings.toml";
 
+/// Remembered CSV column mappings as `mappings.toml` keeps them: header fingerprint → field key →
+/// header name (empty: no column). The CSV flow reads and updates them.
+pub type Mappings = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct MappingsFile {
     version: u32,
     #[serde(default)]
-    mappings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    mappings: Mappings,
 }
 
 /// Loads remembered mappings (fingerprint → field → header); a missing or unreadable file is
 /// none (they are only a convenience).
 #[must_use]
-pub fn load_mappings(dir: &Path) -> crate::wizard::csvflow::Remembered {
+pub fn load_mappings(dir: &Path) -> Mappings {
     fs::read_to_string(dir.join(MAPPINGS))
         .ok()
         .and_then(|t| toml::from_str::<MappingsFile>(&t).ok())
@@ -481,7 +526,7 @@ pub fn load_mappings(dir: &Path) -> crate::wizard::csvflow::Remembered {
 ///
 /// # Errors
 /// IO errors.
-pub fn save_mappings(dir: &Path, mappings: &crate::wizard::csvflow::Remembered) -> io::Result<()> {
+pub fn save_mappings(dir: &Path, mappings: &Mappings) -> io::Result<()> {
     let file = MappingsFile {
         version: 1,
         mappings: mappings.clone(),
