@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use crate::domain::text::Detail;
 use crate::input;
 use crate::present;
 use crate::wizard::{BannerKind, BannerText, ConfirmAction, Overlay, Screen, Wizard};
@@ -104,7 +105,7 @@ fn banner_text(w: &Wizard, text: &BannerText) -> String {
         BannerText::Text(t) => t.clone(),
         BannerText::Notices(ns) => ns
             .iter()
-            .map(|n| n.0.localize(&w.tr))
+            .map(|n| with_keys(w, &n.0.detail()))
             .collect::<Vec<_>>()
             .join(" "),
     }
@@ -151,7 +152,7 @@ fn render_footer(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     let hints = input::footer_hints(w);
     let width = area.width as usize;
     let essential = |h: &str| h == "keys.help" || h == "keys.quit";
-    let mut chosen: Vec<(&str, &str)> = hints.clone();
+    let mut chosen: Vec<(&str, &str)> = hints.iter().map(|(k, h)| (k.as_str(), *h)).collect();
     let render_len = |v: &[(&str, &str)]| -> usize {
         v.iter()
             .map(|(k, h)| present::width(k) + 1 + present::width(w.tr.t(h)) + 3)
@@ -187,7 +188,7 @@ fn too_small(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     );
     let lines = vec![
         Line::styled(msg, t.warn()),
-        Line::raw(w.tr.t("core.too-small-hint").to_string()),
+        Line::raw(keyed(w, "core.too-small-hint")),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
@@ -311,12 +312,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             let lines = vec![
                 Line::raw(body),
                 Line::raw(""),
-                Line::from(vec![
-                    Span::styled("y", t.key()),
-                    Span::raw(format!(" {}   ", tr.t("keys.yes"))),
-                    Span::styled("n/Esc", t.key()),
-                    Span::raw(format!(" {}", tr.t("keys.no"))),
-                ]),
+                overlay_keys(w, input::Context::Confirm, t),
             ];
             let rect = centered(area, 60, 7);
             clear(f, rect);
@@ -363,12 +359,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             } else {
                 lines.push(Line::raw(""));
             }
-            lines.push(Line::from(vec![
-                Span::styled("Enter", t.key()),
-                Span::raw(format!(" {}   ", tr.t("keys.save"))),
-                Span::styled("Esc", t.key()),
-                Span::raw(format!(" {}", tr.t("keys.cancel"))),
-            ]));
+            lines.push(overlay_keys(w, input::Context::Reason, t));
             let rect = centered(area, 60, 8);
             clear(f, rect);
             let block = Block::default()
@@ -383,6 +374,41 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             );
         }
     }
+}
+
+/// The keys of an overlay, from its keymap: `y yes   n/Esc no`.
+fn overlay_keys(w: &Wizard, ctx: input::Context, t: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let hints = input::overlay_hints(ctx);
+    for (n, (keys, hint)) in hints.iter().enumerate() {
+        spans.push(Span::styled(keys.clone(), t.key()));
+        let gap = if n + 1 < hints.len() { "   " } else { "" };
+        spans.push(Span::raw(format!(" {}{gap}", w.tr.t(hint))));
+    }
+    Line::from(spans)
+}
+
+/// Catalog text that names keys (`{key-quit}`), with the labels the keymap gives them.
+#[must_use]
+pub fn keyed(w: &Wizard, key: &str) -> String {
+    with_keys(w, &Detail::new(key))
+}
+
+/// A message rendered in the user's language, its `{key-…}` placeholders filled from the
+/// keymap.
+#[must_use]
+pub fn with_keys(w: &Wizard, d: &Detail) -> String {
+    let keys = input::key_args(w);
+    let args: Vec<(&str, &dyn std::fmt::Display)> = d
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
+        .chain(
+            keys.iter()
+                .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)),
+        )
+        .collect();
+    w.tr.f(&d.key, &args)
 }
 
 /// The visible part of a text field of `cells` cells, with the cursor shown as `▏`... kept

@@ -609,6 +609,15 @@ impl Wizard {
         });
     }
 
+    /// An information banner rendered when drawn (its text may name keys, which `ui` fills in
+    /// from the keymap).
+    fn tell(&mut self, messages: Vec<Detail>) {
+        self.banner = Some(Banner {
+            text: BannerText::Notices(messages.into_iter().map(notice).collect()),
+            kind: BannerKind::Info,
+        });
+    }
+
     /// Applies one message; returns the work for the runtime. Leaving the screen whose checks
     /// run cancels them.
     pub fn update(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
@@ -782,12 +791,12 @@ impl Wizard {
         {
             return Vec::new();
         }
-        let text = if self.next_item().is_none() {
-            self.tr.t("core.step.done-all").to_string()
+        let key = if self.next_item().is_none() {
+            "core.step.done-all"
         } else {
-            self.tr.t("core.step.done").to_string()
+            "core.step.done"
         };
-        self.info(text);
+        self.tell(vec![Detail::new(key)]);
         self.save()
     }
 
@@ -913,7 +922,7 @@ impl Wizard {
                 let form = self.welcome_form(false);
                 self.set_screen(Screen::Welcome(form));
             }
-            Msg::Back => self.info(self.tr.t("core.hub.esc-hint").to_string()),
+            Msg::Back => self.tell(vec![Detail::new("core.hub.esc-hint")]),
             Msg::Quit => return vec![Effect::Quit],
             _ => {}
         }
@@ -974,7 +983,7 @@ impl Wizard {
                             && self.progress.unticked(it).is_empty()
                             && !self.progress.status(item).is_resolved()
                         {
-                            self.info(self.tr.t("core.step.all-ticked").to_string());
+                            self.tell(vec![Detail::new("core.step.all-ticked")]);
                         }
                         effects = self.save();
                     }

@@ -833,7 +833,7 @@ mod tests {
             let mut o = CheckOutcome::new(
                 id,
                 super::super::checks::CheckStatus::Pass,
-                Detail::new("checks.x").arg("a", 1),
+                Detail::new("checks.status.pass").arg("a", 1),
             );
             o.finished_at = Some(sec(1_790_000_100));
             p.checks.insert(id, o);

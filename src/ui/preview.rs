@@ -61,7 +61,7 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
                 ),
             ],
         ),
-        None => tr.t("checks.tui.preview-offline").to_string(),
+        None => super::keyed(w, "checks.tui.preview-offline"),
     };
     let mut spans = vec![
         Span::styled(format!(" {} ", tr.t("checks.tui.preview-title")), t.title()),

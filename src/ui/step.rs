@@ -162,7 +162,7 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
         .iter()
         .all(|id| !w.progress.checks.contains_key(id) && !w.is_running(*id));
     if !checks.is_empty() && none_run {
-        notes.push(Line::styled(tr.t("checks.tui.hint").to_string(), t.dim()));
+        notes.push(Line::styled(super::keyed(w, "checks.tui.hint"), t.dim()));
     }
     if let Some(reason) = &p.reason {
         notes.push(Line::styled(
@@ -205,7 +205,7 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             .wrap(Wrap { trim: true })
             .scroll((view.notes_scroll, 0))
             .block(super::text_panel(
-                tr.t("core.step.notes"),
+                &super::keyed(w, "core.step.notes"),
                 view.focus == StepFocus::Notes,
                 t,
             )),

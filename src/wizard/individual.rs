@@ -9,6 +9,7 @@ use super::{ConfirmAction, Effect, Overlay, Screen, StepView, Wizard};
 use crate::domain::csv_intake::{EmailProblem, check_email};
 use crate::domain::guide::ItemId;
 use crate::domain::progress::{InviteBatch, InviteSource};
+use crate::domain::text::Detail;
 
 /// The form's rows.
 pub const ROWS: usize = 4;
@@ -248,16 +249,16 @@ impl Wizard {
             emails,
         });
         self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
-        let mut text = self.tr.f("csv.tui.recorded", &[("n", &n)]);
+        let mut said = vec![Detail::new("csv.tui.recorded").arg("n", n)];
         if self
             .progress
             .unticked(self.guide.item(ItemId::InviteUsers))
             .is_empty()
             && !self.progress.status(ItemId::InviteUsers).is_resolved()
         {
-            text = format!("{text} {}", self.tr.t("core.step.all-ticked"));
+            said.push(Detail::new("core.step.all-ticked"));
         }
-        self.info(text);
+        self.tell(said);
         self.save()
     }
 }

@@ -677,3 +677,96 @@ fn the_preview_sorts_filters_and_computes() {
     send(&mut w, &[Msg::Back, Msg::Back]);
     assert_eq!(w.screen, Screen::Step(StepView::new(id("start-data-sync"))));
 }
+
+// ---- key labels come from the keymap ----
+
+#[test]
+fn overlays_show_the_keys_of_their_own_keymap() {
+    let keys = |ctx| {
+        input::overlay_hints(ctx)
+            .into_iter()
+            .map(|(k, h)| format!("{k} {h}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(Context::Confirm), ["y keys.yes", "n/Esc keys.no"]);
+    assert_eq!(
+        keys(Context::Reason),
+        ["Enter keys.save", "Esc keys.cancel"]
+    );
+    // The keys shown are keys that do it.
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    send(&mut w, &[Msg::MarkDone]);
+    assert_eq!(input::context(&w), Context::Confirm);
+    assert_eq!(key(&w, KeyCode::Char('y')), Some(Msg::Yes));
+    assert_eq!(key(&w, KeyCode::Char('n')), Some(Msg::No));
+    assert_eq!(key(&w, KeyCode::Esc), Some(Msg::No));
+}
+
+#[test]
+fn the_sort_range_is_derived_from_the_digit_keys() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("start-data-sync"));
+    send(&mut w, &[Msg::OpenPreview]);
+    assert_eq!(input::context(&w), Context::Preview);
+    let sort: Vec<String> = input::footer_hints(&w)
+        .into_iter()
+        .filter(|(_, h)| *h == "keys.sort")
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(sort, ["1-6"]);
+    for (n, c) in ('1'..='6').enumerate() {
+        let col = u8::try_from(n).unwrap_or(u8::MAX);
+        assert_eq!(key(&w, KeyCode::Char(c)), Some(Msg::SortBy(col)));
+    }
+    assert_eq!(key(&w, KeyCode::Char('7')), None);
+}
+
+#[test]
+fn texts_that_name_a_key_take_it_from_the_keymap() {
+    let w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    let args = input::key_args(&w);
+    let label = |name: &str| {
+        args.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, l)| l.as_str())
+    };
+    assert_eq!(label("key-done"), Some("d"));
+    assert_eq!(label("key-next-step"), Some("Enter"));
+    assert_eq!(label("key-focus-notes"), Some("Tab"));
+    assert_eq!(label("key-live"), Some("l"));
+    assert_eq!(label("key-quit"), Some("q"));
+    // Every `{key-…}` placeholder in the catalog names a binding.
+    let hints: Vec<String> = input::all_hint_keys()
+        .iter()
+        .map(|h| input::key_placeholder(h))
+        .collect();
+    for lang in Lang::ALL {
+        let map = crate::domain::text::load_lang(lang).unwrap_or_else(|e| panic!("{e}"));
+        for (k, v) in &map {
+            for p in crate::domain::text::placeholders(v) {
+                if p.starts_with("key-") {
+                    assert!(hints.contains(&p), "{lang} {k}: {{{p}}} is not a key");
+                }
+            }
+        }
+    }
+    // A banner that names a key is rendered with the keymap's label.
+    let mut w = w;
+    let subs = w.visible_substeps(ItemId::SetupSalesAccount).len();
+    for _ in 0..subs {
+        send(&mut w, &[Msg::Toggle, Msg::Down]);
+    }
+    let Some(Banner {
+        text: BannerText::Notices(said),
+        kind: BannerKind::Info,
+    }) = &w.banner
+    else {
+        panic!("a banner: {:?}", w.banner);
+    };
+    assert_eq!(said.len(), 1);
+    assert_eq!(said[0].0.detail(), Detail::new("core.step.all-ticked"));
+    let shown = crate::ui::with_keys(&w, &said[0].0.detail());
+    assert_eq!(
+        shown,
+        "All sub-steps are ticked: press d to mark this step done."
+    );
+}
