@@ -89,14 +89,6 @@ pub struct Setup {
     pub started_at: Option<Timestamp>,
 }
 
-impl Setup {
-    /// Nothing recorded yet.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self == &Setup::default()
-    }
-}
-
 /// `ts` without its fraction of a second (the file records whole seconds).
 #[must_use]
 pub fn whole_seconds(ts: Timestamp) -> Timestamp {
