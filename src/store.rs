@@ -535,3 +535,99 @@ pub fn save_mappings(dir: &Path, mappings: &Mappings) -> io::Result<()> {
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
     write_atomic(&dir.join(MAPPINGS), |w| w.write_all(text.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::{Catalog, Lang};
+
+    fn every_error() -> Vec<StoreError> {
+        let p = || PathBuf::from("/cfg/progress.toml");
+        let io = || io::Error::new(io::ErrorKind::PermissionDenied, "denied");
+        vec![
+            StoreError::NoConfigDir,
+            StoreError::CreateDir {
+                path: p(),
+                source: io(),
+            },
+            StoreError::Locked { path: p() },
+            StoreError::Read {
+                path: p(),
+                source: io(),
+            },
+            StoreError::NewerVersion {
+                path: p(),
+                found: 7,
+                supported: 1,
+            },
+            StoreError::Corrupt {
+                path: p(),
+                backup: PathBuf::from("/cfg/progress.toml.bak"),
+                message: "bad line".into(),
+            },
+            StoreError::Write {
+                path: p(),
+                source: io(),
+            },
+        ]
+    }
+
+    /// Each error has one message, in the catalog: every language renders it completely, names
+    /// the file and the cause, and `Display` is the English text.
+    #[test]
+    fn errors_render_from_the_catalog_naming_the_file_and_the_cause() {
+        let keys: Vec<String> = every_error().iter().map(|e| e.detail().key).collect();
+        assert_eq!(
+            keys,
+            [
+                "core.err.no-config-dir",
+                "core.err.create-dir",
+                "core.err.locked",
+                "core.err.read",
+                "core.err.newer",
+                "core.err.corrupt",
+                "core.err.write",
+            ]
+        );
+        for lang in Lang::ALL {
+            let tr = Catalog::load(lang).unwrap_or_else(|e| panic!("{e}"));
+            for e in every_error() {
+                let text = e.localize(&tr);
+                assert!(!text.contains('{'), "{lang}: {text}");
+                if !matches!(e, StoreError::NoConfigDir) {
+                    assert!(text.contains("/cfg/progress.toml"), "{lang}: {text}");
+                }
+                if matches!(
+                    e,
+                    StoreError::CreateDir { .. }
+                        | StoreError::Read { .. }
+                        | StoreError::Write { .. }
+                ) {
+                    assert!(text.contains("denied"), "{lang}: {text}");
+                }
+            }
+        }
+        let newer = &every_error()[4];
+        assert!(newer.to_string().contains("version 7"), "{newer}");
+        let corrupt = &every_error()[5];
+        let text = corrupt.to_string();
+        assert!(
+            text.contains("bad line") && text.contains("progress.toml.bak"),
+            "{text}"
+        );
+        let en = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}"));
+        for e in every_error() {
+            assert_eq!(e.to_string(), e.localize(&en));
+        }
+        let restored = LoadNotice::RestoredFromBackup {
+            corrupt: PathBuf::from("/cfg/x.corrupt"),
+        };
+        assert_eq!(restored.detail().key, "core.notice.restored");
+        assert!(restored.localize(&en).contains("/cfg/x.corrupt"));
+        let fresh = LoadNotice::StartedFresh {
+            corrupt: PathBuf::from("/cfg/y.corrupt"),
+        };
+        assert_eq!(fresh.detail().key, "core.notice.fresh");
+        assert!(fresh.localize(&en).contains("/cfg/y.corrupt"));
+    }
+}
