@@ -1011,4 +1011,56 @@ mod tests {
         assert!(Status::Blocked.needs_reason() && Status::Skipped.needs_reason());
         assert!(!Status::Done.needs_reason() && !Status::Todo.needs_reason());
     }
+
+    #[test]
+    fn needs_count_until_resolved_and_steer_what_comes_next() {
+        let g = guide();
+        let mut p = Progress::default();
+        let setup = g.item(ItemId::SetupSalesAccount);
+        assert_eq!(
+            p.unmet_needs(setup),
+            [ItemId::PrereqActionsEnabled, ItemId::PrereqCrmSync]
+        );
+        let sf = [Role::SalesforceAdmin];
+        // Nothing the Salesforce admin owns can start: the first of their items it is.
+        assert_eq!(p.next_for(&g, &sf), Some(ItemId::ConnectSalesforce));
+        p.set_status(
+            g.item(ItemId::PrereqActionsEnabled),
+            Status::Done,
+            None,
+            at(0),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.unmet_needs(setup), [ItemId::PrereqCrmSync]);
+        // Skipped counts as resolved; in progress does not.
+        p.set_status(
+            g.item(ItemId::PrereqCrmSync),
+            Status::InProgress,
+            None,
+            at(1),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.unmet_needs(setup), [ItemId::PrereqCrmSync]);
+        assert_eq!(p.next_for(&g, &sf), Some(ItemId::ConnectSalesforce));
+        p.set_status(
+            g.item(ItemId::PrereqCrmSync),
+            Status::Skipped,
+            Some("synced"),
+            at(2),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.unmet_needs(setup).is_empty());
+        // Now the package can be installed, though connect-salesforce comes first in the guide.
+        assert_eq!(p.next_for(&g, &sf), Some(ItemId::InstallPackage));
+        assert_eq!(
+            p.tally(&g, &sf),
+            Tally {
+                resolved: 0,
+                total: 3
+            }
+        );
+    }
 }
