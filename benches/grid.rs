@@ -48,13 +48,13 @@ fn grid_wizard(rows: usize) -> Wizard {
     let g = Arc::new(Guide::embedded().unwrap());
     let tr = Catalog::load(Lang::En).unwrap();
     let mut p = Progress::default();
-    p.setup.roles = vec!["marketo-admin".into()];
+    p.setup.roles = vec![msi_setup::domain::guide::Role::MarketoAdmin];
     let mut w = Wizard::new(
         g,
         tr,
         p,
         Start {
-            step: Some("invite-users".into()),
+            step: Some(msi_setup::domain::guide::ItemId::InviteUsers),
             ..Start::default()
         },
     );

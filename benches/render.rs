@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
-use msi_setup::domain::guide::Guide;
+use msi_setup::domain::guide::{Guide, ItemId, Role};
 use msi_setup::domain::progress::Progress;
 use msi_setup::domain::text::{Catalog, Lang};
 use msi_setup::ui;
@@ -13,17 +13,17 @@ use msi_setup::wizard::{Msg, Start, Wizard};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn wizard(lang: Lang, step: Option<&str>) -> Wizard {
+fn wizard(lang: Lang, step: Option<ItemId>) -> Wizard {
     let g = Arc::new(Guide::embedded().unwrap_or_else(|e| panic!("{e}")));
     let tr = Catalog::load(lang).unwrap_or_else(|e| panic!("{e}"));
     let mut p = Progress::default();
-    p.setup.roles = vec!["marketo-admin".into(), "salesforce-admin".into()];
+    p.setup.roles = vec![Role::MarketoAdmin, Role::SalesforceAdmin];
     let mut w = Wizard::new(
         g,
         tr,
         p,
         Start {
-            step: step.map(str::to_string),
+            step,
             ..Start::default()
         },
     );
@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
         (
             "step install-package 200x50 zh-TW",
             Lang::ZhTw,
-            Some("install-package"),
+            Some(ItemId::InstallPackage),
         ),
     ] {
         let w = wizard(lang, step);

@@ -24,16 +24,16 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::commands::common;
-use crate::credentials::{self, Availability, Credentials, SavedCredentials};
-use crate::domain::checks::{Detail, System};
+use crate::credentials::{self, Availability, ConfigError, Credentials, SavedCredentials};
+use crate::domain::checks::System;
+use crate::domain::text::Localize;
 use crate::input;
-use crate::remote::sf_cli::SfCli;
+use crate::remote::sf_cli::{SfCli, fill_from_sf_cli};
 use crate::remote::{self, Clients, HttpConfig};
 use crate::store::Store;
 use crate::ui;
 use crate::wizard::live::CredentialInput;
-use crate::wizard::{Effect, Msg, Wizard};
+use crate::wizard::{Effect, Msg, Wizard, notice};
 
 /// What background work reports to the loop.
 pub(crate) enum Background {
@@ -77,27 +77,21 @@ impl Live {
         self.clients = Clients::new(&self.creds, &self.http);
     }
 
-    /// Applies typed credentials; `Err` is the localised reason.
-    fn accept(
-        &mut self,
-        input: &CredentialInput,
-        tr: &crate::domain::text::Catalog,
-    ) -> Result<(), String> {
+    /// Applies typed credentials; `Err` says why they were refused.
+    fn accept(&mut self, input: &CredentialInput) -> Result<(), ConfigError> {
         let v = |i: usize| input.values.get(i).map_or("", String::as_str);
         match input.system {
             System::Marketo => {
-                let c = credentials::marketo_from_input(v(0), v(1), v(2))
-                    .map_err(|e| e.detail().render(tr))?;
+                let c = credentials::marketo_from_input(v(0), v(1), v(2))?;
                 if c.client_id.is_empty() || c.client_secret.is_empty() {
-                    return Err(Detail::new("checks.form.missing").render(tr));
+                    return Err(ConfigError::MissingValues);
                 }
                 self.creds.marketo = Availability::Ready(c);
             }
             System::Salesforce => {
-                let c = credentials::salesforce_from_input(v(0), v(1))
-                    .map_err(|e| e.detail().render(tr))?;
+                let c = credentials::salesforce_from_input(v(0), v(1))?;
                 if c.access_token.is_empty() {
-                    return Err(Detail::new("checks.form.missing").render(tr));
+                    return Err(ConfigError::MissingValues);
                 }
                 self.creds.salesforce = Availability::Ready(c);
             }
@@ -105,7 +99,7 @@ impl Live {
         self.rebuild();
         if input.remember {
             let saved = SavedCredentials::from_credentials(&self.creds);
-            credentials::save(&self.config_dir, &saved).map_err(|e| e.detail().render(tr))?;
+            credentials::save(&self.config_dir, &saved)?;
         }
         Ok(())
     }
@@ -175,7 +169,7 @@ async fn event_loop(
             let mut creds = live.creds.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
-                crate::commands::verify::fill_from_sf_cli(&mut creds, &sf, None).await;
+                fill_from_sf_cli(&mut creds, &sf, None).await;
                 let _ = tx.send(Background::SfCredentials(Box::new(creds)));
             });
         }
@@ -192,12 +186,8 @@ async fn event_loop(
                 Effect::Save(progress) => {
                     if let Err(e) = store.save(&progress) {
                         tracing::error!(error = %e, "save failed");
-                        let text = format!(
-                            "{} {}",
-                            common::store_error(&wizard.tr, &e),
-                            wizard.tr.t("core.err.write-kept")
-                        );
-                        queue.extend(wizard.update(Msg::SaveFailed(text), Timestamp::now()));
+                        let msg = Msg::SaveFailed(notice(e));
+                        queue.extend(wizard.update(msg, Timestamp::now()));
                     }
                 }
                 Effect::Quit => quit = true,
@@ -288,9 +278,9 @@ async fn event_loop(
                     let _ = execute!(io::stdout(), copy);
                 }
                 Effect::SubmitCredentials(input) => {
-                    let reply = match live.accept(&input, &wizard.tr) {
+                    let reply = match live.accept(&input) {
                         Ok(()) => Msg::CredentialsAccepted(input.system),
-                        Err(text) => Msg::CredentialsRejected(text),
+                        Err(e) => Msg::CredentialsRejected(notice(e)),
                     };
                     queue.extend(wizard.update(reply, Timestamp::now()));
                 }

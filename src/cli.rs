@@ -3,11 +3,18 @@
 //! Help text is localised at run time by [`localize`]: every argument and subcommand takes its
 //! help from the catalog key `cli.<command path>.<arg id>` (`cli.about` for the top level).
 
+use std::any::TypeId;
+use std::ffi::OsStr;
+use std::marker::PhantomData;
 use std::path::PathBuf;
 
-use clap::{Args, Command, Parser, Subcommand};
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
+use clap::{Arg, Args, Command, Parser, Subcommand};
 
-use crate::domain::text::{Catalog, Lang};
+use crate::domain::guide::{ItemId, Role};
+use crate::domain::progress::{ProgressError, Status};
+use crate::domain::text::{Catalog, Lang, Localize};
 
 /// `msi-setup`: the guided setup of Marketo Sales Insight Actions.
 #[derive(Debug, Parser)]
@@ -26,8 +33,8 @@ pub struct Cli {
     pub no_color: bool,
 
     /// Open this step directly (TUI only).
-    #[arg(long, value_name = "ID")]
-    pub step: Option<String>,
+    #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En))]
+    pub step: Option<ItemId>,
 
     /// A headless command; without one the interactive wizard starts.
     #[command(subcommand)]
@@ -57,17 +64,19 @@ pub struct StatusArgs {
     #[arg(long)]
     pub json: bool,
     /// Only the items of this role: marketo-admin or salesforce-admin.
-    #[arg(long, value_name = "ROLE")]
-    pub role: Option<String>,
+    #[arg(long, value_name = "ROLE", value_parser = Closed::<Role>::new(Lang::En))]
+    pub role: Option<Role>,
 }
 
 /// `mark`.
 #[derive(Debug, Args)]
 pub struct MarkArgs {
     /// Prerequisite or step id, e.g. setup-sales-account.
-    pub id: String,
+    #[arg(value_parser = Closed::<ItemId>::new(Lang::En))]
+    pub id: ItemId,
     /// todo, in-progress, done, skipped or blocked.
-    pub status: String,
+    #[arg(value_parser = Closed::<Status>::new(Lang::En))]
+    pub status: Status,
     /// Why (for skipped and blocked).
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
@@ -80,8 +89,8 @@ pub struct MarkArgs {
 #[derive(Debug, Args)]
 pub struct ResetArgs {
     /// Reset only this step (default: everything).
-    #[arg(long, value_name = "ID")]
-    pub step: Option<String>,
+    #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En))]
+    pub step: Option<ItemId>,
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
@@ -145,6 +154,107 @@ pub struct VerifyArgs {
     pub sf_target_org: Option<String>,
 }
 
+/// A closed set the command line takes by name ([`ItemId`], [`Role`], [`Status`]).
+pub trait ClosedSet: Copy + Send + Sync + 'static {
+    /// Parses a name as typed (surrounding spaces ignored).
+    fn parse(s: &str) -> Result<Self, ProgressError>;
+}
+
+impl ClosedSet for ItemId {
+    fn parse(s: &str) -> Result<Self, ProgressError> {
+        s.parse()
+            .map_err(|_| ProgressError::UnknownItem(s.to_string()))
+    }
+}
+
+impl ClosedSet for Role {
+    fn parse(s: &str) -> Result<Self, ProgressError> {
+        s.parse()
+            .map_err(|_| ProgressError::UnknownRole(s.to_string()))
+    }
+}
+
+impl ClosedSet for Status {
+    fn parse(s: &str) -> Result<Self, ProgressError> {
+        s.parse()
+            .map_err(|_| ProgressError::UnknownStatus(s.to_string()))
+    }
+}
+
+/// Parses an argument into a closed set; an unknown name is a usage error (exit 2) whose message,
+/// in `lang`, names it and lists the valid ones. [`localize`] sets the user's language.
+#[derive(Debug)]
+pub struct Closed<T> {
+    lang: Lang,
+    set: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Closed<T> {
+    fn clone(&self) -> Self {
+        Closed {
+            lang: self.lang,
+            set: PhantomData,
+        }
+    }
+}
+
+impl<T> Closed<T> {
+    /// A parser whose errors speak `lang`.
+    #[must_use]
+    pub fn new(lang: Lang) -> Closed<T> {
+        Closed {
+            lang,
+            set: PhantomData,
+        }
+    }
+}
+
+impl<T: ClosedSet> TypedValueParser for Closed<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        _cmd: &Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let typed = value.to_string_lossy();
+        T::parse(typed.trim()).map_err(|e| {
+            let text = match Catalog::load(self.lang) {
+                Ok(tr) => e.localize(&tr),
+                Err(_) => e.to_string(),
+            };
+            clap::Error::raw(ErrorKind::InvalidValue, format!("{text}\n"))
+        })
+    }
+}
+
+/// Gives the closed-set parsers of `cmd`'s own arguments the catalog's language.
+fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
+    let typed: Vec<(String, bool, bool, bool)> = cmd
+        .get_arguments()
+        .map(|a| {
+            let ty = a.get_value_parser().type_id();
+            (
+                a.get_id().to_string(),
+                ty == TypeId::of::<ItemId>(),
+                ty == TypeId::of::<Role>(),
+                ty == TypeId::of::<Status>(),
+            )
+        })
+        .collect();
+    for (id, item, role, status) in typed {
+        if item {
+            cmd = cmd.mut_arg(id, |a| a.value_parser(Closed::<ItemId>::new(lang)));
+        } else if role {
+            cmd = cmd.mut_arg(id, |a| a.value_parser(Closed::<Role>::new(lang)));
+        } else if status {
+            cmd = cmd.mut_arg(id, |a| a.value_parser(Closed::<Status>::new(lang)));
+        }
+    }
+    cmd
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse_tag(s).ok_or_else(|| format!("unknown language `{s}`: use en, zh-TW or ko"))
 }
@@ -176,6 +286,7 @@ pub fn localize(cmd: Command, tr: &Catalog) -> Command {
 }
 
 fn localize_at(mut cmd: Command, tr: &Catalog, path: &str) -> Command {
+    cmd = localize_parsers(cmd, tr.lang());
     let about = format!("{path}.about");
     if tr.has(&about) {
         cmd = cmd.about(tr.t(&about).to_string());

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::checks::Detail;
 use crate::domain::checks::salesforce::DEFAULT_API_VERSION;
+use crate::domain::text::{Detail, Localize};
 
 /// The file name of remembered credentials inside the config dir.
 pub const CREDENTIALS_FILE: &str = "credentials.toml";
@@ -173,11 +173,11 @@ impl Credentials {
     }
 }
 
-/// A configuration the checks cannot start with (`verify` exits 2).
+/// A configuration the checks cannot start with (`verify` exits 2), or typed credentials the
+/// form refuses. Its text is the catalog's (`checks.config.*`, see [`Localize`]).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// Not a URL at all (the value is not repeated: it might hold credentials).
-    #[error("{var} is not a valid URL ({reason})")]
     BadUrl {
         /// Where it came from (env var or flag).
         var: String,
@@ -185,7 +185,6 @@ pub enum ConfigError {
         reason: String,
     },
     /// Not HTTPS (and not a local test server).
-    #[error("{var} must use https:// (got {url})")]
     NotHttps {
         /// Where it came from.
         var: String,
@@ -193,13 +192,11 @@ pub enum ConfigError {
         url: String,
     },
     /// A Munchkin id not shaped like `123-ABC-456`.
-    #[error("`{value}` is not a Munchkin ID (like 123-ABC-456)")]
     BadMunchkin {
         /// What was given.
         value: String,
     },
     /// `credentials.toml` could not be read.
-    #[error("could not read `{path}`: {reason}")]
     FileUnreadable {
         /// The file.
         path: String,
@@ -207,7 +204,6 @@ pub enum ConfigError {
         reason: String,
     },
     /// `credentials.toml` is not valid (the content is never repeated).
-    #[error("`{path}` is not valid TOML credentials (line {line})")]
     FileInvalid {
         /// The file.
         path: String,
@@ -215,7 +211,6 @@ pub enum ConfigError {
         line: usize,
     },
     /// `credentials.toml` is readable by others.
-    #[error("`{path}` is readable by other users (mode {mode:o}); run chmod 600 on it")]
     FileTooOpen {
         /// The file.
         path: String,
@@ -223,19 +218,18 @@ pub enum ConfigError {
         mode: u32,
     },
     /// `credentials.toml` could not be written.
-    #[error("could not write `{path}`: {reason}")]
     FileUnwritable {
         /// The file.
         path: String,
         /// Why.
         reason: String,
     },
+    /// A required value of the credentials form is empty.
+    MissingValues,
 }
 
-impl ConfigError {
-    /// The message as a catalog key plus arguments.
-    #[must_use]
-    pub fn detail(&self) -> Detail {
+impl Localize for ConfigError {
+    fn detail(&self) -> Detail {
         match self {
             ConfigError::BadUrl { var, reason } => Detail::new("checks.config.bad-url")
                 .arg("var", var)
@@ -262,7 +256,14 @@ impl ConfigError {
                     .arg("path", path)
                     .arg("reason", reason)
             }
+            ConfigError::MissingValues => Detail::new("checks.form.missing"),
         }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::domain::text::fmt_english(self, f)
     }
 }
 

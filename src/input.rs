@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::domain::guide::ItemId;
 use crate::wizard::preview::PreviewMode;
 use crate::wizard::{Msg, Overlay, Screen, Welcome, WelcomeRow, Wizard};
 
@@ -23,13 +24,23 @@ pub enum Cond {
     IsInviteStep,
 }
 
+/// How a binding's keys are shown in the footer (not translated: key names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    /// As written, e.g. `↑/k` for Up and `k`.
+    Text(&'static str),
+    /// The digit keys of this binding and of every binding after it with the same hint, as a
+    /// range: `1-6` for the six sort columns.
+    DigitRange,
+}
+
 /// One line of a keymap.
 #[derive(Debug)]
 pub struct Binding {
     /// The keys that trigger it.
     pub keys: &'static [KeyCode],
-    /// How the keys are shown (not translated: key names).
-    pub label: &'static str,
+    /// How the keys are shown in the footer.
+    pub label: Label,
     /// What it does.
     pub msg: Msg,
     /// Catalog key of the description.
@@ -120,7 +131,7 @@ macro_rules! b {
     ($keys:expr, $label:literal, $msg:expr, $hint:literal, $footer:literal) => {
         Binding {
             keys: $keys,
-            label: $label,
+            label: Label::Text($label),
             msg: $msg,
             hint: $hint,
             footer: $footer,
@@ -130,11 +141,21 @@ macro_rules! b {
     ($keys:expr, $label:literal, $msg:expr, $hint:literal, $footer:literal, $when:expr) => {
         Binding {
             keys: $keys,
-            label: $label,
+            label: Label::Text($label),
             msg: $msg,
             hint: $hint,
             footer: $footer,
             when: $when,
+        }
+    };
+    ($keys:expr, $label:expr, $msg:expr, $hint:literal, $footer:literal) => {
+        Binding {
+            keys: $keys,
+            label: $label,
+            msg: $msg,
+            hint: $hint,
+            footer: $footer,
+            when: Cond::Always,
         }
     };
 }
@@ -239,7 +260,7 @@ static PREVIEW: &[Binding] = &[
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
     b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
     b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
-    b!(&[KeyCode::Char('1')], "1-6", Msg::SortBy(0), "keys.sort", true),
+    b!(&[KeyCode::Char('1')], Label::DigitRange, Msg::SortBy(0), "keys.sort", true),
     b!(&[KeyCode::Char('2')], "2", Msg::SortBy(1), "keys.sort", false),
     b!(&[KeyCode::Char('3')], "3", Msg::SortBy(2), "keys.sort", false),
     b!(&[KeyCode::Char('4')], "4", Msg::SortBy(3), "keys.sort", false),
@@ -502,21 +523,19 @@ fn applies(w: &Wizard, b: &Binding) -> bool {
     match b.when {
         Cond::Always => true,
         Cond::HasVariants => match &w.screen {
-            Screen::Step(v) => !w.guide.items[v.item].variants.is_empty(),
+            Screen::Step(v) => !w.guide.item(v.item).variants.is_empty(),
             _ => false,
         },
         Cond::CanLeave => matches!(&w.screen, Screen::Welcome(f) if !f.first_run),
         Cond::HasChecks => match &w.screen {
-            Screen::Step(v) => {
-                !crate::wizard::live::checks_of(&w.guide.items[v.item].id).is_empty()
-            }
+            Screen::Step(v) => !crate::wizard::live::checks_of(v.item).is_empty(),
             _ => false,
         },
         Cond::IsInviteStep => {
-            matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "invite-users")
+            matches!(&w.screen, Screen::Step(v) if v.item == ItemId::InviteUsers)
         }
         Cond::IsSyncStep => {
-            matches!(&w.screen, Screen::Step(v) if w.guide.items[v.item].id == "start-data-sync")
+            matches!(&w.screen, Screen::Step(v) if v.item == ItemId::StartDataSync)
         }
     }
 }
@@ -556,13 +575,80 @@ pub fn to_msg(w: &Wizard, ev: KeyEvent) -> Option<Msg> {
     }
 }
 
+/// The label of the binding at `at` in `table`, as the footer shows it.
+fn label_at(table: &[Binding], at: usize) -> String {
+    let Some(b) = table.get(at) else {
+        return String::new();
+    };
+    match b.label {
+        Label::Text(t) => t.to_string(),
+        Label::DigitRange => {
+            let digits: Vec<char> = table[at..]
+                .iter()
+                .take_while(|x| x.hint == b.hint)
+                .flat_map(|x| x.keys.iter())
+                .filter_map(|k| match k {
+                    KeyCode::Char(c) if c.is_ascii_digit() => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            match (digits.iter().min(), digits.iter().max()) {
+                (Some(lo), Some(hi)) if lo != hi => format!("{lo}-{hi}"),
+                (Some(lo), _) => lo.to_string(),
+                _ => key_names(b.keys),
+            }
+        }
+    }
+}
+
+/// `(keys, catalog key)` of the footer bindings of `ctx` that apply now, in table order.
+fn hints_in(w: Option<&Wizard>, ctx: Context) -> Vec<(String, &'static str)> {
+    let table = bindings(ctx);
+    table
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.footer && w.is_none_or(|w| applies(w, b)))
+        .map(|(n, b)| (label_at(table, n), b.hint))
+        .collect()
+}
+
 /// `(keys, catalog key)` for the footer, in table order.
 #[must_use]
-pub fn footer_hints(w: &Wizard) -> Vec<(&'static str, &'static str)> {
-    active(w, context(w))
-        .filter(|b| b.footer)
-        .map(|b| (b.label, b.hint))
-        .collect()
+pub fn footer_hints(w: &Wizard) -> Vec<(String, &'static str)> {
+    hints_in(Some(w), context(w))
+}
+
+/// `(keys, catalog key)` of an overlay's own keys (confirm, reason), drawn inside it: the same
+/// table as its footer.
+#[must_use]
+pub fn overlay_hints(ctx: Context) -> Vec<(String, &'static str)> {
+    hints_in(None, ctx)
+}
+
+/// Key labels for catalog text that names a key: the placeholder `{key-quit}` is the label of
+/// the binding whose hint is `keys.quit`, taken from the screen's own keymap first, then from
+/// any keymap. So a text can never name a key the keymap does not bind to that action.
+#[must_use]
+pub fn key_args(w: &Wizard) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let screen = screen_context(w);
+    let tables = std::iter::once(screen).chain(ALL_CONTEXTS.iter().copied());
+    for ctx in tables {
+        let table = bindings(ctx);
+        for (n, b) in table.iter().enumerate() {
+            let name = key_placeholder(b.hint);
+            if !out.iter().any(|(h, _)| *h == name) {
+                out.push((name, label_at(table, n)));
+            }
+        }
+    }
+    out
+}
+
+/// The placeholder that names the key of the binding with hint `hint`: `keys.quit` → `key-quit`.
+#[must_use]
+pub fn key_placeholder(hint: &str) -> String {
+    format!("key-{}", hint.strip_prefix("keys.").unwrap_or(hint))
 }
 
 /// Every key name a binding shows, for the help overlay: `(label, catalog key)`.
@@ -598,37 +684,39 @@ pub fn key_names(keys: &[KeyCode]) -> String {
         .join(" ")
 }
 
+/// Every context, in the order [`key_args`] falls back through them.
+const ALL_CONTEXTS: [Context; 25] = [
+    Context::Welcome,
+    Context::WelcomeName,
+    Context::Hub,
+    Context::Step,
+    Context::Summary,
+    Context::Help,
+    Context::Confirm,
+    Context::Reason,
+    Context::TooSmall,
+    Context::Preview,
+    Context::PreviewText,
+    Context::Credentials,
+    Context::CredentialsText,
+    Context::Individual,
+    Context::IndividualText,
+    Context::CsvPick,
+    Context::CsvLoading,
+    Context::CsvIntake,
+    Context::CsvChoose,
+    Context::CsvMapping,
+    Context::CsvGrid,
+    Context::CsvSearch,
+    Context::CsvPlan,
+    Context::CsvPlanText,
+    Context::CsvDone,
+];
+
 /// Every binding of every context, for the catalog test.
 #[must_use]
 pub fn all_hint_keys() -> Vec<&'static str> {
-    let ctxs = [
-        Context::Welcome,
-        Context::WelcomeName,
-        Context::Hub,
-        Context::Step,
-        Context::Summary,
-        Context::Help,
-        Context::Confirm,
-        Context::Reason,
-        Context::TooSmall,
-        Context::Preview,
-        Context::PreviewText,
-        Context::Credentials,
-        Context::CredentialsText,
-        Context::Individual,
-        Context::IndividualText,
-        Context::CsvPick,
-        Context::CsvLoading,
-        Context::CsvIntake,
-        Context::CsvChoose,
-        Context::CsvMapping,
-        Context::CsvGrid,
-        Context::CsvSearch,
-        Context::CsvPlan,
-        Context::CsvPlanText,
-        Context::CsvDone,
-    ];
-    let mut keys: Vec<&'static str> = ctxs
+    let mut keys: Vec<&'static str> = ALL_CONTEXTS
         .iter()
         .flat_map(|c| bindings(*c).iter().map(|b| b.hint))
         .collect();

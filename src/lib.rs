@@ -8,6 +8,8 @@
 //! - [`wizard`]: the screen state machine, `update(msg, now) -> Vec<Effect>`; imports `domain`.
 //! - [`input`]: keys to intents; the same tables feed the footer and the `?` overlay.
 //! - [`ui`]: rendering only, one file per screen.
+//! - [`present`]: presentation helpers shared by `ui` and `commands` (cell widths, cutting,
+//!   sanitising, times); `ui` and `commands` never import each other.
 //! - [`store`]: the progress file: locate, lock, atomic save, backup, quarantine.
 //! - [`app`]: the runtime loop: terminal events and signals in, effects out.
 //! - [`cli`] and [`commands`]: the command line and the headless commands; [`csv_text`]: CSV
@@ -39,6 +41,7 @@ pub mod credentials;
 pub mod csv_text;
 pub mod domain;
 pub mod input;
+pub mod present;
 pub mod remote;
 pub mod store;
 pub mod ui;

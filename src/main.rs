@@ -12,11 +12,11 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use msi_setup::app;
 use msi_setup::cli::{self, Cli, Cmd, CsvCmd};
-use msi_setup::commands::{self, Context, common};
-use msi_setup::domain::guide::Guide;
-use msi_setup::domain::text::{Catalog, Lang};
+use msi_setup::commands::{self, Context};
+use msi_setup::domain::guide::{Guide, ItemId};
+use msi_setup::domain::text::{Catalog, Lang, Localize};
 use msi_setup::store::{self, Store};
-use msi_setup::wizard::{Start, Wizard};
+use msi_setup::wizard::{Start, Wizard, notice};
 
 fn main() -> ExitCode {
     let started = Instant::now();
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     let config_dir = match store::resolve_dir(parsed.config_dir.clone()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("msi-setup: {}", common::store_error(&tr, &e));
+            eprintln!("msi-setup: {}", e.localize(&tr));
             return ExitCode::from(2);
         }
     };
@@ -123,7 +123,7 @@ fn init_log(config_dir: &Path, explicit_dir: bool) -> Option<PathBuf> {
 
 fn run_tui(
     lang_flag: Option<Lang>,
-    step: Option<String>,
+    step: Option<ItemId>,
     env_tr: Catalog,
     config_dir: &Path,
     explicit_dir: bool,
@@ -139,18 +139,12 @@ fn run_tui(
         Ok(g) => Arc::new(g),
         Err(e) => return fail(&env_tr, e.to_string()),
     };
-    if let Some(id) = &step
-        && guide.item(id).is_none()
-    {
-        let e = msi_setup::domain::progress::ProgressError::UnknownItem(id.clone());
-        return fail(&env_tr, common::progress_error(&env_tr, &e));
-    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return fail(&env_tr, env_tr.t("core.err.no-terminal").to_string());
     }
     let opened = match Store::open(config_dir, Timestamp::now()) {
         Ok(o) => o,
-        Err(e) => return fail(&env_tr, common::store_error(&env_tr, &e)),
+        Err(e) => return fail(&env_tr, e.localize(&env_tr)),
     };
     let _log = init_log(config_dir, explicit_dir);
     tracing::info!(path = %opened.store.path().display(), existed = opened.existed, "progress loaded");
@@ -162,14 +156,10 @@ fn run_tui(
     } else {
         Catalog::load(lang).unwrap_or(env_tr)
     };
-    let notices: Vec<String> = opened
-        .notices
-        .iter()
-        .map(|n| common::notice(&tr, n))
-        .collect();
-    for n in &notices {
-        tracing::warn!("{n}");
+    for n in &opened.notices {
+        tracing::warn!("{}", n.localize(&tr));
     }
+    let notices = opened.notices.iter().cloned().map(notice).collect();
     let mut wizard = Wizard::new(
         guide,
         tr,

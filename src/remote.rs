@@ -206,15 +206,14 @@ async fn run_salesforce(c: &SalesforceClient, id: CheckId) -> CheckOutcome {
     }
 }
 
-/// Runs `ids` (in [`CheckId::ALL`] order): the Marketo checks one after another (Marketo wants
+/// Runs `ids` (in [`CheckId`] order): the Marketo checks one after another (Marketo wants
 /// calls one at a time), the Salesforce checks likewise, the two systems side by side. When
 /// `marketo-auth` is among them and does not pass, the other Marketo checks are skipped instead
 /// of failing again for the same reason.
 pub async fn run_checks(clients: &Clients, ids: &[CheckId]) -> Vec<CheckOutcome> {
     let wanted = |system| {
-        CheckId::ALL
-            .into_iter()
-            .filter(|id| ids.contains(id) && id.system() == system)
+        CheckId::of(system)
+            .filter(|id| ids.contains(id))
             .collect::<Vec<_>>()
     };
     let (mk_ids, sf_ids) = (wanted(System::Marketo), wanted(System::Salesforce));

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::domain::progress::{self, Progress};
+use crate::domain::text::{self, Detail, Localize};
 
 /// The progress file's name.
 pub const FILE: &str = "progress.toml";
@@ -24,16 +25,13 @@ pub const LOCK: &str = "progress.lock";
 /// Prefix of temp files (swept at start).
 const TEMP_PREFIX: &str = ".progress.toml.";
 
-/// What went wrong with the files, always naming the path.
+/// What went wrong with the files, always naming the path. Its text is the catalog's
+/// (`core.err.*`, see [`Localize`]); `Display` shows the English one.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No home/config dir could be found.
-    #[error(
-        "could not find a config directory for this user: pass --config-dir DIR or set MSI_SETUP_CONFIG_DIR"
-    )]
     NoConfigDir,
     /// The directory cannot be created.
-    #[error("could not create the config directory `{path}`: {source}")]
     CreateDir {
         /// The directory.
         path: PathBuf,
@@ -41,15 +39,11 @@ pub enum StoreError {
         source: io::Error,
     },
     /// Another instance holds the lock.
-    #[error(
-        "another msi-setup is already using `{path}`: finish or quit it first (or use another --config-dir)"
-    )]
     Locked {
         /// The lock file.
         path: PathBuf,
     },
     /// A read failed.
-    #[error("could not read the progress file `{path}`: {source}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -57,9 +51,6 @@ pub enum StoreError {
         source: io::Error,
     },
     /// Written by a newer msi-setup.
-    #[error(
-        "the progress file `{path}` was written by a newer msi-setup (version {found}; this one understands {supported}): update msi-setup; the file was left untouched"
-    )]
     NewerVersion {
         /// The file.
         path: PathBuf,
@@ -69,9 +60,6 @@ pub enum StoreError {
         supported: u32,
     },
     /// The file does not parse (read-only commands do not quarantine).
-    #[error(
-        "the progress file `{path}` is damaged ({message}); start `msi-setup` once to move it aside, or restore `{backup}`"
-    )]
     Corrupt {
         /// The file.
         path: PathBuf,
@@ -81,13 +69,53 @@ pub enum StoreError {
         message: String,
     },
     /// A write failed; the previous file is intact.
-    #[error("could not save the progress file `{path}`: {source} (the previous version is intact)")]
     Write {
         /// The file.
         path: PathBuf,
         /// Why.
         source: io::Error,
     },
+}
+
+impl Localize for StoreError {
+    fn detail(&self) -> Detail {
+        let path = |p: &Path| p.display().to_string();
+        match self {
+            StoreError::NoConfigDir => Detail::new("core.err.no-config-dir"),
+            StoreError::CreateDir { path: p, source } => Detail::new("core.err.create-dir")
+                .arg("path", path(p))
+                .arg("error", source),
+            StoreError::Locked { path: p } => Detail::new("core.err.locked").arg("path", path(p)),
+            StoreError::Read { path: p, source } => Detail::new("core.err.read")
+                .arg("path", path(p))
+                .arg("error", source),
+            StoreError::NewerVersion {
+                path: p,
+                found,
+                supported,
+            } => Detail::new("core.err.newer")
+                .arg("path", path(p))
+                .arg("found", found)
+                .arg("supported", supported),
+            StoreError::Corrupt {
+                path: p,
+                backup,
+                message,
+            } => Detail::new("core.err.corrupt")
+                .arg("path", path(p))
+                .arg("backup", path(backup))
+                .arg("error", message),
+            StoreError::Write { path: p, source } => Detail::new("core.err.write")
+                .arg("path", path(p))
+                .arg("error", source),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        text::fmt_english(self, f)
+    }
 }
 
 /// Something the user should be told after loading.
@@ -103,6 +131,19 @@ pub enum LoadNotice {
         /// Where the damaged file now is.
         corrupt: PathBuf,
     },
+}
+
+impl Localize for LoadNotice {
+    fn detail(&self) -> Detail {
+        match self {
+            LoadNotice::RestoredFromBackup { corrupt } => {
+                Detail::new("core.notice.restored").arg("corrupt", corrupt.display())
+            }
+            LoadNotice::StartedFresh { corrupt } => {
+                Detail::new("core.notice.fresh").arg("corrupt", corrupt.display())
+            }
+        }
+    }
 }
 
 /// The default config directory (`~/.config/msi-setup` on Linux).
@@ -458,17 +499,21 @@ pub fn write_atomic<E: From<io::Error>>(
 /// The remembered CSV column mappings file.
 pub const MAPPINGS: &str = "mappings.toml";
 
+/// Remembered CSV column mappings as `mappings.toml` keeps them: header fingerprint → field key →
+/// header name (empty: no column). The CSV flow reads and updates them.
+pub type Mappings = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct MappingsFile {
     version: u32,
     #[serde(default)]
-    mappings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    mappings: Mappings,
 }
 
 /// Loads remembered mappings (fingerprint → field → header); a missing or unreadable file is
 /// none (they are only a convenience).
 #[must_use]
-pub fn load_mappings(dir: &Path) -> crate::wizard::csvflow::Remembered {
+pub fn load_mappings(dir: &Path) -> Mappings {
     fs::read_to_string(dir.join(MAPPINGS))
         .ok()
         .and_then(|t| toml::from_str::<MappingsFile>(&t).ok())
@@ -481,7 +526,7 @@ pub fn load_mappings(dir: &Path) -> crate::wizard::csvflow::Remembered {
 ///
 /// # Errors
 /// IO errors.
-pub fn save_mappings(dir: &Path, mappings: &crate::wizard::csvflow::Remembered) -> io::Result<()> {
+pub fn save_mappings(dir: &Path, mappings: &Mappings) -> io::Result<()> {
     let file = MappingsFile {
         version: 1,
         mappings: mappings.clone(),
@@ -489,4 +534,100 @@ pub fn save_mappings(dir: &Path, mappings: &crate::wizard::csvflow::Remembered) 
     let text = toml::to_string(&file)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
     write_atomic(&dir.join(MAPPINGS), |w| w.write_all(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::{Catalog, Lang};
+
+    fn every_error() -> Vec<StoreError> {
+        let p = || PathBuf::from("/cfg/progress.toml");
+        let io = || io::Error::new(io::ErrorKind::PermissionDenied, "denied");
+        vec![
+            StoreError::NoConfigDir,
+            StoreError::CreateDir {
+                path: p(),
+                source: io(),
+            },
+            StoreError::Locked { path: p() },
+            StoreError::Read {
+                path: p(),
+                source: io(),
+            },
+            StoreError::NewerVersion {
+                path: p(),
+                found: 7,
+                supported: 1,
+            },
+            StoreError::Corrupt {
+                path: p(),
+                backup: PathBuf::from("/cfg/progress.toml.bak"),
+                message: "bad line".into(),
+            },
+            StoreError::Write {
+                path: p(),
+                source: io(),
+            },
+        ]
+    }
+
+    /// Each error has one message, in the catalog: every language renders it completely, names
+    /// the file and the cause, and `Display` is the English text.
+    #[test]
+    fn errors_render_from_the_catalog_naming_the_file_and_the_cause() {
+        let keys: Vec<String> = every_error().iter().map(|e| e.detail().key).collect();
+        assert_eq!(
+            keys,
+            [
+                "core.err.no-config-dir",
+                "core.err.create-dir",
+                "core.err.locked",
+                "core.err.read",
+                "core.err.newer",
+                "core.err.corrupt",
+                "core.err.write",
+            ]
+        );
+        for lang in Lang::ALL {
+            let tr = Catalog::load(lang).unwrap_or_else(|e| panic!("{e}"));
+            for e in every_error() {
+                let text = e.localize(&tr);
+                assert!(!text.contains('{'), "{lang}: {text}");
+                if !matches!(e, StoreError::NoConfigDir) {
+                    assert!(text.contains("/cfg/progress.toml"), "{lang}: {text}");
+                }
+                if matches!(
+                    e,
+                    StoreError::CreateDir { .. }
+                        | StoreError::Read { .. }
+                        | StoreError::Write { .. }
+                ) {
+                    assert!(text.contains("denied"), "{lang}: {text}");
+                }
+            }
+        }
+        let newer = &every_error()[4];
+        assert!(newer.to_string().contains("version 7"), "{newer}");
+        let corrupt = &every_error()[5];
+        let text = corrupt.to_string();
+        assert!(
+            text.contains("bad line") && text.contains("progress.toml.bak"),
+            "{text}"
+        );
+        let en = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}"));
+        for e in every_error() {
+            assert_eq!(e.to_string(), e.localize(&en));
+        }
+        let restored = LoadNotice::RestoredFromBackup {
+            corrupt: PathBuf::from("/cfg/x.corrupt"),
+        };
+        assert_eq!(restored.detail().key, "core.notice.restored");
+        assert!(restored.localize(&en).contains("/cfg/x.corrupt"));
+        let fresh = LoadNotice::StartedFresh {
+            corrupt: PathBuf::from("/cfg/y.corrupt"),
+        };
+        assert_eq!(fresh.detail().key, "core.notice.fresh");
+        assert!(fresh.localize(&en).contains("/cfg/y.corrupt"));
+    }
 }

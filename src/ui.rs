@@ -7,15 +7,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use crate::domain::text::Detail;
 use crate::input;
-use crate::wizard::{BannerKind, ConfirmAction, Overlay, Screen, Wizard};
+use crate::present;
+use crate::wizard::{BannerKind, BannerText, ConfirmAction, Overlay, Screen, Wizard};
 
 pub mod hub;
 pub mod invite;
 pub mod preview;
 pub mod step;
 pub mod summary;
-pub mod text;
 pub mod theme;
 pub mod welcome;
 
@@ -45,7 +46,7 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         };
         f.render_widget(
             Paragraph::new(Line::styled(
-                text::fit(&b.text, banner.width as usize),
+                present::fit(&banner_text(w, &b.text), banner.width as usize),
                 style,
             )),
             banner,
@@ -74,7 +75,7 @@ fn render_header(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
         let roles: Vec<&str> = w
             .roles()
             .iter()
-            .map(|r| tr.t(&role_key(r)))
+            .map(|r| tr.t(&r.name_key()))
             .collect::<Vec<_>>();
         let mut s = roles.join(" + ");
         if let Some(n) = &w.progress.setup.name {
@@ -84,15 +85,30 @@ fn render_header(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     };
     let title = tr.t("core.app-title");
     let width = area.width as usize;
-    let right = text::fit(&who, width.saturating_sub(text::width(title) + 2));
-    let gap = width.saturating_sub(text::width(title) + text::width(&right) + 1);
+    let right = present::fit(&who, width.saturating_sub(present::width(title) + 2));
+    let gap = width.saturating_sub(present::width(title) + present::width(&right) + 1);
     let line1 = Line::from(vec![
         Span::styled(format!(" {title}"), t.title()),
         Span::raw(" ".repeat(gap)),
         Span::styled(right, t.dim()),
     ]);
-    let line2 = Line::styled(text::fit(&format!(" {}", progress_line(w)), width), t.dim());
+    let line2 = Line::styled(
+        present::fit(&format!(" {}", progress_line(w)), width),
+        t.dim(),
+    );
     f.render_widget(Paragraph::new(vec![line1, line2]), area);
+}
+
+/// A banner's text in the user's language.
+fn banner_text(w: &Wizard, text: &BannerText) -> String {
+    match text {
+        BannerText::Text(t) => t.clone(),
+        BannerText::Notices(ns) => ns
+            .iter()
+            .map(|n| with_keys(w, &n.0.detail()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
 }
 
 /// "Marketo admin 2/7 · Salesforce admin 0/4 · last change ... by ..." (the resume line).
@@ -101,14 +117,14 @@ pub fn progress_line(w: &Wizard) -> String {
     let tr = &w.tr;
     let mut parts: Vec<String> = w
         .guide
-        .roles
+        .roles()
         .iter()
         .map(|r| {
-            let tally = w.progress.tally(&w.guide, std::slice::from_ref(&r.id));
+            let tally = w.progress.tally(&w.guide, std::slice::from_ref(r));
             tr.f(
                 "core.hub.role-tally",
                 &[
-                    ("role", &tr.t(&role_key(&r.id))),
+                    ("role", &tr.t(&r.name_key())),
                     ("done", &tally.resolved),
                     ("total", &tally.total),
                 ],
@@ -117,11 +133,8 @@ pub fn progress_line(w: &Wizard) -> String {
         .collect();
     match w.progress.last_change() {
         Some(c) => {
-            let title = w
-                .guide
-                .item(c.item)
-                .map_or(c.item.to_string(), |i| tr.t(&i.title_key()).to_string());
-            let when = crate::commands::common::short_time(c.at, &w.tz);
+            let title = tr.t(&w.guide.item(c.item).title_key());
+            let when = present::short_time(c.at, &w.tz);
             parts.push(match c.by {
                 Some(by) => tr.f(
                     "core.hub.last-change-by",
@@ -135,20 +148,14 @@ pub fn progress_line(w: &Wizard) -> String {
     parts.join(" · ")
 }
 
-/// Catalog key of a role's name.
-#[must_use]
-pub fn role_key(role: &str) -> String {
-    format!("guide.role.{role}")
-}
-
 fn render_footer(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     let hints = input::footer_hints(w);
     let width = area.width as usize;
     let essential = |h: &str| h == "keys.help" || h == "keys.quit";
-    let mut chosen: Vec<(&str, &str)> = hints.clone();
+    let mut chosen: Vec<(&str, &str)> = hints.iter().map(|(k, h)| (k.as_str(), *h)).collect();
     let render_len = |v: &[(&str, &str)]| -> usize {
         v.iter()
-            .map(|(k, h)| text::width(k) + 1 + text::width(w.tr.t(h)) + 3)
+            .map(|(k, h)| present::width(k) + 1 + present::width(w.tr.t(h)) + 3)
             .sum::<usize>()
             + 1
     };
@@ -181,7 +188,7 @@ fn too_small(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     );
     let lines = vec![
         Line::styled(msg, t.warn()),
-        Line::raw(w.tr.t("core.too-small-hint").to_string()),
+        Line::raw(keyed(w, "core.too-small-hint")),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
@@ -219,7 +226,7 @@ pub fn clear(f: &mut Frame, rect: Rect) {
     let buf = f.buffer_mut();
     for y in rect.y..rect.y.saturating_add(rect.height) {
         if let Some(cell) = buf.cell_mut((rect.x - 1, y))
-            && text::width(cell.symbol()) > 1
+            && present::width(cell.symbol()) > 1
         {
             cell.set_symbol(" ");
         }
@@ -248,13 +255,13 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                 .iter()
                 .map(|(keys, hint)| {
                     Line::from(vec![
-                        Span::styled(text::pad(keys, 16), t.key()),
+                        Span::styled(present::pad(keys, 16), t.key()),
                         Span::raw(tr.t(hint).to_string()),
                     ])
                 })
                 .collect();
             lines.push(Line::from(vec![
-                Span::styled(text::pad("Ctrl-C", 16), t.key()),
+                Span::styled(present::pad("Ctrl-C", 16), t.key()),
                 Span::raw(tr.t(input::CTRL_C_HINT).to_string()),
             ]));
             lines.push(Line::raw(""));
@@ -275,7 +282,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
         Overlay::Confirm(action) => {
             let body = match action {
                 ConfirmAction::MarkDoneAnyway { item, unticked } => {
-                    let title = tr.t(&w.guide.items[*item].title_key()).to_string();
+                    let title = tr.t(&w.guide.item(*item).title_key()).to_string();
                     tr.f(
                         "core.confirm.done-anyway",
                         &[("n", unticked), ("item", &title)],
@@ -286,11 +293,11 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                     tr.f("csv.tui.confirm-individual", &[("n", count)])
                 }
                 ConfirmAction::TickProven { item, check, subs } => {
-                    let it = &w.guide.items[*item];
+                    let it = w.guide.item(*item);
                     let names: Vec<String> = subs
                         .iter()
                         .filter_map(|id| it.substeps.iter().find(|s| s.id == *id))
-                        .map(|s| text::fit(tr.t(&it.substep_key(s)), 50))
+                        .map(|s| present::fit(tr.t(&it.substep_key(s)), 50))
                         .collect();
                     tr.f(
                         "checks.tui.tick-proven",
@@ -305,12 +312,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             let lines = vec![
                 Line::raw(body),
                 Line::raw(""),
-                Line::from(vec![
-                    Span::styled("y", t.key()),
-                    Span::raw(format!(" {}   ", tr.t("keys.yes"))),
-                    Span::styled("n/Esc", t.key()),
-                    Span::raw(format!(" {}", tr.t("keys.no"))),
-                ]),
+                overlay_keys(w, input::Context::Confirm, t),
             ];
             let rect = centered(area, 60, 7);
             clear(f, rect);
@@ -335,7 +337,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             } else {
                 "core.reason.block-title"
             };
-            let title = tr.t(&w.guide.items[*item].title_key()).to_string();
+            let title = tr.t(&w.guide.item(*item).title_key()).to_string();
             let inner_w = 56usize;
             let shown = field_view(field.value(), field.cursor(), inner_w - 2);
             let mut lines = vec![
@@ -357,12 +359,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
             } else {
                 lines.push(Line::raw(""));
             }
-            lines.push(Line::from(vec![
-                Span::styled("Enter", t.key()),
-                Span::raw(format!(" {}   ", tr.t("keys.save"))),
-                Span::styled("Esc", t.key()),
-                Span::raw(format!(" {}", tr.t("keys.cancel"))),
-            ]));
+            lines.push(overlay_keys(w, input::Context::Reason, t));
             let rect = centered(area, 60, 8);
             clear(f, rect);
             let block = Block::default()
@@ -379,6 +376,41 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
     }
 }
 
+/// The keys of an overlay, from its keymap: `y yes   n/Esc no`.
+fn overlay_keys(w: &Wizard, ctx: input::Context, t: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let hints = input::overlay_hints(ctx);
+    for (n, (keys, hint)) in hints.iter().enumerate() {
+        spans.push(Span::styled(keys.clone(), t.key()));
+        let gap = if n + 1 < hints.len() { "   " } else { "" };
+        spans.push(Span::raw(format!(" {}{gap}", w.tr.t(hint))));
+    }
+    Line::from(spans)
+}
+
+/// Catalog text that names keys (`{key-quit}`), with the labels the keymap gives them.
+#[must_use]
+pub fn keyed(w: &Wizard, key: &str) -> String {
+    with_keys(w, &Detail::new(key))
+}
+
+/// A message rendered in the user's language, its `{key-…}` placeholders filled from the
+/// keymap.
+#[must_use]
+pub fn with_keys(w: &Wizard, d: &Detail) -> String {
+    let keys = input::key_args(w);
+    let args: Vec<(&str, &dyn std::fmt::Display)> = d
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
+        .chain(
+            keys.iter()
+                .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)),
+        )
+        .collect();
+    w.tr.f(&d.key, &args)
+}
+
 /// The visible part of a text field of `cells` cells, with the cursor shown as `▏`... kept
 /// ASCII: an underscore cursor at the end, or `|` inside.
 #[must_use]
@@ -389,10 +421,10 @@ pub fn field_view(value: &str, cursor: usize, cells: usize) -> String {
     // Keep the cursor visible: drop from the left while too wide.
     let mut start = 0;
     let chars: Vec<char> = s.chars().collect();
-    while text::width(&chars[start..].iter().collect::<String>()) > cells && start < cursor {
+    while present::width(&chars[start..].iter().collect::<String>()) > cells && start < cursor {
         start += 1;
     }
-    text::fit(&chars[start..].iter().collect::<String>(), cells)
+    present::fit(&chars[start..].iter().collect::<String>(), cells)
 }
 
 /// A line with `"quoted"` English UI labels highlighted (the catalog's convention).
@@ -441,7 +473,7 @@ fn render_credentials(
         } else if form.cursor == i {
             field_view(field.value(), field.cursor(), 50)
         } else {
-            text::fit(field.value(), 50)
+            present::fit(field.value(), 50)
         };
         let style = if form.cursor == i {
             t.selected()
@@ -475,7 +507,7 @@ fn render_credentials(
         style,
     ));
     if let Some(e) = &form.error {
-        lines.push(Line::styled(e.clone(), t.warn()));
+        lines.push(Line::styled(e.0.localize(tr), t.warn()));
     }
     let h = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
     let rect = centered(area, 72, h);

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::domain::guide::Guide;
+use crate::domain::guide::{Guide, ItemId, Role};
 use crate::domain::progress::{Progress, Status};
-use crate::domain::text::{Catalog, Lang};
+use crate::domain::text::{Catalog, Detail, Lang, Localize};
 
 pub mod csvflow;
 pub mod individual;
@@ -47,6 +47,17 @@ impl<T: ?Sized> PartialEq for Shared<T> {
     }
 }
 impl<T: ?Sized> Eq for Shared<T> {}
+
+/// Something to tell the user that comes from outside the core (a failed save, refused
+/// credentials, a notice from loading): the typed error or notice itself, rendered in the
+/// user's language only when `ui` draws it. Compared by identity.
+pub type Notice = Shared<dyn Localize>;
+
+/// Wraps a typed error or notice as a [`Notice`].
+#[must_use]
+pub fn notice(n: impl Localize + 'static) -> Notice {
+    Shared(Arc::new(n))
+}
 
 /// Longest name accepted on the welcome screen.
 pub const NAME_MAX: usize = 80;
@@ -112,8 +123,8 @@ pub enum Msg {
     CursorRight,
     /// The terminal was resized.
     Resize(u16, u16),
-    /// A save failed (the runtime reports it).
-    SaveFailed(String),
+    /// A save failed (the runtime reports it, with the store's error).
+    SaveFailed(Notice),
     /// Run the live checks of this screen.
     RunChecks,
     /// Enter credentials for the live checks.
@@ -135,8 +146,8 @@ pub enum Msg {
     },
     /// The runtime accepted typed credentials.
     CredentialsAccepted(System),
-    /// The runtime refused typed credentials (localised reason).
-    CredentialsRejected(String),
+    /// The runtime refused typed credentials (why).
+    CredentialsRejected(Notice),
     /// Open the individual invite form.
     InviteIndividual,
     /// Open the CSV invite flow.
@@ -265,8 +276,8 @@ pub enum Effect {
 pub enum WelcomeRow {
     /// A language choice.
     Lang(Lang),
-    /// A role checkbox (index into the guide's roles).
-    Role(usize),
+    /// A role checkbox.
+    Role(Role),
     /// The name field.
     Name,
     /// The start button.
@@ -280,8 +291,8 @@ pub struct Welcome {
     pub cursor: usize,
     /// Chosen language.
     pub lang: Lang,
-    /// Chosen role ids.
-    pub roles: Vec<String>,
+    /// Chosen roles.
+    pub roles: Vec<Role>,
     /// Name, recorded as "done by".
     pub name: TextField,
     /// First run (Esc does nothing) or editing (Esc returns to the hub).
@@ -295,7 +306,7 @@ impl Welcome {
     #[must_use]
     pub fn rows(guide: &Guide) -> Vec<WelcomeRow> {
         let mut rows: Vec<WelcomeRow> = Lang::ALL.iter().map(|l| WelcomeRow::Lang(*l)).collect();
-        rows.extend((0..guide.roles.len()).map(WelcomeRow::Role));
+        rows.extend(guide.roles().iter().copied().map(WelcomeRow::Role));
         rows.push(WelcomeRow::Name);
         rows.push(WelcomeRow::Start);
         rows
@@ -321,8 +332,8 @@ pub enum StepFocus {
 /// One prerequisite or step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepView {
-    /// Item index in the guide.
-    pub item: usize,
+    /// The item shown.
+    pub item: ItemId,
     /// Selected sub-step, an index into the sub-steps of the chosen route.
     pub cursor: usize,
     /// Focused panel.
@@ -355,8 +366,8 @@ pub enum Screen {
 pub enum ConfirmAction {
     /// Mark an item done although sub-steps are unticked.
     MarkDoneAnyway {
-        /// Item index.
-        item: usize,
+        /// The item.
+        item: ItemId,
         /// How many required sub-steps are unticked.
         unticked: usize,
     },
@@ -372,8 +383,8 @@ pub enum ConfirmAction {
     },
     /// Tick the sub-steps a passing check proved.
     TickProven {
-        /// Item index.
-        item: usize,
+        /// The item.
+        item: ItemId,
         /// The check.
         check: CheckId,
         /// Sub-step ids not yet ticked.
@@ -390,8 +401,8 @@ pub enum Overlay {
     Confirm(ConfirmAction),
     /// A reason for skipped/blocked.
     Reason {
-        /// Item index.
-        item: usize,
+        /// The item.
+        item: ItemId,
         /// Skipped or blocked.
         status: Status,
         /// The reason typed so far.
@@ -412,11 +423,31 @@ pub enum BannerKind {
     Error,
 }
 
+/// What a banner says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BannerText {
+    /// Text already in the user's language.
+    Text(String),
+    /// Messages rendered in the user's language when drawn, one after the other.
+    Notices(Vec<Notice>),
+}
+
+impl BannerText {
+    /// The text, when it is already in the user's language.
+    #[must_use]
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            BannerText::Text(t) => Some(t),
+            BannerText::Notices(_) => None,
+        }
+    }
+}
+
 /// A one-line message under the header.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Banner {
-    /// Text (already localised).
-    pub text: String,
+    /// What it says.
+    pub text: BannerText,
     /// Look.
     pub kind: BannerKind,
 }
@@ -425,9 +456,9 @@ pub struct Banner {
 #[derive(Clone, Debug, Default)]
 pub struct Start {
     /// `--step ID`.
-    pub step: Option<String>,
-    /// Messages from loading (restored from backup, ...), already localised.
-    pub notices: Vec<String>,
+    pub step: Option<ItemId>,
+    /// Notices from loading (restored from backup, ...).
+    pub notices: Vec<Notice>,
     /// Draw without colours.
     pub no_color: bool,
     /// Remembered CSV column mappings (from `mappings.toml`).
@@ -456,7 +487,7 @@ pub struct Wizard {
     /// Draw without colours.
     pub no_color: bool,
     /// Item to open after the welcome (from `--step`).
-    after_welcome: Option<usize>,
+    after_welcome: Option<ItemId>,
     /// Running live checks, by ticket.
     pub running: BTreeMap<u64, CheckId>,
     /// The last ticket handed out.
@@ -475,9 +506,9 @@ impl Wizard {
     /// for, else the hub with the cursor on the next undone item for my roles.
     #[must_use]
     pub fn new(guide: Arc<Guide>, tr: Catalog, progress: Progress, start: Start) -> Wizard {
-        let step = start.step.as_deref().and_then(|id| guide.index_of(id));
+        let step = start.step;
         let banner = (!start.notices.is_empty()).then(|| Banner {
-            text: start.notices.join(" "),
+            text: BannerText::Notices(start.notices),
             kind: BannerKind::Error,
         });
         let mut w = Wizard {
@@ -503,7 +534,7 @@ impl Wizard {
             Screen::Step(StepView::new(item))
         } else {
             Screen::Hub(Hub {
-                cursor: w.next_index().unwrap_or(0),
+                cursor: w.next_row(),
             })
         };
         w
@@ -535,15 +566,21 @@ impl Wizard {
 
     /// The roles I hold.
     #[must_use]
-    pub fn roles(&self) -> &[String] {
+    pub fn roles(&self) -> &[Role] {
         &self.progress.setup.roles
     }
 
     /// Next undone item for my roles.
     #[must_use]
-    pub fn next_index(&self) -> Option<usize> {
+    pub fn next_item(&self) -> Option<ItemId> {
         self.progress
             .next_for(&self.guide, &self.progress.setup.roles)
+    }
+
+    /// The hub row of the next undone item (the first row when all is done).
+    #[must_use]
+    fn next_row(&self) -> usize {
+        self.next_item().map_or(0, ItemId::index)
     }
 
     /// Whether the terminal is below the minimum size.
@@ -567,7 +604,16 @@ impl Wizard {
 
     fn info(&mut self, text: String) {
         self.banner = Some(Banner {
-            text,
+            text: BannerText::Text(text),
+            kind: BannerKind::Info,
+        });
+    }
+
+    /// An information banner rendered when drawn (its text may name keys, which `ui` fills in
+    /// from the keymap).
+    fn tell(&mut self, messages: Vec<Detail>) {
+        self.banner = Some(Banner {
+            text: BannerText::Notices(messages.into_iter().map(notice).collect()),
             kind: BannerKind::Info,
         });
     }
@@ -621,9 +667,12 @@ impl Wizard {
                 return Vec::new();
             }
             Msg::ForceQuit => return vec![Effect::Quit],
-            Msg::SaveFailed(text) => {
+            Msg::SaveFailed(error) => {
                 self.banner = Some(Banner {
-                    text,
+                    text: BannerText::Notices(vec![
+                        error,
+                        notice(Detail::new("core.err.write-kept")),
+                    ]),
                     kind: BannerKind::Error,
                 });
                 return Vec::new();
@@ -646,7 +695,7 @@ impl Wizard {
             Screen::Csv(_) => self.update_csv(msg, now),
             Screen::Summary => match msg {
                 Msg::Back | Msg::Next => {
-                    let cursor = self.next_index().unwrap_or(0);
+                    let cursor = self.next_row();
                     self.set_screen(Screen::Hub(Hub { cursor }));
                     Vec::new()
                 }
@@ -686,7 +735,7 @@ impl Wizard {
                     Msg::Back => return Vec::new(),
                     Msg::Next => {
                         let by = self.by();
-                        let it = &self.guide.items[item];
+                        let it = self.guide.item(item);
                         if self
                             .progress
                             .set_status(it, status, Some(field.value()), now, by.as_deref())
@@ -732,9 +781,9 @@ impl Wizard {
         }
     }
 
-    fn mark_done(&mut self, item: usize, now: Timestamp) -> Vec<Effect> {
+    fn mark_done(&mut self, item: ItemId, now: Timestamp) -> Vec<Effect> {
         let by = self.by();
-        let it = &self.guide.items[item];
+        let it = self.guide.item(item);
         if self
             .progress
             .set_status(it, Status::Done, None, now, by.as_deref())
@@ -742,12 +791,12 @@ impl Wizard {
         {
             return Vec::new();
         }
-        let text = if self.next_index().is_none() {
-            self.tr.t("core.step.done-all").to_string()
+        let key = if self.next_item().is_none() {
+            "core.step.done-all"
         } else {
-            self.tr.t("core.step.done").to_string()
+            "core.step.done"
         };
-        self.info(text);
+        self.tell(vec![Detail::new(key)]);
         self.save()
     }
 
@@ -765,12 +814,11 @@ impl Wizard {
             Msg::End => form.cursor = rows.len() - 1,
             Msg::Toggle => match row {
                 WelcomeRow::Lang(l) => new_lang = Some(l),
-                WelcomeRow::Role(i) => {
-                    let id = self.guide.roles[i].id.clone();
-                    if let Some(pos) = form.roles.iter().position(|r| *r == id) {
+                WelcomeRow::Role(role) => {
+                    if let Some(pos) = form.roles.iter().position(|r| *r == role) {
                         form.roles.remove(pos);
                     } else {
-                        form.roles.push(id);
+                        form.roles.push(role);
                     }
                     form.error = None;
                 }
@@ -787,7 +835,7 @@ impl Wizard {
             Msg::Back if !form.first_run => {
                 let saved = self.progress.setup.lang.unwrap_or(self.tr.lang());
                 self.switch_lang(saved);
-                let cursor = self.next_index().unwrap_or(0);
+                let cursor = self.next_row();
                 self.set_screen(Screen::Hub(Hub { cursor }));
             }
             Msg::Input(c) if row == WelcomeRow::Name => form.name.insert(c),
@@ -824,14 +872,13 @@ impl Wizard {
             return Vec::new();
         }
         // Keep roles in documented order.
-        let mut roles: Vec<String> = self
+        let roles: Vec<Role> = self
             .guide
-            .roles
+            .roles()
             .iter()
-            .filter(|r| form.roles.contains(&r.id))
-            .map(|r| r.id.clone())
+            .copied()
+            .filter(|r| form.roles.contains(r))
             .collect();
-        roles.dedup();
         let name = form.name.value().trim().to_string();
         let setup = &mut self.progress.setup;
         setup.roles = roles;
@@ -843,7 +890,7 @@ impl Wizard {
         let screen = match self.after_welcome.take() {
             Some(item) => Screen::Step(StepView::new(item)),
             None => Screen::Hub(Hub {
-                cursor: self.next_index().unwrap_or(0),
+                cursor: self.next_row(),
             }),
         };
         self.set_screen(screen);
@@ -851,7 +898,7 @@ impl Wizard {
     }
 
     fn update_hub(&mut self, msg: Msg) -> Vec<Effect> {
-        let n = self.guide.items.len();
+        let n = self.guide.items().len();
         let page = usize::from(self.viewport.1.saturating_sub(10)).max(1);
         let Screen::Hub(hub) = &mut self.screen else {
             return Vec::new();
@@ -864,10 +911,10 @@ impl Wizard {
             Msg::Home => hub.cursor = 0,
             Msg::End => hub.cursor = n - 1,
             Msg::Next | Msg::Toggle => {
-                let item = hub.cursor;
+                let item = self.guide.items()[hub.cursor.min(n - 1)].id;
                 self.set_screen(Screen::Step(StepView::new(item)));
             }
-            Msg::Continue => match self.next_index() {
+            Msg::Continue => match self.next_item() {
                 Some(item) => self.set_screen(Screen::Step(StepView::new(item))),
                 None => self.set_screen(Screen::Summary),
             },
@@ -875,7 +922,7 @@ impl Wizard {
                 let form = self.welcome_form(false);
                 self.set_screen(Screen::Welcome(form));
             }
-            Msg::Back => self.info(self.tr.t("core.hub.esc-hint").to_string()),
+            Msg::Back => self.tell(vec![Detail::new("core.hub.esc-hint")]),
             Msg::Quit => return vec![Effect::Quit],
             _ => {}
         }
@@ -884,8 +931,8 @@ impl Wizard {
 
     /// The sub-steps shown on a step screen (the chosen route's), in order.
     #[must_use]
-    pub fn visible_substeps(&self, item: usize) -> Vec<&crate::domain::guide::Substep> {
-        let it = &self.guide.items[item];
+    pub fn visible_substeps(&self, item: ItemId) -> Vec<&crate::domain::guide::Substep> {
+        let it = self.guide.item(item);
         it.substeps_for(self.progress.variant_of(it)).collect()
     }
 
@@ -924,8 +971,8 @@ impl Wizard {
             }
             Msg::Toggle => {
                 if let Some(sub) = subs.get(view.cursor) {
-                    let it = &self.guide.items[item];
-                    let on = !self.progress.item(&it.id).ticked.contains(sub);
+                    let it = self.guide.item(item);
+                    let on = !self.progress.item(item).ticked.contains(sub);
                     let by = self.by();
                     if self
                         .progress
@@ -934,16 +981,16 @@ impl Wizard {
                     {
                         if on
                             && self.progress.unticked(it).is_empty()
-                            && !self.progress.status(&it.id).is_resolved()
+                            && !self.progress.status(item).is_resolved()
                         {
-                            self.info(self.tr.t("core.step.all-ticked").to_string());
+                            self.tell(vec![Detail::new("core.step.all-ticked")]);
                         }
                         effects = self.save();
                     }
                 }
             }
             Msg::MarkDone => {
-                let unticked = self.progress.unticked(&self.guide.items[item]).len();
+                let unticked = self.progress.unticked(self.guide.item(item)).len();
                 if unticked == 0 {
                     effects = self.mark_done(item, now);
                 } else {
@@ -959,7 +1006,7 @@ impl Wizard {
                 } else {
                     Status::Blocked
                 };
-                let current = self.progress.item(&self.guide.items[item].id);
+                let current = self.progress.item(item);
                 let field = TextField::with_value(
                     current
                         .reason
@@ -977,7 +1024,7 @@ impl Wizard {
             }
             Msg::Todo => {
                 let by = self.by();
-                let it = &self.guide.items[item];
+                let it = self.guide.item(item);
                 if self
                     .progress
                     .set_status(it, Status::Todo, None, now, by.as_deref())
@@ -988,7 +1035,7 @@ impl Wizard {
                 }
             }
             Msg::CycleVariant => {
-                let it = &self.guide.items[item];
+                let it = self.guide.item(item);
                 if !it.variants.is_empty() {
                     let current = self.progress.variant_of(it).unwrap_or_default().to_string();
                     let pos = it.variants.iter().position(|v| *v == current).unwrap_or(0);
@@ -1003,35 +1050,36 @@ impl Wizard {
                 let roles = self.roles().to_vec();
                 let following = self
                     .guide
-                    .items
+                    .items()
                     .iter()
-                    .enumerate()
-                    .skip(item + 1)
-                    .find(|(_, i)| i.owned_by_any(&roles))
-                    .map(|(n, _)| n);
+                    .skip(item.index() + 1)
+                    .find(|i| i.owned_by_any(&roles))
+                    .map(|i| i.id);
                 match following {
                     Some(n) => self.set_screen(Screen::Step(StepView::new(n))),
-                    None if self.next_index().is_none() => self.set_screen(Screen::Summary),
-                    None => self.set_screen(Screen::Hub(Hub { cursor: item })),
+                    None if self.next_item().is_none() => self.set_screen(Screen::Summary),
+                    None => self.set_screen(Screen::Hub(Hub {
+                        cursor: item.index(),
+                    })),
                 }
                 return effects;
             }
             Msg::Back => {
-                self.set_screen(Screen::Hub(Hub { cursor: item }));
+                self.set_screen(Screen::Hub(Hub {
+                    cursor: item.index(),
+                }));
                 return effects;
             }
-            Msg::RunChecks => {
-                effects = self.run_checks(&live::checks_of(&self.guide.items[item].id))
-            }
+            Msg::RunChecks => effects = self.run_checks(&live::checks_of(item)),
             Msg::EditCredentials => self.open_credentials(),
-            Msg::InviteIndividual if self.guide.items[item].id == "invite-users" => {
+            Msg::InviteIndividual if item == ItemId::InviteUsers => {
                 self.set_screen(Screen::Individual(Individual::new()));
                 return effects;
             }
-            Msg::InviteCsv if self.guide.items[item].id == "invite-users" => {
+            Msg::InviteCsv if item == ItemId::InviteUsers => {
                 return self.open_csv();
             }
-            Msg::OpenPreview if self.guide.items[item].id == "start-data-sync" => {
+            Msg::OpenPreview if item == ItemId::StartDataSync => {
                 self.set_screen(Screen::Preview(Preview::new()));
                 return effects;
             }
@@ -1048,7 +1096,7 @@ impl Wizard {
 impl StepView {
     /// A fresh view of item `item`.
     #[must_use]
-    pub fn new(item: usize) -> StepView {
+    pub fn new(item: ItemId) -> StepView {
         StepView {
             item,
             cursor: 0,

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use super::Context;
 use super::common;
 use crate::cli::MarkArgs;
-use crate::domain::progress::{ProgressError, Status};
+use crate::domain::progress::ProgressError;
+use crate::domain::text::Localize;
 use crate::store::Store;
 
 /// Runs the command.
@@ -21,31 +22,20 @@ pub fn run(args: &MarkArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Wr
         Ok(g) => g,
         Err(e) => return fail(err, e),
     };
-    let Some(item) = guide.item(&args.id) else {
-        return fail(
-            err,
-            common::progress_error(tr, &ProgressError::UnknownItem(args.id.clone())),
-        );
-    };
-    let status: Status = match args.status.parse() {
-        Ok(s) => s,
-        Err(e) => return fail(err, common::progress_error(tr, &e)),
-    };
+    let item = guide.item(args.id);
+    let status = args.status;
     // Usage errors are found before the store is opened: opening takes the lock and may move a
     // damaged file aside, which a rejected command must not do.
     if status.needs_reason() && args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return fail(
-            err,
-            common::progress_error(tr, &ProgressError::ReasonRequired(status)),
-        );
+        return fail(err, ProgressError::ReasonRequired(status).localize(tr));
     }
     let now = Timestamp::now();
     let mut opened = match Store::open(&ctx.config_dir, now) {
         Ok(o) => o,
-        Err(e) => return fail(err, common::store_error(tr, &e)),
+        Err(e) => return fail(err, e.localize(tr)),
     };
     for n in &opened.notices {
-        let _ = writeln!(err, "msi-setup: {}", common::notice(tr, n));
+        let _ = writeln!(err, "msi-setup: {}", n.localize(tr));
     }
     let by = args
         .by
@@ -56,10 +46,10 @@ pub fn run(args: &MarkArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Wr
             .progress
             .set_status(item, status, args.reason.as_deref(), now, by.as_deref())
     {
-        return fail(err, common::progress_error(tr, &e));
+        return fail(err, e.localize(tr));
     }
     if let Err(e) = opened.store.save(&opened.progress) {
-        return fail(err, common::store_error(tr, &e));
+        return fail(err, e.localize(tr));
     }
     let _ = writeln!(
         out,

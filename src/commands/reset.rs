@@ -5,9 +5,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use jiff::Timestamp;
 
 use super::Context;
-use super::common;
 use crate::cli::ResetArgs;
-use crate::domain::progress::ProgressError;
+use crate::domain::text::Localize;
 use crate::store::Store;
 
 /// Runs the command. Without `--yes` it asks on a terminal and refuses otherwise.
@@ -24,18 +23,6 @@ pub fn run(
         let _ = writeln!(err, "msi-setup: {m}");
         2
     };
-    let guide = match common::guide() {
-        Ok(g) => g,
-        Err(e) => return fail(err, e),
-    };
-    if let Some(id) = &args.step
-        && guide.item(id).is_none()
-    {
-        return fail(
-            err,
-            common::progress_error(tr, &ProgressError::UnknownItem(id.clone())),
-        );
-    }
     let what = match &args.step {
         Some(id) => tr.f("core.reset.what-step", &[("id", id)]),
         None => tr.t("core.reset.what-all").to_string(),
@@ -47,10 +34,10 @@ pub fn run(
     }
     let mut opened = match Store::open(&ctx.config_dir, Timestamp::now()) {
         Ok(o) => o,
-        Err(e) => return fail(err, common::store_error(tr, &e)),
+        Err(e) => return fail(err, e.localize(tr)),
     };
     for n in &opened.notices {
-        let _ = writeln!(err, "msi-setup: {}", common::notice(tr, n));
+        let _ = writeln!(err, "msi-setup: {}", n.localize(tr));
     }
     if !args.yes {
         let _ = write!(out, "{} ", tr.f("core.reset.ask", &[("what", &what)]));
@@ -61,12 +48,12 @@ pub fn run(
             return 0;
         }
     }
-    match &args.step {
+    match args.step {
         Some(id) => opened.progress.reset_item(id),
         None => opened.progress.reset_all(),
     }
     if let Err(e) = opened.store.save(&opened.progress) {
-        return fail(err, common::store_error(tr, &e));
+        return fail(err, e.localize(tr));
     }
     let _ = writeln!(out, "{}", tr.f("core.reset.done", &[("what", &what)]));
     0

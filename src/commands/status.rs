@@ -6,25 +6,27 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::Context;
-use super::common::{self, short_time};
+use super::common;
 use crate::cli::StatusArgs;
-use crate::domain::guide::Guide;
-use crate::domain::progress::Progress;
+use crate::domain::guide::{Guide, Item, ItemId, Kind, Role};
+use crate::domain::progress::{InviteSource, Progress, Status};
+use crate::domain::text::Localize;
+use crate::present::{pad, sanitize, short_time, width};
 use crate::store;
 
 #[derive(Serialize)]
 struct JsonStatus<'a> {
     version: u32,
-    roles: &'a [String],
+    roles: Vec<String>,
     steps: Vec<JsonItem<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonItem<'a> {
-    id: &'a str,
-    kind: &'static str,
-    owners: &'a [String],
-    status: &'static str,
+    id: ItemId,
+    kind: Kind,
+    owners: &'a [Role],
+    status: Status,
     substeps_done: usize,
     substeps_total: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +43,7 @@ struct JsonItem<'a> {
 struct JsonBatch {
     count: usize,
     at: String,
-    source: &'static str,
+    source: InviteSource,
     #[serde(skip_serializing_if = "Option::is_none")]
     by: Option<String>,
 }
@@ -56,29 +58,17 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
             return 2;
         }
     };
-    let role = match args
-        .role
-        .as_deref()
-        .map(|r| common::check_role(tr, r))
-        .transpose()
-    {
-        Ok(r) => r,
-        Err(m) => {
-            let _ = writeln!(err, "msi-setup: {m}");
-            return 2;
-        }
-    };
     let progress = match store::read_only(&ctx.config_dir) {
         Ok(p) => p.unwrap_or_default(),
         Err(e) => {
-            let _ = writeln!(err, "msi-setup: {}", common::store_error(tr, &e));
+            let _ = writeln!(err, "msi-setup: {}", e.localize(tr));
             return 2;
         }
     };
-    let items: Vec<_> = guide
-        .items
+    let items: Vec<&Item> = guide
+        .items()
         .iter()
-        .filter(|i| role.as_ref().is_none_or(|r| i.owned_by(r)))
+        .filter(|i| args.role.is_none_or(|r| i.owned_by(r)))
         .collect();
     let res = if args.json {
         let steps = items
@@ -87,10 +77,10 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
                 let p = progress.items.get(&i.id);
                 let (done, total) = progress.substep_counts(i);
                 JsonItem {
-                    id: &i.id,
-                    kind: i.kind.as_str(),
+                    id: i.id,
+                    kind: i.kind,
                     owners: &i.owners,
-                    status: progress.status(&i.id).as_str(),
+                    status: progress.status(i.id),
                     substeps_done: done,
                     substeps_total: total,
                     variant: if i.variants.is_empty() {
@@ -101,19 +91,14 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
                     reason: p.and_then(|p| p.reason.clone()),
                     updated_at: p.and_then(|p| p.updated_at).map(|t| t.to_string()),
                     updated_by: p.and_then(|p| p.updated_by.clone()),
-                    invites: if i.id == "invite-users" {
+                    invites: if i.id == ItemId::InviteUsers {
                         progress
                             .invites
                             .iter()
                             .map(|b| JsonBatch {
                                 count: b.emails.len(),
                                 at: b.at.to_string(),
-                                source: match b.source {
-                                    crate::domain::progress::InviteSource::Individual => {
-                                        "individual"
-                                    }
-                                    crate::domain::progress::InviteSource::Csv => "csv",
-                                },
+                                source: b.source,
                                 by: b.by.clone(),
                             })
                             .collect()
@@ -125,7 +110,7 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
             .collect();
         let doc = JsonStatus {
             version: crate::domain::progress::VERSION,
-            roles: &progress.setup.roles,
+            roles: progress.roles_as_written(),
             steps,
         };
         serde_json::to_string_pretty(&doc)
@@ -150,7 +135,7 @@ fn write_text(
     ctx: &Context,
     guide: &Guide,
     progress: &Progress,
-    items: &[&crate::domain::guide::Item],
+    items: &[&Item],
 ) -> std::io::Result<()> {
     let tr = &ctx.tr;
     let tz = TimeZone::system();
@@ -162,15 +147,15 @@ fn write_text(
             &[("path", &ctx.config_dir.join(store::FILE).display())]
         )
     )?;
-    for role in &guide.roles {
-        let t = progress.tally(guide, std::slice::from_ref(&role.id));
+    for role in guide.roles() {
+        let t = progress.tally(guide, std::slice::from_ref(role));
         writeln!(
             out,
             "{}",
             tr.f(
                 "core.status.role-line",
                 &[
-                    ("role", &tr.t(&format!("guide.role.{}", role.id))),
+                    ("role", &tr.t(&role.name_key())),
                     ("done", &t.resolved),
                     ("total", &t.total)
                 ],
@@ -178,22 +163,20 @@ fn write_text(
         )?;
     }
     writeln!(out)?;
-    let width = items.iter().map(|i| i.id.len()).max().unwrap_or(0);
-    let word = |s: crate::domain::progress::Status| {
-        tr.t(&format!("core.status.{}", s.as_str())).to_string()
-    };
-    let status_w = crate::domain::progress::Status::ALL
+    let id_w = items.iter().map(|i| i.id.as_str().len()).max().unwrap_or(0);
+    let word = |s: Status| tr.t(&format!("core.status.{s}")).to_string();
+    let status_w = <Status as strum::VariantArray>::VARIANTS
         .iter()
-        .map(|s| crate::ui::text::width(&word(*s)))
+        .map(|s| width(&word(*s)))
         .max()
         .unwrap_or(12);
     for item in items {
         let (done, total) = progress.substep_counts(item);
-        let status = progress.status(&item.id);
+        let status = progress.status(item.id);
         let mut line = format!(
-            "{} {:<width$}  {:>2}/{:<2}  {}",
-            crate::ui::text::pad(&word(status), status_w),
-            item.id,
+            "{} {:<id_w$}  {:>2}/{:<2}  {}",
+            pad(&word(status), status_w),
+            item.id.as_str(),
             done,
             total,
             tr.t(&item.title_key()),
@@ -210,11 +193,4 @@ fn write_text(
         writeln!(out, "{}", sanitize(&line))?;
     }
     Ok(())
-}
-
-/// Drops control characters from text printed outside the TUI (names and reasons are user
-/// input and must not smuggle terminal escapes).
-#[must_use]
-pub fn sanitize(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
 }

@@ -18,8 +18,9 @@ use crate::credentials::{self, Availability, ConfigError, Credentials};
 use crate::domain::checks::{
     CheckFacts, CheckId, CheckOutcome, CheckStatus, Detail, System, format_secs,
 };
-use crate::domain::text::Catalog;
-use crate::remote::sf_cli::SfCli;
+use crate::domain::guide::ItemId;
+use crate::domain::text::{Catalog, Localize};
+use crate::remote::sf_cli::{SfCli, fill_from_sf_cli};
 use crate::remote::{self, Clients, HttpConfig};
 
 /// Runs `verify` with the process environment.
@@ -65,24 +66,6 @@ pub fn resolve(
     })
 }
 
-/// Asks the `sf` CLI for Salesforce credentials when `--sf-target-org` is given (it wins over
-/// the environment) or when none were found otherwise.
-pub async fn fill_from_sf_cli(creds: &mut Credentials, sf: &SfCli, target_org: Option<&str>) {
-    let explicit = target_org.is_some();
-    if !explicit && !matches!(creds.salesforce, Availability::Missing(_)) {
-        return;
-    }
-    if !explicit && sf.program.is_none() {
-        return;
-    }
-    match sf.credentials(target_org).await {
-        Ok(c) => creds.salesforce = Availability::Ready(c),
-        Err(e) if explicit => creds.salesforce = Availability::Failed(e.detail()),
-        Err(e) if e.is_absent() => {}
-        Err(e) => creds.salesforce = Availability::Missing(e.detail()),
-    }
-}
-
 /// Runs `verify` with `env` as the environment (tests pass their own).
 pub fn run_with_env(
     args: &VerifyArgs,
@@ -100,8 +83,9 @@ pub fn run_with_env(
         }
     };
     let (want_mk, want_sf) = selected(args);
-    let ids: Vec<CheckId> = CheckId::ALL
-        .into_iter()
+    let ids: Vec<CheckId> = <CheckId as strum::VariantArray>::VARIANTS
+        .iter()
+        .copied()
         .filter(|id| match id.system() {
             System::Marketo => want_mk,
             System::Salesforce => want_sf,
@@ -155,7 +139,7 @@ struct JsonReport<'a> {
 #[derive(Serialize)]
 struct JsonCheck<'a> {
     id: CheckId,
-    step: &'a str,
+    step: ItemId,
     status: CheckStatus,
     detail: String,
     detail_key: &'a str,
@@ -178,7 +162,7 @@ pub fn render_json(tr: &Catalog, outcomes: &[CheckOutcome]) -> String {
             .iter()
             .map(|o| JsonCheck {
                 id: o.id,
-                step: &o.step,
+                step: o.step,
                 status: o.status,
                 detail: o.detail.render(tr),
                 detail_key: &o.detail.key,

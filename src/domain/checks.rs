@@ -10,12 +10,12 @@
 pub mod marketo;
 pub mod salesforce;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 use crate::domain::fields::FieldMatch;
-use crate::domain::text::Catalog;
+use crate::domain::guide::ItemId;
+use crate::domain::text::Localize;
 
 /// Which service a check talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -27,9 +27,25 @@ pub enum System {
     Salesforce,
 }
 
-/// A live check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A live check, in the order they run and print.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CheckId {
     /// A token from `/identity/oauth/token`.
     MarketoAuth,
@@ -48,35 +64,10 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    /// Every check, in the order they run and print.
-    pub const ALL: [CheckId; 7] = [
-        CheckId::MarketoAuth,
-        CheckId::MarketoSyncFields,
-        CheckId::MarketoAdmins,
-        CheckId::SfPackage,
-        CheckId::SfRemoteSites,
-        CheckId::SfPermissionSet,
-        CheckId::SfConfigObject,
-    ];
-
     /// The stable id: `marketo-auth`, `sf-package`, ...
     #[must_use]
     pub fn as_str(self) -> &'static str {
-        match self {
-            CheckId::MarketoAuth => "marketo-auth",
-            CheckId::MarketoSyncFields => "marketo-sync-fields",
-            CheckId::MarketoAdmins => "marketo-admins",
-            CheckId::SfPackage => "sf-package",
-            CheckId::SfRemoteSites => "sf-remote-sites",
-            CheckId::SfPermissionSet => "sf-permission-set",
-            CheckId::SfConfigObject => "sf-config-object",
-        }
-    }
-
-    /// Parses a stable id.
-    #[must_use]
-    pub fn parse(id: &str) -> Option<CheckId> {
-        CheckId::ALL.into_iter().find(|c| c.as_str() == id)
+        self.into()
     }
 
     /// The service it talks to.
@@ -96,14 +87,14 @@ impl CheckId {
     /// the evidence for that prerequisite, and every other Marketo check needs the token. It
     /// proves no sub-step there (see [`proves`]).
     #[must_use]
-    pub fn step(self) -> &'static str {
+    pub fn step(self) -> ItemId {
         match self {
-            CheckId::MarketoAuth => "prereq-crm-sync",
-            CheckId::MarketoAdmins => "setup-sales-account",
-            CheckId::MarketoSyncFields => "start-data-sync",
-            CheckId::SfPackage => "install-package",
+            CheckId::MarketoAuth => ItemId::PrereqCrmSync,
+            CheckId::MarketoAdmins => ItemId::SetupSalesAccount,
+            CheckId::MarketoSyncFields => ItemId::StartDataSync,
+            CheckId::SfPackage => ItemId::InstallPackage,
             CheckId::SfRemoteSites | CheckId::SfPermissionSet | CheckId::SfConfigObject => {
-                "configure-salesforce"
+                ItemId::ConfigureSalesforce
             }
         }
     }
@@ -124,9 +115,18 @@ impl CheckId {
 
     /// The checks of one system, in order.
     pub fn of(system: System) -> impl Iterator<Item = CheckId> {
-        CheckId::ALL
-            .into_iter()
+        CheckId::VARIANTS
+            .iter()
+            .copied()
             .filter(move |c| c.system() == system)
+    }
+
+    /// The checks that show on item `id`, in order.
+    pub fn on(id: ItemId) -> impl Iterator<Item = CheckId> {
+        CheckId::VARIANTS
+            .iter()
+            .copied()
+            .filter(move |c| c.step() == id)
     }
 }
 
@@ -157,8 +157,22 @@ pub fn proves(id: CheckId) -> &'static [&'static str] {
 }
 
 /// How a check ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CheckStatus {
     /// The step is proven done.
     Pass,
@@ -176,13 +190,7 @@ impl CheckStatus {
     /// `pass`, `fail`, `warn`, `skipped`, `error`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
-        match self {
-            CheckStatus::Pass => "pass",
-            CheckStatus::Fail => "fail",
-            CheckStatus::Warn => "warn",
-            CheckStatus::Skipped => "skipped",
-            CheckStatus::Error => "error",
-        }
+        self.into()
     }
 
     /// Catalog key of the status word.
@@ -204,48 +212,12 @@ impl CheckStatus {
     }
 }
 
-/// A message as a catalog key plus its `{placeholder}` values, so it renders in any language.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Detail {
-    /// Catalog key (`checks.*`).
-    pub key: String,
-    /// Placeholder values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub args: BTreeMap<String, String>,
-}
+/// Messages as catalog key plus arguments; defined with the catalog, used by every outcome here.
+pub use crate::domain::text::Detail;
 
-impl Detail {
-    /// A message without arguments.
-    #[must_use]
-    pub fn new(key: &str) -> Detail {
-        Detail {
-            key: key.to_string(),
-            args: BTreeMap::new(),
-        }
-    }
-
-    /// Adds a placeholder value.
-    #[must_use]
-    pub fn arg(mut self, name: &str, value: impl ToString) -> Detail {
-        self.args.insert(name.to_string(), value.to_string());
-        self
-    }
-
-    /// The message in the catalog's language.
-    #[must_use]
-    pub fn render(&self, tr: &Catalog) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> = self
-            .args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
-            .collect();
-        tr.f(&self.key, &args)
-    }
-
-    fn scrub(&mut self, secrets: &[&str]) {
-        for v in self.args.values_mut() {
-            scrub_in_place(v, secrets);
-        }
+fn scrub_detail(d: &mut Detail, secrets: &[&str]) {
+    for v in d.args.values_mut() {
+        scrub_in_place(v, secrets);
     }
 }
 
@@ -422,7 +394,7 @@ pub struct CheckOutcome {
     /// Which check.
     pub id: CheckId,
     /// The guide step it shows on ([`CheckId::step`]).
-    pub step: String,
+    pub step: ItemId,
     /// How it ended.
     pub status: CheckStatus,
     /// The main message.
@@ -447,7 +419,7 @@ impl CheckOutcome {
     pub fn new(id: CheckId, status: CheckStatus, detail: Detail) -> CheckOutcome {
         CheckOutcome {
             id,
-            step: id.step().to_string(),
+            step: id.step(),
             status,
             detail,
             notes: Vec::new(),
@@ -494,9 +466,9 @@ impl CheckOutcome {
     /// Replaces every occurrence of each secret (client id, client secret, tokens) in any text
     /// of the outcome by `[redacted]`: a last guard against servers that echo what they got.
     pub fn scrub(&mut self, secrets: &[&str]) {
-        self.detail.scrub(secrets);
+        scrub_detail(&mut self.detail, secrets);
         for n in &mut self.notes {
-            n.scrub(secrets);
+            scrub_detail(n, secrets);
         }
         if let Some(f) = &mut self.facts {
             f.scrub(secrets);
@@ -644,9 +616,31 @@ impl Problem {
         }
     }
 
-    /// The message.
+    /// A what-to-do line, when the message alone is not enough.
     #[must_use]
-    pub fn detail(&self) -> Detail {
+    pub fn hint(&self) -> Option<Detail> {
+        match self {
+            Problem::Connect { .. } | Problem::Timeout { .. } => {
+                Some(Detail::new("checks.hint.network"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether Marketo said access denied (603) or the HTTP status was 401/403 without a
+    /// session problem: the API user lacks a permission.
+    #[must_use]
+    pub fn is_not_permitted(&self) -> bool {
+        match self {
+            Problem::Marketo { code, .. } => code == "603",
+            Problem::HttpStatus { status, .. } => *status == 403,
+            _ => false,
+        }
+    }
+}
+
+impl Localize for Problem {
+    fn detail(&self) -> Detail {
         match self {
             Problem::Timeout { url, ms } => Detail::new("checks.error.timeout")
                 .arg("url", url)
@@ -724,28 +718,6 @@ impl Problem {
                     .arg("code", code)
                     .arg("message", message)
             }
-        }
-    }
-
-    /// A what-to-do line, when the message alone is not enough.
-    #[must_use]
-    pub fn hint(&self) -> Option<Detail> {
-        match self {
-            Problem::Connect { .. } | Problem::Timeout { .. } => {
-                Some(Detail::new("checks.hint.network"))
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether Marketo said access denied (603) or the HTTP status was 401/403 without a
-    /// session problem: the API user lacks a permission.
-    #[must_use]
-    pub fn is_not_permitted(&self) -> bool {
-        match self {
-            Problem::Marketo { code, .. } => code == "603",
-            Problem::HttpStatus { status, .. } => *status == 403,
-            _ => false,
         }
     }
 }
@@ -828,13 +800,13 @@ mod tests {
 
     #[test]
     fn ids_round_trip_and_map_to_steps() {
-        for id in CheckId::ALL {
-            assert_eq!(CheckId::parse(id.as_str()), Some(id));
+        for id in CheckId::VARIANTS.iter().copied() {
+            assert_eq!(id.as_str().parse::<CheckId>().ok(), Some(id));
             let json = serde_json::to_string(&id).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", id.as_str()));
         }
-        assert_eq!(CheckId::MarketoAuth.step(), "prereq-crm-sync");
-        assert_eq!(CheckId::SfConfigObject.step(), "configure-salesforce");
+        assert_eq!(CheckId::MarketoAuth.step(), ItemId::PrereqCrmSync);
+        assert_eq!(CheckId::SfConfigObject.step(), ItemId::ConfigureSalesforce);
         assert_eq!(CheckId::of(System::Marketo).count(), 3);
     }
 

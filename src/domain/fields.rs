@@ -23,7 +23,7 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::text::Catalog;
+use crate::domain::text::{Catalog, Detail, Localize};
 
 /// One of the 13 synced fields, in the order the FAQ lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -89,8 +89,22 @@ impl FieldId {
 }
 
 /// A Marketo `dataType` as the catalog expects it (inferred; see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum FieldType {
     /// `string`.
     String,
@@ -108,13 +122,7 @@ impl FieldType {
     /// Marketo's spelling of the type (`string`, `email`, ...).
     #[must_use]
     pub fn as_str(self) -> &'static str {
-        match self {
-            FieldType::String => "string",
-            FieldType::Email => "email",
-            FieldType::Phone => "phone",
-            FieldType::Integer => "integer",
-            FieldType::Url => "url",
-        }
+        self.into()
     }
 }
 
@@ -716,14 +724,23 @@ pub fn estimate_first_sync(people: u64) -> SyncEstimate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HeadCountError {
     /// Nothing typed.
-    #[error("no number")]
     Empty,
     /// Not a whole number of people.
-    #[error("not a whole number")]
     Invalid,
     /// More than any instance could hold.
-    #[error("too large")]
     TooLarge,
+}
+
+impl Localize for HeadCountError {
+    fn detail(&self) -> Detail {
+        Detail::new(self.key())
+    }
+}
+
+impl std::fmt::Display for HeadCountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::domain::text::fmt_english(self, f)
+    }
 }
 
 impl HeadCountError {

@@ -7,23 +7,119 @@
 
 use std::collections::HashSet;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 use super::text::{self, Lang};
 
 /// The embedded guide asset.
 pub const GUIDE_TOML: &str = include_str!("../../assets/guide.toml");
 
-/// A role a person can hold.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-pub struct Role {
-    /// Stable id: `marketo-admin` or `salesforce-admin`.
-    pub id: String,
+/// A role a person can hold. The one definition of the role ids: files, JSON and the command
+/// line use the kebab-case name (`marketo-admin`), `assets/guide.toml` lists the same roles in
+/// the same order (checked when the guide loads).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Role {
+    /// The Marketo admin.
+    MarketoAdmin,
+    /// The Salesforce admin.
+    SalesforceAdmin,
+}
+
+impl Role {
+    /// The stable id: `marketo-admin` or `salesforce-admin`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Catalog key of the role's name.
+    #[must_use]
+    pub fn name_key(self) -> String {
+        format!("guide.role.{self}")
+    }
+}
+
+/// A prerequisite or step. The one definition of the step ids: files, JSON and the command line
+/// use the kebab-case name (`setup-sales-account`); the variants are in documented order, and
+/// `assets/guide.toml` lists the same items in the same order (checked when the guide loads), so
+/// [`ItemId::index`] is also the item's index in [`Guide::items`].
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ItemId {
+    /// Prerequisite 1: Sales Insight Actions is enabled for the subscription.
+    PrereqActionsEnabled,
+    /// Prerequisite 2: the Marketo ↔ Salesforce sync runs.
+    PrereqCrmSync,
+    /// Step 1: set up the Sales Insight Actions account.
+    SetupSalesAccount,
+    /// Step 2: connect Salesforce.
+    ConnectSalesforce,
+    /// Step 3: connect Marketo.
+    ConnectMarketo,
+    /// Step 4: start the Action Field Sync.
+    StartDataSync,
+    /// Step 5: invite users.
+    InviteUsers,
+    /// Step 6: install the MSI package in Salesforce.
+    InstallPackage,
+    /// Step 7: configure the package in Salesforce.
+    ConfigureSalesforce,
+}
+
+impl ItemId {
+    /// The stable id, e.g. `setup-sales-account`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Position in documented order (0 = the first prerequisite).
+    #[must_use]
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// Whether an item is a prerequisite or a numbered step.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(
+    Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, strum::IntoStaticStr, strum::Display,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Kind {
     /// One of the two prerequisites.
     Prerequisite,
@@ -35,16 +131,14 @@ impl Kind {
     /// `prerequisite` or `step`, as in JSON output.
     #[must_use]
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Prerequisite => "prerequisite",
-            Kind::Step => "step",
-        }
+        self.into()
     }
 }
 
 /// Where the clicking happens.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, strum::IntoStaticStr, strum::Display)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum App {
     /// Marketo Engage.
     Marketo,
@@ -60,12 +154,13 @@ impl App {
     /// The id used in catalog keys.
     #[must_use]
     pub fn id(self) -> &'static str {
-        match self {
-            App::Marketo => "marketo",
-            App::Actions => "actions",
-            App::Salesforce => "salesforce",
-            App::AccountTeam => "account-team",
-        }
+        self.into()
+    }
+
+    /// Catalog key of the app's name.
+    #[must_use]
+    pub fn name_key(self) -> String {
+        format!("guide.app.{self}")
     }
 }
 
@@ -116,17 +211,17 @@ pub struct Note {
 /// A prerequisite or step.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct Item {
-    /// Stable id, e.g. `setup-sales-account`.
-    pub id: String,
+    /// Stable id.
+    pub id: ItemId,
     /// Prerequisite or step.
     pub kind: Kind,
-    /// Role ids that own it (either may do it when there are two).
-    pub owners: Vec<String>,
+    /// The roles that own it (either may do it when there are two).
+    pub owners: Vec<Role>,
     /// Where it is done.
     pub app: App,
     /// Earlier items that should be done first.
     #[serde(default)]
-    pub needs: Vec<String>,
+    pub needs: Vec<ItemId>,
     /// Alternative routes (e.g. `install`, `upgrade`); the first is the default.
     #[serde(default)]
     pub variants: Vec<String>,
@@ -144,14 +239,14 @@ pub struct Item {
 impl Item {
     /// Whether `role` owns this item.
     #[must_use]
-    pub fn owned_by(&self, role: &str) -> bool {
-        self.owners.iter().any(|o| o == role)
+    pub fn owned_by(&self, role: Role) -> bool {
+        self.owners.contains(&role)
     }
 
     /// Whether any of `roles` owns this item.
     #[must_use]
-    pub fn owned_by_any(&self, roles: &[String]) -> bool {
-        roles.iter().any(|r| self.owned_by(r))
+    pub fn owned_by_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.owned_by(*r))
     }
 
     /// The sub-steps that apply to `variant` (all when the item has no variants), in order.
@@ -207,18 +302,22 @@ impl Item {
 #[derive(Debug, Deserialize)]
 struct Raw {
     version: u32,
-    roles: Vec<Role>,
+    roles: Vec<RawRole>,
     #[serde(default)]
     items: Vec<Item>,
 }
 
-/// The whole documented process.
+#[derive(Debug, Deserialize)]
+struct RawRole {
+    id: Role,
+}
+
+/// The whole documented process. Built only by [`Guide::parse`], which checks that the roles and
+/// items are exactly [`Role::VARIANTS`] and [`ItemId::VARIANTS`], in that order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Guide {
-    /// The roles, in documented order.
-    pub roles: Vec<Role>,
-    /// Prerequisites then steps, in documented order.
-    pub items: Vec<Item>,
+    roles: Vec<Role>,
+    items: Vec<Item>,
 }
 
 /// Something wrong in the guide asset.
@@ -231,22 +330,6 @@ pub enum GuideError {
     #[error("guide asset `assets/guide.toml`: {0}")]
     Invalid(String),
 }
-
-/// The stable ids other tools rely on, in documented order.
-pub const ITEM_IDS: [&str; 9] = [
-    "prereq-actions-enabled",
-    "prereq-crm-sync",
-    "setup-sales-account",
-    "connect-salesforce",
-    "connect-marketo",
-    "start-data-sync",
-    "invite-users",
-    "install-package",
-    "configure-salesforce",
-];
-
-/// The stable role ids.
-pub const ROLE_IDS: [&str; 2] = ["marketo-admin", "salesforce-admin"];
 
 impl Guide {
     /// Loads and validates the embedded guide.
@@ -271,7 +354,7 @@ impl Guide {
             )));
         }
         let guide = Guide {
-            roles: raw.roles,
+            roles: raw.roles.into_iter().map(|r| r.id).collect(),
             items: raw.items,
         };
         guide.validate()?;
@@ -280,28 +363,27 @@ impl Guide {
 
     fn validate(&self) -> Result<(), GuideError> {
         let bad = |m: String| Err(GuideError::Invalid(m));
-        let roles: Vec<&str> = self.roles.iter().map(|r| r.id.as_str()).collect();
-        if roles != ROLE_IDS {
-            return bad(format!("roles must be {ROLE_IDS:?}, found {roles:?}"));
-        }
-        let ids: Vec<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
-        if ids != ITEM_IDS {
+        if self.roles != Role::VARIANTS {
             return bad(format!(
-                "items must be {ITEM_IDS:?} in that order, found {ids:?}"
+                "roles must be {:?}, found {:?}",
+                Role::VARIANTS,
+                self.roles
             ));
         }
-        let mut seen: HashSet<&str> = HashSet::new();
+        let ids: Vec<ItemId> = self.items.iter().map(|i| i.id).collect();
+        if ids != ItemId::VARIANTS {
+            return bad(format!(
+                "items must be {:?} in that order, found {ids:?}",
+                ItemId::VARIANTS
+            ));
+        }
+        let mut seen: HashSet<ItemId> = HashSet::new();
         for item in &self.items {
             if item.owners.is_empty() {
                 return bad(format!("item `{}` has no owner", item.id));
             }
-            for o in &item.owners {
-                if !roles.contains(&o.as_str()) {
-                    return bad(format!("item `{}` names unknown owner `{o}`", item.id));
-                }
-            }
             for n in &item.needs {
-                if !seen.contains(n.as_str()) {
+                if !seen.contains(n) {
                     return bad(format!(
                         "item `{}` needs `{n}`, which is not an earlier item",
                         item.id
@@ -355,7 +437,7 @@ impl Guide {
                     ));
                 }
             }
-            seen.insert(item.id.as_str());
+            seen.insert(item.id);
         }
         Ok(())
     }
@@ -368,10 +450,10 @@ impl Guide {
             "guide.kind.step".to_string(),
         ];
         for r in &self.roles {
-            keys.push(format!("guide.role.{}", r.id));
+            keys.push(r.name_key());
         }
         for item in &self.items {
-            keys.push(format!("guide.app.{}", item.app.id()));
+            keys.push(item.app.name_key());
             keys.push(item.title_key());
             keys.push(item.summary_key());
             for v in &item.variants {
@@ -410,16 +492,22 @@ impl Guide {
         }
     }
 
-    /// The item with `id`.
+    /// The roles, in documented order.
     #[must_use]
-    pub fn item(&self, id: &str) -> Option<&Item> {
-        self.items.iter().find(|i| i.id == id)
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
     }
 
-    /// Index of the item with `id`.
+    /// Prerequisites then steps, in documented order (item `n` has the id `ItemId::VARIANTS[n]`).
     #[must_use]
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The item with `id` (every id has one: [`Guide::parse`] checks it).
+    #[must_use]
+    pub fn item(&self, id: ItemId) -> &Item {
+        &self.items[id.index()]
     }
 }
 
@@ -438,10 +526,7 @@ mod tests {
                 .count(),
             2
         );
-        assert_eq!(
-            g.item("connect-salesforce").map(|i| i.owners.len()),
-            Some(2)
-        );
+        assert_eq!(g.item(ItemId::ConnectSalesforce).owners.len(), 2);
         for lang in Lang::ALL {
             assert_eq!(g.check_text(lang), Ok(()), "{lang}");
         }
@@ -450,23 +535,17 @@ mod tests {
     #[test]
     fn documented_facts_are_in_the_data() {
         let g = Guide::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let install = g
-            .item("install-package")
-            .unwrap_or_else(|| panic!("install-package"));
+        let install = g.item(ItemId::InstallPackage);
         assert_eq!(
             install.variants,
             vec!["install".to_string(), "upgrade".to_string()]
         );
-        let invite = g
-            .item("invite-users")
-            .unwrap_or_else(|| panic!("invite-users"));
+        let invite = g.item(ItemId::InviteUsers);
         assert_eq!(
             invite.variants,
             vec!["individual".to_string(), "csv".to_string()]
         );
-        let setup = g
-            .item("setup-sales-account")
-            .unwrap_or_else(|| panic!("setup"));
+        let setup = g.item(ItemId::SetupSalesAccount);
         let path: Vec<&str> = setup
             .substeps
             .iter()
@@ -522,8 +601,72 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.contains("unknown owner `sales-rep`"), "{err}");
+        // Owners are typed: an unknown one does not even parse, and the message names it.
+        assert!(err.contains("`sales-rep`"), "{err}");
+        assert!(err.contains("marketo-admin"), "lists the roles: {err}");
         src = GUIDE_TOML.replacen("version = 1", "version = 9", 1);
         assert!(Guide::parse(&src).is_err());
+    }
+
+    /// The ids are defined once, as enums; the asset must list exactly those, in that order.
+    #[test]
+    fn the_asset_lists_every_id_of_the_enums_in_order() {
+        let raw: toml::Table = toml::from_str(GUIDE_TOML).unwrap_or_else(|e| panic!("{e}"));
+        let ids = |key: &str| -> Vec<String> {
+            raw.get(key)
+                .and_then(toml::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.get("id").and_then(toml::Value::as_str))
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let items: Vec<&str> = ItemId::VARIANTS.iter().map(|i| i.as_str()).collect();
+        assert_eq!(ids("items"), items);
+        let roles: Vec<&str> = Role::VARIANTS.iter().map(|r| r.as_str()).collect();
+        assert_eq!(ids("roles"), roles);
+        let g = Guide::embedded().unwrap_or_else(|e| panic!("{e}"));
+        for (n, id) in ItemId::VARIANTS.iter().enumerate() {
+            assert_eq!(id.index(), n);
+            assert_eq!(g.item(*id).id, *id);
+            assert_eq!(g.items()[n].id, *id);
+        }
+        assert_eq!(g.roles(), Role::VARIANTS);
+    }
+
+    #[test]
+    fn ids_read_and_print_as_their_kebab_case_strings() {
+        for id in ItemId::VARIANTS {
+            let s = id.as_str();
+            assert_eq!(s.parse::<ItemId>().ok(), Some(*id));
+            assert_eq!(id.to_string(), s);
+            assert_eq!(serde_json::to_string(id).ok(), Some(format!("\"{s}\"")));
+        }
+        for r in Role::VARIANTS {
+            let s = r.as_str();
+            assert_eq!(s.parse::<Role>().ok(), Some(*r));
+            assert_eq!(serde_json::to_string(r).ok(), Some(format!("\"{s}\"")));
+        }
+        assert_eq!(ItemId::SetupSalesAccount.as_str(), "setup-sales-account");
+        assert_eq!(ItemId::PrereqCrmSync.as_str(), "prereq-crm-sync");
+        assert_eq!(Role::SalesforceAdmin.as_str(), "salesforce-admin");
+        assert_eq!(App::AccountTeam.id(), "account-team");
+        assert_eq!(Kind::Prerequisite.as_str(), "prerequisite");
+        assert!("setup-sales".parse::<ItemId>().is_err());
+        assert!("Marketo-Admin".parse::<Role>().is_err());
+        assert_eq!(Role::MarketoAdmin.name_key(), "guide.role.marketo-admin");
+        assert_eq!(App::Marketo.name_key(), "guide.app.marketo");
+    }
+
+    #[test]
+    fn needs_must_name_an_earlier_item() {
+        let src = GUIDE_TOML.replacen("needs = []", "needs = [\"configure-salesforce\"]", 1);
+        let err = Guide::parse(&src)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("needs `configure-salesforce`"), "{err}");
     }
 }

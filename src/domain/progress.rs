@@ -4,24 +4,44 @@
 //! keys, lowercase enum strings, RFC 3339 timestamps, empty fields skipped, `BTreeMap`s so the
 //! key order is stable; unknown keys are tolerated (no `deny_unknown_fields`) so an older build
 //! can read a newer minor addition, while a newer `version` is refused by the store.
+//!
+//! Step ids, roles and check ids are typed ([`ItemId`], [`Role`], [`CheckId`]). The file goes
+//! through a string-keyed mirror of the model ([`ProgressFile`]), so its tables keep the order
+//! they always had (by id string) and an id this build does not know (written by another build)
+//! is kept as read in [`Progress::unknown`] and written back, never dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::str::FromStr;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
-use super::checks::CheckOutcome;
-use super::guide::{Guide, Item};
-use super::text::Lang;
+use super::checks::{CheckId, CheckOutcome};
+use super::guide::{Guide, Item, ItemId, Role};
+use super::text::{Detail, Lang, Localize};
 
 /// The schema version this build writes and understands.
 pub const VERSION: u32 = 1;
 
-/// Where an item stands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where an item stands. Parsed case-insensitively (`IN-PROGRESS` is `in-progress`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
 pub enum Status {
     /// Not started.
     #[default]
@@ -37,25 +57,10 @@ pub enum Status {
 }
 
 impl Status {
-    /// Every status, in the order `mark` lists them.
-    pub const ALL: [Status; 5] = [
-        Status::Todo,
-        Status::InProgress,
-        Status::Done,
-        Status::Skipped,
-        Status::Blocked,
-    ];
-
     /// The word used in files, JSON and on the command line.
     #[must_use]
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Todo => "todo",
-            Status::InProgress => "in-progress",
-            Status::Done => "done",
-            Status::Skipped => "skipped",
-            Status::Blocked => "blocked",
-        }
+        self.into()
     }
 
     /// Done or skipped: nothing more to do here.
@@ -71,46 +76,17 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = ProgressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ProgressError::UnknownStatus(s.to_string()))
-    }
-}
-
 /// Who set things up and in which language.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Setup {
-    /// Role ids this person holds.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<String>,
+    /// The roles this person holds.
+    pub roles: Vec<Role>,
     /// Their name, recorded as "done by".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The language they chose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<Lang>,
     /// When the setup began.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
-}
-
-impl Setup {
-    /// Nothing recorded yet.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self == &Setup::default()
-    }
 }
 
 /// `ts` without its fraction of a second (the file records whole seconds).
@@ -143,27 +119,154 @@ pub struct ItemProgress {
     pub updated_by: Option<String>,
 }
 
-/// The whole progress file.
+/// The whole progress file (read and written through [`ProgressFile`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(from = "ProgressFile", into = "ProgressFile")]
 pub struct Progress {
     /// Schema version.
     pub version: u32,
     /// Who and how.
-    #[serde(default, skip_serializing_if = "Setup::is_empty")]
     pub setup: Setup,
-    /// Per item id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub items: BTreeMap<String, ItemProgress>,
-    /// The last result of each live check, per check id (no secrets: outcomes are scrubbed).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub checks: BTreeMap<String, CheckOutcome>,
+    /// Per item.
+    pub items: BTreeMap<ItemId, ItemProgress>,
+    /// The last result of each live check (no secrets: outcomes are scrubbed).
+    pub checks: BTreeMap<CheckId, CheckOutcome>,
     /// Invite batches recorded as sent, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invites: Vec<InviteBatch>,
     /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_flow: Option<CsvFlow>,
+    /// Ids in the file that this build does not know, kept as read so a save writes them back.
+    pub unknown: Unknown,
+}
+
+/// Entries of a progress file whose id this build does not know (a newer build wrote them, or a
+/// hand edit). They take no part in counts or screens; they are kept so that no save drops them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unknown {
+    /// Role ids in `[setup] roles` (written after the known ones).
+    pub roles: Vec<String>,
+    /// Items, by id.
+    pub items: BTreeMap<String, ItemProgress>,
+    /// Check outcomes, by check id.
+    pub checks: BTreeMap<String, CheckOutcome>,
+}
+
+/// The file's schema: [`Progress`] with its typed ids as strings. Maps keyed by string keep
+/// their tables in id-string order, as every build has written them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct ProgressFile {
+    version: u32,
+    #[serde(default, skip_serializing_if = "SetupFile::is_empty")]
+    setup: SetupFile,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    items: BTreeMap<String, ItemProgress>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    checks: BTreeMap<String, CheckOutcome>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    invites: Vec<InviteBatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    csv_flow: Option<CsvFlow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct SetupFile {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lang: Option<Lang>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at: Option<Timestamp>,
+}
+
+impl SetupFile {
+    fn is_empty(&self) -> bool {
+        self == &SetupFile::default()
+    }
+}
+
+/// Splits `map` into the entries whose key parses as `K` and the rest.
+fn split_keys<K: Ord + std::str::FromStr, V>(
+    map: BTreeMap<String, V>,
+) -> (BTreeMap<K, V>, BTreeMap<String, V>) {
+    let mut known = BTreeMap::new();
+    let mut unknown = BTreeMap::new();
+    for (k, v) in map {
+        match k.parse::<K>() {
+            Ok(id) => {
+                known.insert(id, v);
+            }
+            Err(_) => {
+                unknown.insert(k, v);
+            }
+        }
+    }
+    (known, unknown)
+}
+
+/// `known` (as strings) and `unknown`, in one string-keyed map.
+fn join_keys<K: fmt::Display, V>(
+    known: BTreeMap<K, V>,
+    unknown: BTreeMap<String, V>,
+) -> BTreeMap<String, V> {
+    let mut map: BTreeMap<String, V> = known.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    map.extend(unknown);
+    map
+}
+
+impl From<ProgressFile> for Progress {
+    fn from(f: ProgressFile) -> Progress {
+        let mut roles = Vec::new();
+        let mut unknown_roles = Vec::new();
+        for r in f.setup.roles {
+            match r.parse::<Role>() {
+                Ok(role) => roles.push(role),
+                Err(_) => unknown_roles.push(r),
+            }
+        }
+        let (items, unknown_items) = split_keys(f.items);
+        let (checks, unknown_checks) = split_keys(f.checks);
+        Progress {
+            version: f.version,
+            setup: Setup {
+                roles,
+                name: f.setup.name,
+                lang: f.setup.lang,
+                started_at: f.setup.started_at,
+            },
+            items,
+            checks,
+            invites: f.invites,
+            csv_flow: f.csv_flow,
+            unknown: Unknown {
+                roles: unknown_roles,
+                items: unknown_items,
+                checks: unknown_checks,
+            },
+        }
+    }
+}
+
+impl From<Progress> for ProgressFile {
+    fn from(p: Progress) -> ProgressFile {
+        let roles = p.roles_as_written();
+        ProgressFile {
+            version: p.version,
+            setup: SetupFile {
+                roles,
+                name: p.setup.name,
+                lang: p.setup.lang,
+                started_at: p.setup.started_at,
+            },
+            items: join_keys(p.items, p.unknown.items),
+            checks: join_keys(p.checks, p.unknown.checks),
+            invites: p.invites,
+            csv_flow: p.csv_flow,
+        }
+    }
 }
 
 /// How a batch was invited.
@@ -243,30 +346,65 @@ impl Default for Progress {
             checks: BTreeMap::new(),
             invites: Vec::new(),
             csv_flow: None,
+            unknown: Unknown::default(),
         }
     }
 }
 
-/// A change that cannot be made.
+/// A change that cannot be made, or an id or word that is not one of ours.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProgressError {
     /// No such prerequisite or step.
-    #[error("unknown step `{0}`: use one of the ids `msi-setup status` lists")]
     UnknownItem(String),
+    /// No such role.
+    UnknownRole(String),
     /// No such status word.
-    #[error("unknown status `{0}`: use todo, in-progress, done, skipped or blocked")]
     UnknownStatus(String),
     /// Skipped and blocked need a reason.
-    #[error("status `{0}` needs a reason: add --reason \"...\"")]
     ReasonRequired(Status),
     /// No such sub-step.
-    #[error("step `{item}` has no sub-step `{sub}`")]
     UnknownSubstep {
         /// The item.
-        item: String,
+        item: ItemId,
         /// The sub-step.
         sub: String,
     },
+}
+
+/// `a, b, c`: the names of a closed set, for "use one of" messages.
+fn list<T: Copy + Into<&'static str>>(all: &[T]) -> String {
+    all.iter()
+        .map(|v| -> &'static str { (*v).into() })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Localize for ProgressError {
+    fn detail(&self) -> Detail {
+        match self {
+            ProgressError::UnknownItem(id) => Detail::new("core.err.unknown-step")
+                .arg("id", id)
+                .arg("ids", list(ItemId::VARIANTS)),
+            ProgressError::UnknownRole(role) => Detail::new("core.err.unknown-role")
+                .arg("role", role)
+                .arg("roles", list(Role::VARIANTS)),
+            ProgressError::UnknownStatus(s) => {
+                Detail::new("core.err.unknown-status").arg("status", s)
+            }
+            ProgressError::ReasonRequired(s) => {
+                Detail::new("core.err.reason-required").arg("status", s)
+            }
+            ProgressError::UnknownSubstep { item, sub } => Detail::new("core.err.unknown-substep")
+                .arg("id", item)
+                .arg("sub", sub),
+        }
+    }
+}
+
+impl fmt::Display for ProgressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::text::fmt_english(self, f)
+    }
 }
 
 /// Counts for one role (or for several).
@@ -282,7 +420,7 @@ pub struct Tally {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LastChange<'a> {
     /// Which item.
-    pub item: &'a str,
+    pub item: ItemId,
     /// When.
     pub at: Timestamp,
     /// Who, if known.
@@ -292,14 +430,22 @@ pub struct LastChange<'a> {
 impl Progress {
     /// The state of `id` (todo if never touched).
     #[must_use]
-    pub fn item(&self, id: &str) -> ItemProgress {
-        self.items.get(id).cloned().unwrap_or_default()
+    pub fn item(&self, id: ItemId) -> ItemProgress {
+        self.items.get(&id).cloned().unwrap_or_default()
     }
 
     /// The status of `id`.
     #[must_use]
-    pub fn status(&self, id: &str) -> Status {
-        self.items.get(id).map(|p| p.status).unwrap_or_default()
+    pub fn status(&self, id: ItemId) -> Status {
+        self.items.get(&id).map(|p| p.status).unwrap_or_default()
+    }
+
+    /// The role ids as the file lists them: the known roles, then any this build does not know.
+    #[must_use]
+    pub fn roles_as_written(&self) -> Vec<String> {
+        let mut roles: Vec<String> = self.setup.roles.iter().map(ToString::to_string).collect();
+        roles.extend(self.unknown.roles.iter().cloned());
+        roles
     }
 
     /// Whether the welcome has been completed (a role is chosen).
@@ -308,8 +454,8 @@ impl Progress {
         !self.setup.roles.is_empty()
     }
 
-    fn touch(&mut self, id: &str, now: Timestamp, by: Option<&str>) -> &mut ItemProgress {
-        let entry = self.items.entry(id.to_string()).or_default();
+    fn touch(&mut self, id: ItemId, now: Timestamp, by: Option<&str>) -> &mut ItemProgress {
+        let entry = self.items.entry(id).or_default();
         entry.updated_at = Some(whole_seconds(now));
         // A blank name (`--by ""`, an empty name field) means "not recorded", not "".
         entry.updated_by = by
@@ -335,7 +481,7 @@ impl Progress {
         if status.needs_reason() && reason.is_none() {
             return Err(ProgressError::ReasonRequired(status));
         }
-        let entry = self.touch(&item.id, now, by);
+        let entry = self.touch(item.id, now, by);
         entry.status = status;
         entry.reason = if status.needs_reason() {
             reason.map(str::to_string)
@@ -359,11 +505,11 @@ impl Progress {
     ) -> Result<(), ProgressError> {
         if !item.substeps.iter().any(|s| s.id == sub) {
             return Err(ProgressError::UnknownSubstep {
-                item: item.id.clone(),
+                item: item.id,
                 sub: sub.to_string(),
             });
         }
-        let entry = self.touch(&item.id, now, by);
+        let entry = self.touch(item.id, now, by);
         if on {
             entry.ticked.insert(sub.to_string());
             if entry.status == Status::Todo {
@@ -378,7 +524,7 @@ impl Progress {
     /// Chooses a route for an item with variants.
     pub fn set_variant(&mut self, item: &Item, variant: &str, now: Timestamp, by: Option<&str>) {
         if item.variants.iter().any(|v| v == variant) {
-            self.touch(&item.id, now, by).variant = Some(variant.to_string());
+            self.touch(item.id, now, by).variant = Some(variant.to_string());
         }
     }
 
@@ -424,22 +570,24 @@ impl Progress {
     }
 
     /// Forgets everything about `id`.
-    pub fn reset_item(&mut self, id: &str) {
-        self.items.remove(id);
+    pub fn reset_item(&mut self, id: ItemId) {
+        self.items.remove(&id);
     }
 
-    /// Forgets every item's state; the setup (roles, name, language) stays.
+    /// Forgets every item's state, also of items this build does not know; the setup (roles,
+    /// name, language) stays.
     pub fn reset_all(&mut self) {
         self.items.clear();
+        self.unknown.items.clear();
     }
 
     /// Resolved/total for items owned by any of `roles`.
     #[must_use]
-    pub fn tally(&self, guide: &Guide, roles: &[String]) -> Tally {
+    pub fn tally(&self, guide: &Guide, roles: &[Role]) -> Tally {
         let mut t = Tally::default();
-        for item in guide.items.iter().filter(|i| i.owned_by_any(roles)) {
+        for item in guide.items().iter().filter(|i| i.owned_by_any(roles)) {
             t.total += 1;
-            if self.status(&item.id).is_resolved() {
+            if self.status(item.id).is_resolved() {
                 t.resolved += 1;
             }
         }
@@ -448,29 +596,27 @@ impl Progress {
 
     /// Items in `needs` of `item` that are not resolved yet.
     #[must_use]
-    pub fn unmet_needs<'a>(&self, item: &'a Item) -> Vec<&'a str> {
+    pub fn unmet_needs(&self, item: &Item) -> Vec<ItemId> {
         item.needs
             .iter()
-            .filter(|n| !self.status(n).is_resolved())
-            .map(String::as_str)
+            .copied()
+            .filter(|n| !self.status(*n).is_resolved())
             .collect()
     }
 
     /// The index of the next item to work on for `roles`: the first unresolved item they own
     /// whose needs are met, else the first unresolved item they own; `None` when all are done.
     #[must_use]
-    pub fn next_for(&self, guide: &Guide, roles: &[String]) -> Option<usize> {
-        let open: Vec<usize> = guide
-            .items
+    pub fn next_for(&self, guide: &Guide, roles: &[Role]) -> Option<ItemId> {
+        let open: Vec<&Item> = guide
+            .items()
             .iter()
-            .enumerate()
-            .filter(|(_, i)| i.owned_by_any(roles) && !self.status(&i.id).is_resolved())
-            .map(|(n, _)| n)
+            .filter(|i| i.owned_by_any(roles) && !self.status(i.id).is_resolved())
             .collect();
         open.iter()
-            .copied()
-            .find(|&n| self.unmet_needs(&guide.items[n]).is_empty())
-            .or_else(|| open.first().copied())
+            .find(|i| self.unmet_needs(i).is_empty())
+            .or_else(|| open.first())
+            .map(|i| i.id)
     }
 
     /// Every address recorded as invited, lower-cased and trimmed, without repeats.
@@ -489,19 +635,20 @@ impl Progress {
         self.invites.push(batch);
     }
 
-    /// The most recent change, if any.
+    /// The most recent change, if any (of two at the same second, the one whose id sorts
+    /// last, as the file lists them).
     #[must_use]
     pub fn last_change(&self) -> Option<LastChange<'_>> {
         self.items
             .iter()
             .filter_map(|(id, p)| {
                 p.updated_at.map(|at| LastChange {
-                    item: id,
+                    item: *id,
                     at,
                     by: p.updated_by.as_deref(),
                 })
             })
-            .max_by_key(|c| c.at)
+            .max_by_key(|c| (c.at, c.item.as_str()))
     }
 
     /// Serializes to TOML.
@@ -549,10 +696,8 @@ mod tests {
     fn round_trips_as_readable_toml_with_whole_second_rfc3339_times() {
         let g = guide();
         let mut p = Progress::default();
-        p.setup.roles = vec!["marketo-admin".into()];
-        let item = g
-            .item("setup-sales-account")
-            .unwrap_or_else(|| panic!("item"));
+        p.setup.roles = vec![Role::MarketoAdmin];
+        let item = g.item(ItemId::SetupSalesAccount);
         let ts = Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
             + jiff::SignedDuration::from_millis(250);
         p.set_ticked(item, &item.substeps[0].id, true, ts, Some("Ana"))
@@ -567,7 +712,7 @@ mod tests {
     #[test]
     fn reasons_are_required_and_cleared() {
         let g = guide();
-        let item = g.item("invite-users").unwrap_or_else(|| panic!("item"));
+        let item = g.item(ItemId::InviteUsers);
         let mut p = Progress::default();
         assert_eq!(
             p.set_status(item, Status::Blocked, Some("  "), at(0), None),
@@ -575,10 +720,13 @@ mod tests {
         );
         p.set_status(item, Status::Blocked, Some(" no seats "), at(1), None)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(p.item("invite-users").reason.as_deref(), Some("no seats"));
+        assert_eq!(
+            p.item(ItemId::InviteUsers).reason.as_deref(),
+            Some("no seats")
+        );
         p.set_status(item, Status::Done, None, at(2), None)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(p.item("invite-users").reason, None);
+        assert_eq!(p.item(ItemId::InviteUsers).reason, None);
         assert_eq!("IN-PROGRESS".parse::<Status>(), Ok(Status::InProgress));
         assert!("finished".parse::<Status>().is_err());
     }
@@ -586,7 +734,7 @@ mod tests {
     #[test]
     fn counts_follow_the_chosen_route_and_skip_optional_substeps() {
         let g = guide();
-        let item = g.item("install-package").unwrap_or_else(|| panic!("item"));
+        let item = g.item(ItemId::InstallPackage);
         let mut p = Progress::default();
         let install = p.substep_counts(item).1;
         let expected = item
@@ -611,14 +759,14 @@ mod tests {
     fn next_for_prefers_items_whose_needs_are_met_and_tally_counts_resolved() {
         let g = guide();
         let mut p = Progress::default();
-        let mkto = vec!["marketo-admin".to_string()];
-        assert_eq!(p.next_for(&g, &mkto), Some(0));
-        for id in ["prereq-actions-enabled", "prereq-crm-sync"] {
-            let item = g.item(id).unwrap_or_else(|| panic!("{id}"));
+        let mkto = vec![Role::MarketoAdmin];
+        assert_eq!(p.next_for(&g, &mkto), Some(ItemId::PrereqActionsEnabled));
+        for id in [ItemId::PrereqActionsEnabled, ItemId::PrereqCrmSync] {
+            let item = g.item(id);
             p.set_status(item, Status::Done, None, at(0), None)
                 .unwrap_or_else(|e| panic!("{e}"));
         }
-        assert_eq!(p.next_for(&g, &mkto), g.index_of("setup-sales-account"));
+        assert_eq!(p.next_for(&g, &mkto), Some(ItemId::SetupSalesAccount));
         assert_eq!(
             p.tally(&g, &mkto),
             Tally {
@@ -626,9 +774,9 @@ mod tests {
                 total: 7
             }
         );
-        let both = vec!["marketo-admin".to_string(), "salesforce-admin".to_string()];
+        let both = vec![Role::MarketoAdmin, Role::SalesforceAdmin];
         assert_eq!(p.tally(&g, &both).total, 9);
-        for item in &g.items {
+        for item in g.items() {
             p.set_status(item, Status::Skipped, Some("n/a"), at(5), Some("Lee"))
                 .unwrap_or_else(|e| panic!("{e}"));
         }
@@ -640,7 +788,7 @@ mod tests {
     #[test]
     fn unknown_substeps_are_refused() {
         let g = guide();
-        let item = g.item("connect-marketo").unwrap_or_else(|| panic!("item"));
+        let item = g.item(ItemId::ConnectMarketo);
         let mut p = Progress::default();
         assert!(matches!(
             p.set_ticked(item, "nope", true, at(0), None),
@@ -649,5 +797,270 @@ mod tests {
         assert_eq!(probe_version("version = 3\nfoo = 1"), Some(3));
         assert_eq!(probe_version("nothing = true"), None);
         assert_eq!(probe_version("\0\0\0"), None);
+    }
+
+    /// A state with something in every part of the schema, built through the API.
+    fn rich(g: &Guide) -> Progress {
+        let sec = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut p = Progress::default();
+        p.setup.roles = vec![Role::SalesforceAdmin, Role::MarketoAdmin];
+        p.setup.name = Some("Ana".into());
+        p.setup.lang = Some(Lang::Ko);
+        p.setup.started_at = Some(sec(1_790_000_000));
+        for (n, item) in g.items().iter().enumerate() {
+            let t = sec(1_790_000_000 + i64::try_from(n % 3).unwrap_or(0));
+            if let Some(s) = item.substeps.first() {
+                p.set_ticked(item, &s.id, true, t, Some("Ana"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            if n % 2 == 0 {
+                p.set_status(item, Status::Skipped, Some("n/a"), t, Some("Lee"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            if let Some(v) = item.variants.last() {
+                p.set_variant(item, v, t, None);
+            }
+        }
+        for id in CheckId::VARIANTS.iter().copied() {
+            let mut o = CheckOutcome::new(
+                id,
+                super::super::checks::CheckStatus::Pass,
+                Detail::new("checks.status.pass").arg("a", 1),
+            );
+            o.finished_at = Some(sec(1_790_000_100));
+            p.checks.insert(id, o);
+        }
+        p.record_invites(InviteBatch {
+            at: sec(1_790_000_200),
+            by: Some("Ana".into()),
+            source: InviteSource::Csv,
+            file: Some("u.csv".into()),
+            teams: vec!["A".into()],
+            workspace: Some("W".into()),
+            emails: vec!["a@x.io".into()],
+        });
+        p.csv_flow = Some(CsvFlow {
+            file: "u.csv".into(),
+            size: Some(10),
+            modified: Some(5),
+            stage: "grid".into(),
+            encoding: Some("EUC-KR".into()),
+            delimiter: Some(";".into()),
+            header_row: Some(2),
+            mapping: [("email".to_string(), 3u64)].into_iter().collect(),
+            out: Some("o.csv".into()),
+            report: Some("r.csv".into()),
+        });
+        p
+    }
+
+    /// `testdata/progress-v1.toml` was written by the build before ids were typed, from the same
+    /// state as [`rich`]: the file must not change by a byte (tables in id-string order, roles
+    /// in the order chosen).
+    #[test]
+    fn the_file_is_byte_identical_to_what_earlier_builds_wrote() {
+        let g = guide();
+        let golden = include_str!("testdata/progress-v1.toml");
+        let p = rich(&g);
+        assert_eq!(p.to_toml().unwrap_or_default(), golden);
+        let read = Progress::from_toml(golden).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read, p);
+        assert_eq!(read.unknown, Unknown::default());
+        assert_eq!(read.to_toml().unwrap_or_default(), golden);
+    }
+
+    /// A newer build (or a hand edit) may write ids this one does not know: they are neither an
+    /// error nor dropped, but kept aside and written back.
+    #[test]
+    fn ids_this_build_does_not_know_are_kept_and_written_back() {
+        let g = guide();
+        let text = "version = 1\n\n[setup]\nroles = [\"marketo-admin\", \"sales-rep\"]\n\n\
+                    [items.aa-old-step]\nstatus = \"done\"\nupdated-at = \"2026-09-21T14:13:29Z\"\n\n\
+                    [items.invite-users]\nstatus = \"blocked\"\nreason = \"no seats\"\n\n\
+                    [items.zz-new-step]\nstatus = \"skipped\"\nreason = \"later\"\n\n\
+                    [checks.zz-new-check]\nid = \"sf-package\"\nstep = \"install-package\"\n\
+                    status = \"pass\"\nduration_ms = 0\n\n[checks.zz-new-check.detail]\nkey = \"k\"\n";
+        let p = Progress::from_toml(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.setup.roles, vec![Role::MarketoAdmin]);
+        assert_eq!(p.unknown.roles, vec!["sales-rep".to_string()]);
+        assert_eq!(
+            p.items.keys().copied().collect::<Vec<_>>(),
+            [ItemId::InviteUsers]
+        );
+        assert_eq!(
+            p.unknown
+                .items
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ["aa-old-step", "zz-new-step"]
+        );
+        assert!(p.checks.is_empty());
+        assert_eq!(p.unknown.checks.len(), 1);
+        assert_eq!(p.to_toml().unwrap_or_default(), text);
+        assert_eq!(
+            p.roles_as_written(),
+            vec!["marketo-admin".to_string(), "sales-rep".to_string()]
+        );
+        // They count for nothing: the tally and the last change see only known items.
+        assert_eq!(p.tally(&g, &[Role::MarketoAdmin]).resolved, 0);
+        assert_eq!(p.last_change(), None);
+        // Resetting everything forgets them too; the setup stays.
+        let mut all = p.clone();
+        all.reset_all();
+        assert!(all.items.is_empty() && all.unknown.items.is_empty());
+        assert_eq!(all.unknown.roles, vec!["sales-rep".to_string()]);
+        let mut one = p;
+        one.reset_item(ItemId::InviteUsers);
+        assert!(one.items.is_empty());
+        assert_eq!(one.unknown.items.len(), 2);
+    }
+
+    #[test]
+    fn the_last_change_is_the_latest_and_ties_go_to_the_id_listed_last() {
+        let g = guide();
+        let mut p = Progress::default();
+        assert_eq!(p.last_change(), None);
+        for id in [ItemId::ConnectSalesforce, ItemId::ConnectMarketo] {
+            p.set_status(g.item(id), Status::Done, None, at(7), Some("Ana"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        // Same second: the file lists connect-marketo first, so connect-salesforce is last.
+        let last = p.last_change().unwrap_or_else(|| panic!("a change"));
+        assert_eq!(last.item, ItemId::ConnectSalesforce);
+        assert_eq!(last.at, at(7));
+        assert_eq!(last.by, Some("Ana"));
+        p.set_status(
+            g.item(ItemId::PrereqCrmSync),
+            Status::Todo,
+            None,
+            at(8),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let last = p.last_change().unwrap_or_else(|| panic!("a change"));
+        assert_eq!((last.item, last.by), (ItemId::PrereqCrmSync, None));
+    }
+
+    #[test]
+    fn errors_render_from_the_catalog_in_every_language() {
+        let e = ProgressError::UnknownItem("nope".into());
+        let d = e.detail();
+        assert_eq!(d.key, "core.err.unknown-step");
+        assert_eq!(d.args.get("id").map(String::as_str), Some("nope"));
+        let ids = d.args.get("ids").cloned().unwrap_or_default();
+        assert!(
+            ids.starts_with("prereq-actions-enabled, prereq-crm-sync,"),
+            "{ids}"
+        );
+        assert!(ids.ends_with("configure-salesforce"), "{ids}");
+        // Display is the English catalog text.
+        assert_eq!(
+            e.to_string(),
+            format!("unknown step `nope`. Use one of: {ids}.")
+        );
+        let roles = ProgressError::UnknownRole("x".into()).detail();
+        assert_eq!(
+            roles.args.get("roles").map(String::as_str),
+            Some("marketo-admin, salesforce-admin")
+        );
+        let sub = ProgressError::UnknownSubstep {
+            item: ItemId::InviteUsers,
+            sub: "s".into(),
+        };
+        assert_eq!(sub.to_string(), "step `invite-users` has no sub-step `s`.");
+        for lang in Lang::ALL {
+            let tr = super::super::text::Catalog::load(lang).unwrap_or_else(|e| panic!("{e}"));
+            for e in [
+                ProgressError::UnknownItem("nope".into()),
+                ProgressError::UnknownRole("x".into()),
+                ProgressError::UnknownStatus("y".into()),
+                ProgressError::ReasonRequired(Status::Blocked),
+                sub.clone(),
+            ] {
+                let text = e.localize(&tr);
+                assert!(
+                    !text.contains('{') && text != e.detail().key,
+                    "{lang}: {text}"
+                );
+            }
+        }
+        assert_eq!(
+            ProgressError::ReasonRequired(Status::Skipped)
+                .detail()
+                .args
+                .get("status")
+                .map(String::as_str),
+            Some("skipped")
+        );
+    }
+
+    #[test]
+    fn statuses_read_and_print_as_their_words() {
+        let words: Vec<&str> = Status::VARIANTS.iter().map(|s| s.as_str()).collect();
+        assert_eq!(words, ["todo", "in-progress", "done", "skipped", "blocked"]);
+        for s in Status::VARIANTS {
+            assert_eq!(s.to_string(), s.as_str());
+            assert_eq!(s.as_str().to_uppercase().parse::<Status>().ok(), Some(*s));
+            let json = serde_json::to_string(s).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+        assert!(" done".parse::<Status>().is_err(), "callers trim");
+        assert!(Status::Done.is_resolved() && Status::Skipped.is_resolved());
+        assert!(!Status::Blocked.is_resolved() && !Status::InProgress.is_resolved());
+        assert!(Status::Blocked.needs_reason() && Status::Skipped.needs_reason());
+        assert!(!Status::Done.needs_reason() && !Status::Todo.needs_reason());
+    }
+
+    #[test]
+    fn needs_count_until_resolved_and_steer_what_comes_next() {
+        let g = guide();
+        let mut p = Progress::default();
+        let setup = g.item(ItemId::SetupSalesAccount);
+        assert_eq!(
+            p.unmet_needs(setup),
+            [ItemId::PrereqActionsEnabled, ItemId::PrereqCrmSync]
+        );
+        let sf = [Role::SalesforceAdmin];
+        // Nothing the Salesforce admin owns can start: the first of their items it is.
+        assert_eq!(p.next_for(&g, &sf), Some(ItemId::ConnectSalesforce));
+        p.set_status(
+            g.item(ItemId::PrereqActionsEnabled),
+            Status::Done,
+            None,
+            at(0),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.unmet_needs(setup), [ItemId::PrereqCrmSync]);
+        // Skipped counts as resolved; in progress does not.
+        p.set_status(
+            g.item(ItemId::PrereqCrmSync),
+            Status::InProgress,
+            None,
+            at(1),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.unmet_needs(setup), [ItemId::PrereqCrmSync]);
+        assert_eq!(p.next_for(&g, &sf), Some(ItemId::ConnectSalesforce));
+        p.set_status(
+            g.item(ItemId::PrereqCrmSync),
+            Status::Skipped,
+            Some("synced"),
+            at(2),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.unmet_needs(setup).is_empty());
+        // Now the package can be installed, though connect-salesforce comes first in the guide.
+        assert_eq!(p.next_for(&g, &sf), Some(ItemId::InstallPackage));
+        assert_eq!(
+            p.tally(&g, &sf),
+            Tally {
+                resolved: 0,
+                total: 3
+            }
+        );
     }
 }

@@ -5,24 +5,45 @@
 //! Placeholders are `{name}`. A missing key falls back to English, then to the key itself, so a
 //! gap never panics; the catalog tests fail on any gap instead.
 //!
+//! Messages that are not plain keys travel as a [`Detail`] (key plus arguments); an error that
+//! has catalog text implements [`Localize`], its single way to be rendered, so its wording lives
+//! once, in the catalog (its `Display` shows the English catalog text, see [`english`]).
+//!
 //! Pure: no terminal, no IO beyond the embedded assets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Display};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 /// A language the program speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 pub enum Lang {
     /// English.
     #[serde(rename = "en")]
+    #[strum(serialize = "en")]
     En,
     /// Traditional Chinese (Taiwan).
     #[serde(rename = "zh-TW")]
+    #[strum(serialize = "zh-TW")]
     ZhTw,
     /// Korean.
     #[serde(rename = "ko")]
+    #[strum(serialize = "ko")]
     Ko,
 }
 
@@ -33,11 +54,7 @@ impl Lang {
     /// The tag used on the command line and in files: `en`, `zh-TW`, `ko`.
     #[must_use]
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::ZhTw => "zh-TW",
-            Lang::Ko => "ko",
-        }
+        self.into()
     }
 
     /// The language's own name, for the picker.
@@ -97,12 +114,6 @@ impl Lang {
             }
         }
         Lang::En
-    }
-}
-
-impl Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.tag())
     }
 }
 
@@ -278,6 +289,100 @@ impl Catalog {
     #[must_use]
     pub fn f(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         fill(self.t(key), args)
+    }
+}
+
+/// The English catalog, loaded once: what `Display` of a [`Localize`] error shows (logs, tests,
+/// and messages printed before the user's language is known). `None` only if the embedded
+/// English files were malformed, which the catalog tests rule out.
+#[must_use]
+pub fn english() -> Option<&'static Catalog> {
+    static EN: OnceLock<Option<Catalog>> = OnceLock::new();
+    EN.get_or_init(|| Catalog::load(Lang::En).ok()).as_ref()
+}
+
+/// A message as a catalog key plus its `{placeholder}` values, so it renders in any language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detail {
+    /// Catalog key.
+    pub key: String,
+    /// Placeholder values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
+}
+
+impl Detail {
+    /// A message without arguments.
+    #[must_use]
+    pub fn new(key: &str) -> Detail {
+        Detail {
+            key: key.to_string(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a placeholder value.
+    #[must_use]
+    pub fn arg(mut self, name: &str, value: impl ToString) -> Detail {
+        self.args.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// The message in the catalog's language.
+    #[must_use]
+    pub fn render(&self, tr: &Catalog) -> String {
+        let args: Vec<(&str, &dyn Display)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v as &dyn Display))
+            .collect();
+        tr.f(&self.key, &args)
+    }
+}
+
+impl Localize for Detail {
+    fn detail(&self) -> Detail {
+        self.clone()
+    }
+}
+
+/// Something with catalog text, usually an error: its one way to be shown. The message exists
+/// once, as a catalog key plus arguments; `ui` and `commands` render it in the user's language
+/// with [`Localize::localize`], and its `Display` (written with [`fmt_english`]) shows the
+/// English text of the same key.
+///
+/// ```
+/// use msi_setup::domain::text::{Catalog, Detail, Lang, Localize};
+/// #[derive(Debug)]
+/// struct Full;
+/// impl Localize for Full {
+///     fn detail(&self) -> Detail {
+///         Detail::new("core.err.write-kept")
+///     }
+/// }
+/// let ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
+/// assert_eq!(Full.localize(&ko), ko.t("core.err.write-kept"));
+/// ```
+pub trait Localize: fmt::Debug + Send + Sync {
+    /// The message: catalog key and placeholder values.
+    fn detail(&self) -> Detail;
+
+    /// The message in `tr`'s language.
+    fn localize(&self, tr: &Catalog) -> String {
+        self.detail().render(tr)
+    }
+}
+
+/// `Display` for a [`Localize`] type: the English catalog text of its message (the key itself if
+/// the English catalog could not load, which the catalog tests rule out).
+///
+/// # Errors
+/// The formatter's.
+pub fn fmt_english(l: &dyn Localize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let d = l.detail();
+    match english() {
+        Some(en) => f.write_str(&d.render(en)),
+        None => f.write_str(&d.key),
     }
 }
 

@@ -13,9 +13,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::credentials::{SalesforceCredentials, Secret, SfSource, parse_base_url};
+use crate::credentials::{
+    Availability, Credentials, SalesforceCredentials, Secret, SfSource, parse_base_url,
+};
 use crate::domain::checks::salesforce::DEFAULT_API_VERSION;
-use crate::domain::checks::{Detail, body_excerpt, format_secs};
+use crate::domain::checks::{body_excerpt, format_secs};
+use crate::domain::text::{Detail, Localize};
 
 /// The program to run (`off`, `0`, `false`, `none` disable the lookup). Default `sf`.
 pub const ENV_SF_CLI: &str = "MSI_SETUP_SF_CLI";
@@ -29,6 +32,24 @@ pub struct SfCli {
     pub program: Option<PathBuf>,
     /// Timeout of each command.
     pub timeout: Duration,
+}
+
+/// Asks the `sf` CLI for Salesforce credentials when `--sf-target-org` is given (it wins over
+/// the environment) or when none were found otherwise.
+pub async fn fill_from_sf_cli(creds: &mut Credentials, sf: &SfCli, target_org: Option<&str>) {
+    let explicit = target_org.is_some();
+    if !explicit && !matches!(creds.salesforce, Availability::Missing(_)) {
+        return;
+    }
+    if !explicit && sf.program.is_none() {
+        return;
+    }
+    match sf.credentials(target_org).await {
+        Ok(c) => creds.salesforce = Availability::Ready(c),
+        Err(e) if explicit => creds.salesforce = Availability::Failed(e.detail()),
+        Err(e) if e.is_absent() => {}
+        Err(e) => creds.salesforce = Availability::Missing(e.detail()),
+    }
 }
 
 /// Why the `sf` CLI gave no credentials.
@@ -72,9 +93,15 @@ pub enum SfCliError {
 }
 
 impl SfCliError {
-    /// The message.
+    /// Whether the CLI is simply not there (so the Salesforce checks are skipped, not errors).
     #[must_use]
-    pub fn detail(&self) -> Detail {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, SfCliError::Disabled | SfCliError::NotInstalled)
+    }
+}
+
+impl Localize for SfCliError {
+    fn detail(&self) -> Detail {
         match self {
             SfCliError::Disabled => Detail::new("checks.sf-cli.disabled"),
             SfCliError::NotInstalled => Detail::new("checks.sf-cli.not-installed"),
@@ -99,12 +126,6 @@ impl SfCliError {
                 Detail::new("checks.sf-cli.bad-url").arg("reason", reason)
             }
         }
-    }
-
-    /// Whether the CLI is simply not there (so the Salesforce checks are skipped, not errors).
-    #[must_use]
-    pub fn is_absent(&self) -> bool {
-        matches!(self, SfCliError::Disabled | SfCliError::NotInstalled)
     }
 }
 

@@ -6,10 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::role_key;
-use super::text::{fit, pad, width};
 use super::theme::{Theme, mark};
-use crate::domain::guide::{Item, Kind};
+use crate::domain::guide::{Item, ItemId, Kind};
+use crate::present::{fit, pad, width};
 use crate::wizard::{Hub, Wizard};
 
 /// Owner text of an item: one role's name, or "either admin".
@@ -20,53 +19,49 @@ pub fn owner_text(w: &Wizard, item: &Item) -> String {
     } else {
         item.owners
             .first()
-            .map(|o| w.tr.t(&role_key(o)).to_string())
+            .map(|o| w.tr.t(&o.name_key()).to_string())
             .unwrap_or_default()
     }
 }
 
 /// "Step 3 of 7" / "Prerequisite 1 of 2".
 #[must_use]
-pub fn ordinal(w: &Wizard, index: usize) -> String {
-    let item = &w.guide.items[index];
-    let same: Vec<usize> = w
-        .guide
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.kind == item.kind)
-        .map(|(n, _)| n)
-        .collect();
-    let pos = same.iter().position(|n| *n == index).unwrap_or(0) + 1;
-    let key = match item.kind {
+pub fn ordinal(w: &Wizard, id: ItemId) -> String {
+    let kind = w.guide.item(id).kind;
+    let total = w.guide.items().iter().filter(|i| i.kind == kind).count();
+    let key = match kind {
         Kind::Prerequisite => "core.ordinal.prerequisite",
         Kind::Step => "core.ordinal.step",
     };
-    w.tr.f(key, &[("n", &pos), ("total", &same.len())])
+    w.tr.f(key, &[("n", &position(w, id)), ("total", &total)])
+}
+
+/// 1-based position of `id` among the items of its kind.
+fn position(w: &Wizard, id: ItemId) -> usize {
+    let kind = w.guide.item(id).kind;
+    w.guide.items()[..=id.index()]
+        .iter()
+        .filter(|i| i.kind == kind)
+        .count()
 }
 
 /// Short code of an item for the list: P1, P2, 1..7.
-fn code(w: &Wizard, index: usize) -> String {
-    let item = &w.guide.items[index];
-    let pos = w.guide.items[..=index]
-        .iter()
-        .filter(|i| i.kind == item.kind)
-        .count();
-    match item.kind {
-        Kind::Prerequisite => format!("P{pos}"),
-        Kind::Step => format!("{pos}"),
+fn code(w: &Wizard, id: ItemId) -> String {
+    match w.guide.item(id).kind {
+        Kind::Prerequisite => format!("P{}", position(w, id)),
+        Kind::Step => format!("{}", position(w, id)),
     }
 }
 
 /// Draws the hub.
 pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
-    let n = w.guide.items.len();
+    let n = w.guide.items().len();
     let list_h = u16::try_from(n + 3).unwrap_or(u16::MAX);
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
 
     let inner_w = list_area.width.saturating_sub(2) as usize;
-    let status_w = crate::domain::progress::Status::ALL
+    let status_w = <crate::domain::progress::Status as strum::VariantArray>::VARIANTS
         .iter()
         .map(|s| width(w.tr.t(&format!("core.status.{}", s.as_str()))))
         .max()
@@ -74,7 +69,7 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         .max(6);
     let owner_w = w
         .guide
-        .items
+        .items()
         .iter()
         .map(|i| width(&owner_text(w, i)))
         .max()
@@ -98,8 +93,8 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         t.dim(),
     ));
     let roles = w.roles().to_vec();
-    for (i, item) in w.guide.items.iter().enumerate() {
-        let st = w.progress.status(&item.id);
+    for (i, item) in w.guide.items().iter().enumerate() {
+        let st = w.progress.status(item.id);
         let (done, total) = w.progress.substep_counts(item);
         let mine = item.owned_by_any(&roles);
         let cursor = if i == hub.cursor { ">" } else { " " };
@@ -111,7 +106,7 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         let mut spans = vec![
             Span::raw(cursor),
             Span::styled(format!("{} ", mark(st)), t.status(st)),
-            Span::styled(pad(&code(w, i), 3), t.dim()),
+            Span::styled(pad(&code(w, item.id), 3), t.dim()),
             Span::styled(pad(w.tr.t(&item.title_key()), title_w), base),
             Span::raw(" "),
             Span::styled(
@@ -136,15 +131,15 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         .title(format!(" {} ", w.tr.t("core.hub.title")));
     f.render_widget(Paragraph::new(lines).block(block), list_area);
 
-    let item = &w.guide.items[hub.cursor.min(n - 1)];
+    let item = &w.guide.items()[hub.cursor.min(n - 1)];
     let mut detail = vec![
         Line::styled(
             fit(
                 &format!(
                     "{} · {} · {}",
-                    ordinal(w, hub.cursor),
+                    ordinal(w, item.id),
                     owner_text(w, item),
-                    w.tr.t(&format!("guide.app.{}", item.app.id()))
+                    w.tr.t(&item.app.name_key())
                 ),
                 detail_area.width.saturating_sub(2) as usize,
             ),
@@ -160,7 +155,7 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
             t.warn(),
         ));
     }
-    let st = w.progress.status(&item.id);
+    let st = w.progress.status(item.id);
     if !item.owned_by_any(&roles) && !st.is_resolved() {
         let owner = owner_text(w, item);
         detail.push(Line::styled(

@@ -8,11 +8,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
-use super::text::{fit, pad, width};
 use super::theme::Theme;
 use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
 use crate::domain::csv_intake::{Confidence, Field, RowStatus};
+use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{CsvFlow, INTAKE_ROWS, IntakeRow, IntakeValue, Job, RowReader, Stage};
 use crate::wizard::individual::{AddressProblem, Individual};

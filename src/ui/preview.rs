@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::field_view;
-use super::text::{fit, pad, width};
 use super::theme::Theme;
 use crate::domain::checks::CheckId;
 use crate::domain::fields::{self, Column, SortDir};
+use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::preview::{Preview, PreviewMode};
 
@@ -45,7 +45,7 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
     };
 
     // Title: live state, sort, filter.
-    let live = match w.progress.checks.get(CheckId::MarketoSyncFields.as_str()) {
+    let live = match w.progress.checks.get(&CheckId::MarketoSyncFields) {
         _ if w.is_running(CheckId::MarketoSyncFields) => {
             format!("{} {}", spinner(w), tr.t("checks.tui.running"))
         }
@@ -56,12 +56,12 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
                 (
                     "when",
                     &o.finished_at
-                        .map(|ts| crate::commands::common::short_time(ts, &w.tz))
+                        .map(|ts| crate::present::short_time(ts, &w.tz))
                         .unwrap_or_default(),
                 ),
             ],
         ),
-        None => tr.t("checks.tui.preview-offline").to_string(),
+        None => super::keyed(w, "checks.tui.preview-offline"),
     };
     let mut spans = vec![
         Span::styled(format!(" {} ", tr.t("checks.tui.preview-title")), t.title()),
@@ -223,11 +223,11 @@ pub fn check_line(w: &Wizard, id: CheckId, max: usize) -> (String, Style, Theme)
             t,
         );
     }
-    match w.progress.checks.get(id.as_str()) {
+    match w.progress.checks.get(&id) {
         Some(o) => {
             let when = o
                 .finished_at
-                .map(|ts| crate::commands::common::short_time(ts, &w.tz))
+                .map(|ts| crate::present::short_time(ts, &w.tz))
                 .unwrap_or_default();
             let text = format!(
                 "[{}] {name}: {} ({when})",

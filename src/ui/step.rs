@@ -9,16 +9,16 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::hub::{ordinal, owner_text};
 use super::labelled;
-use super::text::fit;
 use super::theme::Theme;
 use crate::domain::guide::NoteKind;
+use crate::present::fit;
 use crate::wizard::{StepFocus, StepView, Wizard};
 
 /// Draws a step screen.
 pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let item = &w.guide.items[view.item];
-    let p = w.progress.item(&item.id);
+    let item = w.guide.item(view.item);
+    let p = w.progress.item(view.item);
     let (done, total) = w.progress.substep_counts(item);
     let subs = w.visible_substeps(view.item);
 
@@ -39,8 +39,8 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
     let mut info = format!(
         "{} · {} · {} · {}/{}",
         owner_text(w, item),
-        tr.t(&format!("guide.app.{}", item.app.id())),
-        tr.t(&format!("core.status.{}", p.status.as_str())),
+        tr.t(&item.app.name_key()),
+        tr.t(&format!("core.status.{}", p.status)),
         done,
         total
     );
@@ -139,17 +139,14 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
 
     // Live checks first (when the step has any), then notes, reason and links.
     let mut notes: Vec<Line> = Vec::new();
-    let checks = crate::wizard::live::checks_of(&item.id);
+    let checks = crate::wizard::live::checks_of(item.id);
     let inner = usize::from(notes_area.width.saturating_sub(2));
     for id in &checks {
         let (text, style, _) = super::preview::check_line(w, *id, inner);
         notes.push(Line::styled(text, style));
         // Admin candidates for the first invite, when the check listed them.
-        if let Some(crate::domain::checks::CheckFacts::Admins { candidates, .. }) = w
-            .progress
-            .checks
-            .get(id.as_str())
-            .and_then(|o| o.facts.as_ref())
+        if let Some(crate::domain::checks::CheckFacts::Admins { candidates, .. }) =
+            w.progress.checks.get(id).and_then(|o| o.facts.as_ref())
         {
             for c in candidates.iter().take(5) {
                 let line = format!("    {} {} <{}>", c.first_name, c.last_name, c.email);
@@ -163,9 +160,9 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
     }
     let none_run = checks
         .iter()
-        .all(|id| !w.progress.checks.contains_key(id.as_str()) && !w.is_running(*id));
+        .all(|id| !w.progress.checks.contains_key(id) && !w.is_running(*id));
     if !checks.is_empty() && none_run {
-        notes.push(Line::styled(tr.t("checks.tui.hint").to_string(), t.dim()));
+        notes.push(Line::styled(super::keyed(w, "checks.tui.hint"), t.dim()));
     }
     if let Some(reason) = &p.reason {
         notes.push(Line::styled(
@@ -208,7 +205,7 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             .wrap(Wrap { trim: true })
             .scroll((view.notes_scroll, 0))
             .block(super::text_panel(
-                tr.t("core.step.notes"),
+                &super::keyed(w, "core.step.notes"),
                 view.focus == StepFocus::Notes,
                 t,
             )),

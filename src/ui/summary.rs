@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::hub::owner_text;
-use super::role_key;
 use super::theme::{Theme, mark};
 use crate::wizard::Wizard;
 
@@ -15,7 +14,7 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
     let roles = w.roles().to_vec();
     let mine = w.progress.tally(&w.guide, &roles);
-    let names: Vec<&str> = roles.iter().map(|r| tr.t(&role_key(r))).collect();
+    let names: Vec<&str> = roles.iter().map(|r| tr.t(&r.name_key())).collect();
     let mut lines = vec![
         Line::styled(
             tr.f("core.summary.title", &[("roles", &names.join(" + "))]),
@@ -29,9 +28,9 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     ];
     let left: Vec<_> = w
         .guide
-        .items
+        .items()
         .iter()
-        .filter(|i| !i.owned_by_any(&roles) && !w.progress.status(&i.id).is_resolved())
+        .filter(|i| !i.owned_by_any(&roles) && !w.progress.status(i.id).is_resolved())
         .collect();
     if left.is_empty() {
         lines.push(Line::styled(
@@ -41,7 +40,7 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     } else {
         lines.push(Line::raw(tr.t("core.summary.left").to_string()));
         for item in left {
-            let st = w.progress.status(&item.id);
+            let st = w.progress.status(item.id);
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", mark(st)), t.status(st)),
                 Span::raw(tr.t(&item.title_key()).to_string()),
@@ -56,11 +55,11 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
     }
     let skipped: Vec<_> = w
         .guide
-        .items
+        .items()
         .iter()
         .filter(|i| {
             i.owned_by_any(&roles)
-                && w.progress.status(&i.id) == crate::domain::progress::Status::Skipped
+                && w.progress.status(i.id) == crate::domain::progress::Status::Skipped
         })
         .collect();
     if !skipped.is_empty() {

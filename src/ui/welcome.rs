@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::text::fit;
+use super::field_view;
 use super::theme::Theme;
-use super::{field_view, role_key};
+use crate::present::fit;
 use crate::wizard::{Welcome, WelcomeRow, Wizard};
 
 /// Draws the welcome form.
@@ -49,8 +49,7 @@ pub fn render(w: &Wizard, form: &Welcome, f: &mut Frame, area: Rect, t: Theme) {
                 let dot = if *l == form.lang { "(*)" } else { "( )" };
                 format!("  {dot} {}", l.native_name())
             }
-            WelcomeRow::Role(r) => {
-                let id = &w.guide.roles[*r].id;
+            WelcomeRow::Role(id) => {
                 let on = if form.roles.contains(id) {
                     "[x]"
                 } else {
@@ -58,7 +57,7 @@ pub fn render(w: &Wizard, form: &Welcome, f: &mut Frame, area: Rect, t: Theme) {
                 };
                 format!(
                     "  {on} {} — {}",
-                    tr.t(&role_key(id)),
+                    tr.t(&id.name_key()),
                     tr.t(&format!("core.welcome.role-desc.{id}"))
                 )
             }

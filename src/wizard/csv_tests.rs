@@ -35,7 +35,7 @@ fn at(sec: i64) -> Timestamp {
 
 fn set_up() -> Progress {
     let mut p = Progress::default();
-    p.setup.roles = vec!["marketo-admin".into()];
+    p.setup.roles = vec![Role::MarketoAdmin];
     p.setup.name = Some("Ana".into());
     p
 }
@@ -48,7 +48,7 @@ fn wizard_at(progress: Progress, lang: Lang, step: Option<&str>, remembered: Rem
         tr,
         progress,
         Start {
-            step: step.map(str::to_string),
+            step: step.map(|s| s.parse().unwrap()),
             remembered,
             ..Start::default()
         },
@@ -488,7 +488,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     assert_eq!(b.file.as_deref(), Some("users.csv"));
     assert_eq!(b.by.as_deref(), Some("Ana"));
     assert_eq!(b.at, whole_seconds(at(30)));
-    let item = w.progress.item("invite-users");
+    let item = w.progress.item(ItemId::InviteUsers);
     assert_eq!(item.variant.as_deref(), Some("csv"));
     for s in [
         "prepare-csv",
@@ -1216,7 +1216,8 @@ fn the_invite_step_offers_both_routes_and_other_steps_do_not() {
     let w = wizard(set_up(), Lang::En);
     assert_eq!(key(&w, KeyCode::Char('i')), Some(Msg::InviteIndividual));
     assert_eq!(key(&w, KeyCode::Char('u')), Some(Msg::InviteCsv));
-    let hints: Vec<&str> = input::footer_hints(&w).iter().map(|h| h.0).collect();
+    let hints = input::footer_hints(&w);
+    let hints: Vec<&str> = hints.iter().map(|h| h.0.as_str()).collect();
     assert!(hints.contains(&"i") && hints.contains(&"u"), "{hints:?}");
     let mut other = wizard_at(
         set_up(),
@@ -1361,7 +1362,7 @@ fn confirming_records_the_batch_with_teams_workspace_and_ticks_the_route() {
     assert_eq!(b.source, InviteSource::Individual);
     assert_eq!(b.file, None);
     assert_eq!(b.at, whole_seconds(at(50)));
-    let item = p.item("invite-users");
+    let item = p.item(ItemId::InviteUsers);
     assert_eq!(item.variant.as_deref(), Some("individual"));
     for s in [
         "open-settings",
@@ -1377,7 +1378,11 @@ fn confirming_records_the_batch_with_teams_workspace_and_ticks_the_route() {
     assert!(!item.ticked.contains("prepare-csv"));
     assert_eq!(&w.progress, p);
     assert!(matches!(w.screen, Screen::Step(_)));
-    assert!(w.banner.as_ref().is_some_and(|b| b.text.contains('2')));
+    let recorded = Detail::new("csv.tui.recorded").arg("n", 2);
+    assert!(
+        matches!(&w.banner, Some(Banner { text: BannerText::Notices(said), .. })
+        if said.first().is_some_and(|n| n.0.detail() == recorded))
+    );
 
     // Again with the same addresses: nothing valid is left to record.
     send(&mut w, &[Msg::InviteIndividual]);
@@ -1405,7 +1410,7 @@ fn without_teams_the_optional_sub_step_stays_and_the_workspace_can_be_empty() {
     assert_eq!(b.workspace, None);
     assert!(
         !w.progress
-            .item("invite-users")
+            .item(ItemId::InviteUsers)
             .ticked
             .contains("choose-teams")
     );

@@ -15,6 +15,7 @@ use crate::domain::csv_intake::{
     self as intake, Confidence, EncodingGuess, Field, HeaderChoice, Intake, Mapped, Mapping,
     Overrides, Region, Report, RowStatus, Sample,
 };
+use crate::domain::guide::ItemId;
 use crate::domain::progress::{CsvFlow as SavedFlow, InviteBatch, InviteSource};
 use crate::domain::text::Lang;
 
@@ -958,8 +959,7 @@ impl Wizard {
             (Stage::Done, Msg::Next | Msg::Back) => {
                 self.progress.csv_flow = None;
                 let effects = self.save();
-                let item = self.guide.index_of("invite-users").unwrap_or(0);
-                self.set_screen(Screen::Step(StepView::new(item)));
+                self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
                 return effects;
             }
             _ => {}
@@ -969,8 +969,7 @@ impl Wizard {
     }
 
     fn leave_csv(&mut self) -> Vec<Effect> {
-        let item = self.guide.index_of("invite-users").unwrap_or(0);
-        self.set_screen(Screen::Step(StepView::new(item)));
+        self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
         Vec::new()
     }
 
@@ -1202,8 +1201,8 @@ impl Wizard {
                 let emails = done.emails.clone();
                 flow.exported = Some(done);
                 flow.stage = Stage::Done;
-                if let Some(item) = self.guide.item("invite-users") {
-                    let item = item.clone();
+                {
+                    let item = self.guide.item(ItemId::InviteUsers).clone();
                     self.progress.set_variant(&item, "csv", now, by.as_deref());
                     for s in [
                         "prepare-csv",

@@ -7,7 +7,9 @@ use jiff::Timestamp;
 use super::textfield::TextField;
 use super::{ConfirmAction, Effect, Overlay, Screen, StepView, Wizard};
 use crate::domain::csv_intake::{EmailProblem, check_email};
+use crate::domain::guide::ItemId;
 use crate::domain::progress::{InviteBatch, InviteSource};
+use crate::domain::text::Detail;
 
 /// The form's rows.
 pub const ROWS: usize = 4;
@@ -197,8 +199,7 @@ impl Wizard {
                 }));
             }
             Msg::Back => {
-                let item = self.guide.index_of("invite-users").unwrap_or(0);
-                self.set_screen(Screen::Step(StepView::new(item)));
+                self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
             }
             _ => {}
         }
@@ -220,23 +221,22 @@ impl Wizard {
         let teams = form.team_list();
         let workspace = Some(form.workspace.value().trim().to_string()).filter(|w| !w.is_empty());
         let by = self.by();
-        if let Some(item) = self.guide.item("invite-users").cloned() {
-            self.progress
-                .set_variant(&item, "individual", now, by.as_deref());
-            let mut subs = vec![
-                "open-settings",
-                "open-user-management",
-                "choose-invite-users",
-                "enter-emails",
-                "choose-workspace",
-                "confirm-individual",
-            ];
-            if !teams.is_empty() {
-                subs.push("choose-teams");
-            }
-            for s in subs {
-                let _ = self.progress.set_ticked(&item, s, true, now, by.as_deref());
-            }
+        let item = self.guide.item(ItemId::InviteUsers);
+        self.progress
+            .set_variant(item, "individual", now, by.as_deref());
+        let mut subs = vec![
+            "open-settings",
+            "open-user-management",
+            "choose-invite-users",
+            "enter-emails",
+            "choose-workspace",
+            "confirm-individual",
+        ];
+        if !teams.is_empty() {
+            subs.push("choose-teams");
+        }
+        for s in subs {
+            let _ = self.progress.set_ticked(item, s, true, now, by.as_deref());
         }
         let n = emails.len();
         self.progress.record_invites(InviteBatch {
@@ -248,16 +248,17 @@ impl Wizard {
             workspace,
             emails,
         });
-        let item = self.guide.index_of("invite-users").unwrap_or(0);
-        self.set_screen(Screen::Step(StepView::new(item)));
-        let mut text = self.tr.f("csv.tui.recorded", &[("n", &n)]);
-        if let Some(item) = self.guide.item("invite-users")
-            && self.progress.unticked(item).is_empty()
-            && !self.progress.status("invite-users").is_resolved()
+        self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
+        let mut said = vec![Detail::new("csv.tui.recorded").arg("n", n)];
+        if self
+            .progress
+            .unticked(self.guide.item(ItemId::InviteUsers))
+            .is_empty()
+            && !self.progress.status(ItemId::InviteUsers).is_resolved()
         {
-            text = format!("{text} {}", self.tr.t("core.step.all-ticked"));
+            said.push(Detail::new("core.step.all-ticked"));
         }
-        self.info(text);
+        self.tell(said);
         self.save()
     }
 }

@@ -11,8 +11,9 @@ use std::fmt;
 use jiff::Timestamp;
 
 use super::textfield::TextField;
-use super::{ConfirmAction, Effect, Overlay, Screen, Wizard};
+use super::{BannerText, ConfirmAction, Effect, Notice, Overlay, Screen, Wizard};
 use crate::domain::checks::{CheckId, CheckOutcome, CheckStatus, System};
+use crate::domain::guide::ItemId;
 
 /// Longest value a credentials field takes.
 pub const CRED_MAX: usize = 512;
@@ -50,8 +51,8 @@ pub struct CredentialForm {
     pub cursor: usize,
     /// Save to `credentials.toml`.
     pub remember: bool,
-    /// The runtime's last rejection, localised.
-    pub error: Option<String>,
+    /// The runtime's last rejection.
+    pub error: Option<Notice>,
 }
 
 impl fmt::Debug for CredentialForm {
@@ -116,11 +117,8 @@ impl CredentialForm {
 
 /// The checks that show on item `id`, in catalog order.
 #[must_use]
-pub fn checks_of(id: &str) -> Vec<CheckId> {
-    CheckId::ALL
-        .into_iter()
-        .filter(|c| c.step() == id)
-        .collect()
+pub fn checks_of(id: ItemId) -> Vec<CheckId> {
+    CheckId::on(id).collect()
 }
 
 impl Wizard {
@@ -138,10 +136,10 @@ impl Wizard {
 
     /// The item whose checks the current screen shows, if any.
     #[must_use]
-    pub fn check_scope(&self) -> Option<usize> {
+    pub fn check_scope(&self) -> Option<ItemId> {
         match &self.screen {
             Screen::Step(v) => Some(v.item),
-            Screen::Preview(_) => self.guide.index_of("start-data-sync"),
+            Screen::Preview(_) => Some(ItemId::StartDataSync),
             _ => None,
         }
     }
@@ -188,33 +186,27 @@ impl Wizard {
             .get_or_insert(crate::domain::progress::whole_seconds(now));
         let id = outcome.id;
         let status = outcome.status;
-        self.progress
-            .checks
-            .insert(id.as_str().to_string(), outcome);
+        self.progress.checks.insert(id, outcome);
         let label = self.tr.t(id.label_key()).to_string();
         let word = self.tr.t(status.label_key()).to_string();
         self.info(self.tr.f(
             "checks.tui.finished",
             &[("check", &label), ("status", &word)],
         ));
-        if status == CheckStatus::Pass
-            && self.overlay.is_none()
-            && let Some(item) = self.guide.index_of(id.step())
-        {
-            {
-                let ticked = self.progress.item(&self.guide.items[item].id).ticked;
-                let subs: Vec<String> = crate::domain::checks::proves(id)
-                    .iter()
-                    .filter(|s| !ticked.contains(**s))
-                    .map(|s| (*s).to_string())
-                    .collect();
-                if !subs.is_empty() {
-                    self.overlay = Some(Overlay::Confirm(ConfirmAction::TickProven {
-                        item,
-                        check: id,
-                        subs,
-                    }));
-                }
+        if status == CheckStatus::Pass && self.overlay.is_none() {
+            let item = id.step();
+            let ticked = self.progress.item(item).ticked;
+            let subs: Vec<String> = crate::domain::checks::proves(id)
+                .iter()
+                .filter(|s| !ticked.contains(**s))
+                .map(|s| (*s).to_string())
+                .collect();
+            if !subs.is_empty() {
+                self.overlay = Some(Overlay::Confirm(ConfirmAction::TickProven {
+                    item,
+                    check: id,
+                    subs,
+                }));
             }
         }
         self.save()
@@ -223,12 +215,12 @@ impl Wizard {
     /// Ticks the sub-steps a check proved.
     pub(super) fn tick_proven(
         &mut self,
-        item: usize,
+        item: ItemId,
         subs: &[String],
         now: Timestamp,
     ) -> Vec<Effect> {
         let by = self.by();
-        let it = &self.guide.items[item];
+        let it = self.guide.item(item);
         for s in subs {
             let _ = self.progress.set_ticked(it, s, true, now, by.as_deref());
         }
@@ -237,11 +229,9 @@ impl Wizard {
 
     /// Opens the credentials form for the system of the current screen's checks.
     pub(super) fn open_credentials(&mut self) {
-        let system = self.check_scope().and_then(|i| {
-            checks_of(&self.guide.items[i].id)
-                .first()
-                .map(|c| c.system())
-        });
+        let system = self
+            .check_scope()
+            .and_then(|i| checks_of(i).first().map(|c| c.system()));
         match system {
             Some(s) => self.overlay = Some(Overlay::Credentials(CredentialForm::new(s))),
             None => self.info(self.tr.t("checks.tui.none-here").to_string()),
@@ -294,7 +284,7 @@ impl Wizard {
         }
         let ids: Vec<CheckId> = self
             .check_scope()
-            .map(|i| checks_of(&self.guide.items[i].id))
+            .map(checks_of)
             .unwrap_or_default()
             .into_iter()
             .filter(|c| c.system() == system)
@@ -307,12 +297,12 @@ impl Wizard {
     }
 
     /// The runtime refused the typed credentials: show why in the form.
-    pub(super) fn credentials_rejected(&mut self, text: String) {
+    pub(super) fn credentials_rejected(&mut self, why: Notice) {
         if let Some(Overlay::Credentials(f)) = &mut self.overlay {
-            f.error = Some(text);
+            f.error = Some(why);
         } else {
             self.banner = Some(super::Banner {
-                text,
+                text: BannerText::Notices(vec![why]),
                 kind: super::BannerKind::Error,
             });
         }

@@ -6,6 +6,7 @@ use super::textfield::TextField;
 use super::{Effect, Msg, Screen, StepView, Wizard};
 use crate::domain::checks::{CheckFacts, CheckId};
 use crate::domain::fields::{self, Column, PreviewRow, SortDir, SortKey};
+use crate::domain::guide::ItemId;
 
 /// Where the keyboard is on the preview screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +61,7 @@ impl Wizard {
         let matches = self
             .progress
             .checks
-            .get(CheckId::MarketoSyncFields.as_str())
+            .get(&CheckId::MarketoSyncFields)
             .and_then(|o| match &o.facts {
                 Some(CheckFacts::SyncFields { fields }) => Some(fields.as_slice()),
                 _ => None,
@@ -137,8 +138,7 @@ impl Wizard {
             (PreviewMode::Table, Msg::Search) => p.mode = PreviewMode::Filter,
             (PreviewMode::Table, Msg::FocusNext) => p.mode = PreviewMode::Calc,
             (PreviewMode::Table, Msg::Back) => {
-                let item = self.guide.index_of("start-data-sync").unwrap_or(0);
-                self.set_screen(Screen::Step(StepView::new(item)));
+                self.set_screen(Screen::Step(StepView::new(ItemId::StartDataSync)));
             }
             (PreviewMode::Table, Msg::RunChecks) => {
                 return self.run_checks(&[CheckId::MarketoSyncFields]);

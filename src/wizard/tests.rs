@@ -26,7 +26,7 @@ fn wizard_with(progress: Progress, step: Option<&str>) -> Wizard {
         tr,
         progress,
         Start {
-            step: step.map(str::to_string),
+            step: step.map(id),
             ..Start::default()
         },
     )
@@ -34,15 +34,23 @@ fn wizard_with(progress: Progress, step: Option<&str>) -> Wizard {
 
 fn set_up(roles: &[&str]) -> Progress {
     let mut p = Progress::default();
-    p.setup.roles = roles.iter().map(|r| (*r).to_string()).collect();
+    p.setup.roles = roles
+        .iter()
+        .map(|r| r.parse().unwrap_or_else(|_| panic!("no role {r}")))
+        .collect();
     p.setup.name = Some("Ana".into());
     p
 }
 
-fn idx(w: &Wizard, id: &str) -> usize {
-    w.guide
-        .index_of(id)
-        .unwrap_or_else(|| panic!("no item {id}"))
+fn id(s: &str) -> ItemId {
+    s.parse().unwrap_or_else(|_| panic!("no item {s}"))
+}
+
+/// The hub row of item `s`.
+fn idx(w: &Wizard, s: &str) -> usize {
+    let row = id(s).index();
+    assert_eq!(w.guide.items()[row].id, id(s));
+    row
 }
 
 fn saved(effects: &[Effect]) -> Option<&Progress> {
@@ -89,7 +97,7 @@ fn welcome_records_roles_name_and_language_then_opens_the_hub() {
     msgs.push(Msg::Next);
     let effects = send(&mut w, &msgs);
     let p = saved(&effects).unwrap_or_else(|| panic!("no save: {effects:?}"));
-    assert_eq!(p.setup.roles, vec!["salesforce-admin".to_string()]);
+    assert_eq!(p.setup.roles, vec![Role::SalesforceAdmin]);
     assert_eq!(p.setup.name.as_deref(), Some("Min-jun"));
     assert_eq!(p.setup.lang, Some(Lang::Ko));
     assert!(p.setup.started_at.is_some());
@@ -129,7 +137,7 @@ fn resume_puts_the_cursor_on_the_next_undone_item_for_my_roles() {
         "prereq-crm-sync",
         "setup-sales-account",
     ] {
-        let item = g.item(id).unwrap_or_else(|| panic!("{id}"));
+        let item = g.item(self::id(id));
         p.set_status(item, Status::Done, None, at(0), Some("Ana"))
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -142,7 +150,7 @@ fn resume_puts_the_cursor_on_the_next_undone_item_for_my_roles() {
     );
 
     // A Salesforce admin resumes on their own first item whose needs are met.
-    p.setup.roles = vec!["salesforce-admin".into()];
+    p.setup.roles = vec![Role::SalesforceAdmin];
     let w = wizard_with(p, None);
     assert_eq!(
         w.screen,
@@ -155,10 +163,7 @@ fn resume_puts_the_cursor_on_the_next_undone_item_for_my_roles() {
 #[test]
 fn step_flag_opens_that_step_directly() {
     let w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
-    assert_eq!(
-        w.screen,
-        Screen::Step(StepView::new(idx(&w, "install-package")))
-    );
+    assert_eq!(w.screen, Screen::Step(StepView::new(id("install-package"))));
 }
 
 #[test]
@@ -166,23 +171,23 @@ fn ticking_saves_and_starts_the_step() {
     let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
     let effects = send(&mut w, &[Msg::Toggle]);
     let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
-    let first = w.guide.items[idx(&w, "setup-sales-account")].substeps[0]
+    let first = w.guide.item(id("setup-sales-account")).substeps[0]
         .id
         .clone();
-    let item = p.item("setup-sales-account");
+    let item = p.item(id("setup-sales-account"));
     assert!(item.ticked.contains(&first));
     assert_eq!(item.status, Status::InProgress);
     assert_eq!(item.updated_by.as_deref(), Some("Ana"));
     // Untick again.
     let effects = send(&mut w, &[Msg::Toggle]);
-    assert!(saved(&effects).is_some_and(|p| p.item("setup-sales-account").ticked.is_empty()));
+    assert!(saved(&effects).is_some_and(|p| p.item(id("setup-sales-account")).ticked.is_empty()));
 }
 
 #[test]
 fn mark_done_with_unticked_substeps_asks_first() {
     let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
-    let i = idx(&w, "setup-sales-account");
-    let total = w.progress.substep_counts(&w.guide.items[i]).1;
+    let i = id("setup-sales-account");
+    let total = w.progress.substep_counts(w.guide.item(i)).1;
     assert!(send(&mut w, &[Msg::MarkDone]).is_empty());
     assert_eq!(
         w.overlay,
@@ -194,12 +199,12 @@ fn mark_done_with_unticked_substeps_asks_first() {
     // No keeps everything as it was.
     assert!(send(&mut w, &[Msg::No]).is_empty());
     assert_eq!(w.overlay, None);
-    assert_eq!(w.progress.status("setup-sales-account"), Status::Todo);
+    assert_eq!(w.progress.status(id("setup-sales-account")), Status::Todo);
     // Yes marks it done and saves.
     send(&mut w, &[Msg::MarkDone]);
     let effects = send(&mut w, &[Msg::Yes]);
     assert_eq!(
-        saved(&effects).map(|p| p.status("setup-sales-account")),
+        saved(&effects).map(|p| p.status(id("setup-sales-account"))),
         Some(Status::Done)
     );
 }
@@ -207,7 +212,7 @@ fn mark_done_with_unticked_substeps_asks_first() {
 #[test]
 fn mark_done_after_ticking_everything_needs_no_confirmation() {
     let mut w = wizard_with(set_up(&["marketo-admin"]), Some("connect-marketo"));
-    let i = idx(&w, "connect-marketo");
+    let i = id("connect-marketo");
     let n = w.visible_substeps(i).len();
     for k in 0..n {
         let optional = w.visible_substeps(i)[k].optional;
@@ -219,7 +224,7 @@ fn mark_done_after_ticking_everything_needs_no_confirmation() {
     let effects = send(&mut w, &[Msg::MarkDone]);
     assert_eq!(w.overlay, None);
     assert_eq!(
-        saved(&effects).map(|p| p.status("connect-marketo")),
+        saved(&effects).map(|p| p.status(id("connect-marketo"))),
         Some(Status::Done)
     );
 }
@@ -249,9 +254,9 @@ fn skip_needs_a_reason_and_records_it() {
     msgs.push(Msg::Next);
     let effects = send(&mut w, &msgs);
     let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
-    assert_eq!(p.status("invite-users"), Status::Skipped);
+    assert_eq!(p.status(id("invite-users")), Status::Skipped);
     assert_eq!(
-        p.item("invite-users").reason.as_deref(),
+        p.item(id("invite-users")).reason.as_deref(),
         Some("later batch 2")
     );
     assert_eq!(w.overlay, None);
@@ -263,7 +268,7 @@ fn esc_in_the_reason_overlay_cancels_without_saving() {
     let effects = send(&mut w, &[Msg::Block, Msg::Input('x'), Msg::Back]);
     assert!(effects.is_empty());
     assert_eq!(w.overlay, None);
-    assert_eq!(w.progress.status("invite-users"), Status::Todo);
+    assert_eq!(w.progress.status(id("invite-users")), Status::Todo);
 }
 
 #[test]
@@ -297,20 +302,17 @@ fn next_walks_my_steps_in_order_and_ends_on_the_summary() {
     let g = guide();
     let mut p = set_up(&["salesforce-admin"]);
     for id in ["connect-salesforce", "install-package"] {
-        let item = g.item(id).unwrap_or_else(|| panic!("{id}"));
+        let item = g.item(self::id(id));
         p.set_status(item, Status::Done, None, at(0), None)
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let mut w = wizard_with(p, Some("connect-salesforce"));
     send(&mut w, &[Msg::Next]);
-    assert_eq!(
-        w.screen,
-        Screen::Step(StepView::new(idx(&w, "install-package")))
-    );
+    assert_eq!(w.screen, Screen::Step(StepView::new(id("install-package"))));
     send(&mut w, &[Msg::Next]);
     assert_eq!(
         w.screen,
-        Screen::Step(StepView::new(idx(&w, "configure-salesforce")))
+        Screen::Step(StepView::new(id("configure-salesforce")))
     );
     // Last step, not done: back to the hub.
     send(&mut w, &[Msg::Next]);
@@ -320,7 +322,10 @@ fn next_walks_my_steps_in_order_and_ends_on_the_summary() {
         &mut w,
         &[Msg::End, Msg::Next, Msg::Skip, Msg::Input('n'), Msg::Next],
     );
-    assert_eq!(w.progress.status("configure-salesforce"), Status::Skipped);
+    assert_eq!(
+        w.progress.status(id("configure-salesforce")),
+        Status::Skipped
+    );
     send(&mut w, &[Msg::Back, Msg::Continue]);
     assert_eq!(w.screen, Screen::Summary);
     send(&mut w, &[Msg::Back]);
@@ -331,21 +336,24 @@ fn next_walks_my_steps_in_order_and_ends_on_the_summary() {
 fn continue_opens_the_next_undone_step() {
     let mut w = wizard_with(set_up(&["marketo-admin"]), None);
     send(&mut w, &[Msg::End, Msg::Continue]);
-    assert_eq!(w.screen, Screen::Step(StepView::new(0)));
+    assert_eq!(
+        w.screen,
+        Screen::Step(StepView::new(ItemId::PrereqActionsEnabled))
+    );
 }
 
 #[test]
 fn switching_the_route_changes_the_substeps_and_is_saved() {
     let mut w = wizard_with(set_up(&["salesforce-admin"]), Some("install-package"));
-    let i = idx(&w, "install-package");
-    let install = w.progress.substep_counts(&w.guide.items[i]).1;
+    let i = id("install-package");
+    let install = w.progress.substep_counts(w.guide.item(i)).1;
     let effects = send(&mut w, &[Msg::Down, Msg::CycleVariant]);
     let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
     assert_eq!(
-        p.item("install-package").variant.as_deref(),
+        p.item(id("install-package")).variant.as_deref(),
         Some("upgrade")
     );
-    let upgrade = w.progress.substep_counts(&w.guide.items[i]).1;
+    let upgrade = w.progress.substep_counts(w.guide.item(i)).1;
     assert_ne!(install, upgrade);
     assert!(matches!(&w.screen, Screen::Step(v) if v.cursor == 0));
     assert_eq!(key(&w, KeyCode::Char('v')), Some(Msg::CycleVariant));
@@ -396,9 +404,29 @@ fn too_small_only_offers_quit() {
 #[test]
 fn save_failure_is_shown_and_keeps_the_change_in_memory() {
     let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
-    send(&mut w, &[Msg::Toggle, Msg::SaveFailed("disk full".into())]);
-    assert!(matches!(&w.banner, Some(b) if b.kind == BannerKind::Error && b.text == "disk full"));
-    assert_eq!(w.progress.status("setup-sales-account"), Status::InProgress);
+    let why = notice(
+        Detail::new("core.err.write")
+            .arg("path", "/cfg/progress.toml")
+            .arg("error", "disk full"),
+    );
+    send(&mut w, &[Msg::Toggle, Msg::SaveFailed(why.clone())]);
+    let Some(Banner {
+        text: BannerText::Notices(shown),
+        kind: BannerKind::Error,
+    }) = &w.banner
+    else {
+        panic!("an error banner: {:?}", w.banner);
+    };
+    // The error itself travels; it is rendered (in the user's language) only when drawn.
+    assert_eq!(shown.first(), Some(&why));
+    let text: Vec<String> = shown.iter().map(|n| n.0.localize(&w.tr)).collect();
+    assert!(text[0].contains("disk full") && text[0].contains("/cfg/progress.toml"));
+    assert_eq!(text[1], w.tr.t("core.err.write-kept"));
+    assert_eq!(text.len(), 2);
+    assert_eq!(
+        w.progress.status(id("setup-sales-account")),
+        Status::InProgress
+    );
 }
 
 #[test]
@@ -474,10 +502,10 @@ fn l_runs_the_checks_of_the_step_and_a_pass_offers_to_tick() {
     );
     let p = saved(&effects).unwrap_or_else(|| panic!("no save"));
     assert_eq!(
-        p.checks.get("sf-package").map(|o| o.status),
+        p.checks.get(&CheckId::SfPackage).map(|o| o.status),
         Some(CheckStatus::Pass)
     );
-    assert!(p.checks["sf-package"].finished_at.is_some());
+    assert!(p.checks[&CheckId::SfPackage].finished_at.is_some());
     assert!(!w.is_busy());
     let Some(Overlay::Confirm(ConfirmAction::TickProven { subs, .. })) = &w.overlay else {
         panic!("no offer to tick: {:?}", w.overlay)
@@ -485,7 +513,7 @@ fn l_runs_the_checks_of_the_step_and_a_pass_offers_to_tick() {
     assert_eq!(subs, &vec!["verify-installed".to_string()]);
     let effects = send(&mut w, &[Msg::Yes]);
     assert!(saved(&effects).is_some_and(|p| {
-        p.item("install-package")
+        p.item(ItemId::InstallPackage)
             .ticked
             .contains("verify-installed")
     }));
@@ -525,7 +553,10 @@ fn a_stale_result_is_ignored() {
         }],
     );
     assert!(effects.is_empty());
-    assert_eq!(w.progress.checks["sf-package"].status, CheckStatus::Warn);
+    assert_eq!(
+        w.progress.checks[&CheckId::SfPackage].status,
+        CheckStatus::Warn
+    );
 }
 
 #[test]
@@ -599,10 +630,9 @@ fn the_credentials_form_hands_over_typed_values_and_never_shows_them_in_debug() 
         "{debug}"
     );
     // Rejected: the form stays with the reason; accepted: it closes and runs the check.
-    send(&mut w, &[Msg::CredentialsRejected("bad munchkin".into())]);
-    assert!(
-        matches!(&w.overlay, Some(Overlay::Credentials(f)) if f.error.as_deref() == Some("bad munchkin"))
-    );
+    let why = notice(Detail::new("checks.config.bad-munchkin").arg("value", "123"));
+    send(&mut w, &[Msg::CredentialsRejected(why.clone())]);
+    assert!(matches!(&w.overlay, Some(Overlay::Credentials(f)) if f.error == Some(why.clone())));
     let effects = send(&mut w, &[Msg::CredentialsAccepted(System::Marketo)]);
     assert_eq!(w.overlay, None);
     assert_eq!(
@@ -645,8 +675,98 @@ fn the_preview_sorts_filters_and_computes() {
     assert!(matches!(&w.screen, Screen::Preview(p) if p.head_count.value() == "25k"));
     // Esc leaves the field, then the preview.
     send(&mut w, &[Msg::Back, Msg::Back]);
+    assert_eq!(w.screen, Screen::Step(StepView::new(id("start-data-sync"))));
+}
+
+// ---- key labels come from the keymap ----
+
+#[test]
+fn overlays_show_the_keys_of_their_own_keymap() {
+    let keys = |ctx| {
+        input::overlay_hints(ctx)
+            .into_iter()
+            .map(|(k, h)| format!("{k} {h}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(Context::Confirm), ["y keys.yes", "n/Esc keys.no"]);
     assert_eq!(
-        w.screen,
-        Screen::Step(StepView::new(idx(&w, "start-data-sync")))
+        keys(Context::Reason),
+        ["Enter keys.save", "Esc keys.cancel"]
+    );
+    // The keys shown are keys that do it.
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    send(&mut w, &[Msg::MarkDone]);
+    assert_eq!(input::context(&w), Context::Confirm);
+    assert_eq!(key(&w, KeyCode::Char('y')), Some(Msg::Yes));
+    assert_eq!(key(&w, KeyCode::Char('n')), Some(Msg::No));
+    assert_eq!(key(&w, KeyCode::Esc), Some(Msg::No));
+}
+
+#[test]
+fn the_sort_range_is_derived_from_the_digit_keys() {
+    let mut w = wizard_with(set_up(&["marketo-admin"]), Some("start-data-sync"));
+    send(&mut w, &[Msg::OpenPreview]);
+    assert_eq!(input::context(&w), Context::Preview);
+    let sort: Vec<String> = input::footer_hints(&w)
+        .into_iter()
+        .filter(|(_, h)| *h == "keys.sort")
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(sort, ["1-6"]);
+    for (n, c) in ('1'..='6').enumerate() {
+        let col = u8::try_from(n).unwrap_or(u8::MAX);
+        assert_eq!(key(&w, KeyCode::Char(c)), Some(Msg::SortBy(col)));
+    }
+    assert_eq!(key(&w, KeyCode::Char('7')), None);
+}
+
+#[test]
+fn texts_that_name_a_key_take_it_from_the_keymap() {
+    let w = wizard_with(set_up(&["marketo-admin"]), Some("setup-sales-account"));
+    let args = input::key_args(&w);
+    let label = |name: &str| {
+        args.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, l)| l.as_str())
+    };
+    assert_eq!(label("key-done"), Some("d"));
+    assert_eq!(label("key-next-step"), Some("Enter"));
+    assert_eq!(label("key-focus-notes"), Some("Tab"));
+    assert_eq!(label("key-live"), Some("l"));
+    assert_eq!(label("key-quit"), Some("q"));
+    // Every `{key-…}` placeholder in the catalog names a binding.
+    let hints: Vec<String> = input::all_hint_keys()
+        .iter()
+        .map(|h| input::key_placeholder(h))
+        .collect();
+    for lang in Lang::ALL {
+        let map = crate::domain::text::load_lang(lang).unwrap_or_else(|e| panic!("{e}"));
+        for (k, v) in &map {
+            for p in crate::domain::text::placeholders(v) {
+                if p.starts_with("key-") {
+                    assert!(hints.contains(&p), "{lang} {k}: {{{p}}} is not a key");
+                }
+            }
+        }
+    }
+    // A banner that names a key is rendered with the keymap's label.
+    let mut w = w;
+    let subs = w.visible_substeps(ItemId::SetupSalesAccount).len();
+    for _ in 0..subs {
+        send(&mut w, &[Msg::Toggle, Msg::Down]);
+    }
+    let Some(Banner {
+        text: BannerText::Notices(said),
+        kind: BannerKind::Info,
+    }) = &w.banner
+    else {
+        panic!("a banner: {:?}", w.banner);
+    };
+    assert_eq!(said.len(), 1);
+    assert_eq!(said[0].0.detail(), Detail::new("core.step.all-ticked"));
+    let shown = crate::ui::with_keys(&w, &said[0].0.detail());
+    assert_eq!(
+        shown,
+        "All sub-steps are ticked: press d to mark this step done."
     );
 }

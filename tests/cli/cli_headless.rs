@@ -12,11 +12,12 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use jiff::Timestamp;
-use msi_setup::domain::guide::{Guide, ITEM_IDS};
+use msi_setup::domain::guide::{Guide, ItemId, Role};
 use msi_setup::domain::progress::{Progress, Status};
 use msi_setup::domain::text::{Catalog, Lang};
 use msi_setup::store::{self, BACKUP, FILE, Store};
 use serde_json::Value;
+use strum::VariantArray;
 
 const BIN: &str = env!("CARGO_BIN_EXE_msi-setup");
 
@@ -249,11 +250,12 @@ fn status_json_contract() {
             "configure-salesforce",
         ]
     );
-    assert_eq!(ids(&doc), ITEM_IDS);
+    let all: Vec<&str> = ItemId::VARIANTS.iter().map(|i| i.as_str()).collect();
+    assert_eq!(ids(&doc), all);
     let g = guide();
     for s in doc["steps"].as_array().expect("steps") {
         let id = s["id"].as_str().expect("id");
-        let item = g.item(id).expect("known id");
+        let item = g.item(id.parse().expect("known id"));
         let mut keys: Vec<&str> = s
             .as_object()
             .expect("step")
@@ -299,7 +301,8 @@ fn status_json_contract() {
             .iter()
             .map(|o| o.as_str().expect("owner"))
             .collect();
-        assert_eq!(owners, item.owners, "{id}");
+        let want: Vec<&str> = item.owners.iter().map(|o| o.as_str()).collect();
+        assert_eq!(owners, want, "{id}");
         assert!(!owners.is_empty());
         for o in &owners {
             assert!(
@@ -329,7 +332,7 @@ fn status_json_contract() {
 fn status_json_reflects_marks_and_setup() {
     let e = Env::new();
     let mut p = Progress::default();
-    p.setup.roles = vec!["salesforce-admin".into()];
+    p.setup.roles = vec![Role::SalesforceAdmin];
     p.setup.name = Some("Lee".into());
     e.write(p.to_toml().expect("toml").as_bytes());
     let before = Timestamp::now().as_second();
@@ -371,10 +374,10 @@ fn status_role_filter() {
     for role in ["salesforce-admin", "marketo-admin"] {
         let doc = e.json(&["--role", role]);
         let want: Vec<String> = g
-            .items
+            .items()
             .iter()
-            .filter(|i| i.owners.iter().any(|o| o == role))
-            .map(|i| i.id.clone())
+            .filter(|i| i.owners.iter().any(|o| o.as_str() == role))
+            .map(|i| i.id.to_string())
             .collect();
         assert_eq!(ids(&doc), want, "{role}");
         for s in doc["steps"].as_array().expect("steps") {
@@ -436,7 +439,7 @@ fn status_text_lists_every_step_and_drops_control_characters() {
         "{}",
         r.stdout
     );
-    for id in ITEM_IDS {
+    for id in ItemId::VARIANTS.iter().map(|i| i.as_str()) {
         assert!(r.stdout.contains(id), "{id} missing: {}", r.stdout);
     }
     assert!(r.stdout.contains("evil [2J reason"), "{}", r.stdout);
@@ -487,7 +490,9 @@ fn mark_sets_status_time_and_author() {
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     let text = fs::read_to_string(e.file()).expect("file");
     assert!(text.starts_with("version = 1\n"), "{text}");
-    let item = e.progress().item("invite-users");
+    let item = e
+        .progress()
+        .item("invite-users".parse::<ItemId>().expect("item id"));
     assert_eq!(item.status, Status::Done);
     assert_eq!(item.updated_by.as_deref(), Some("Ann Kim"));
     assert_eq!(item.reason, None);
@@ -503,12 +508,22 @@ fn mark_sets_status_time_and_author() {
     e.run(&["mark", "invite-users", "blocked", "--reason", "no seats"])
         .ok();
     assert_eq!(
-        e.progress().item("invite-users").reason.as_deref(),
+        e.progress()
+            .item("invite-users".parse::<ItemId>().expect("item id"))
+            .reason
+            .as_deref(),
         Some("no seats")
     );
-    assert_eq!(e.progress().item("invite-users").updated_by, None);
+    assert_eq!(
+        e.progress()
+            .item("invite-users".parse::<ItemId>().expect("item id"))
+            .updated_by,
+        None
+    );
     e.run(&["mark", "invite-users", "in-progress"]).ok();
-    let item = e.progress().item("invite-users");
+    let item = e
+        .progress()
+        .item("invite-users".parse::<ItemId>().expect("item id"));
     assert_eq!(item.status, Status::InProgress);
     assert_eq!(item.reason, None);
     assert!(e.dir.join(BACKUP).exists());
@@ -518,11 +533,19 @@ fn mark_sets_status_time_and_author() {
 fn mark_with_a_blank_author_records_none() {
     let e = Env::new();
     e.run(&["mark", "invite-users", "done", "--by", ""]).ok();
-    assert_eq!(e.progress().item("invite-users").updated_by, None);
+    assert_eq!(
+        e.progress()
+            .item("invite-users".parse::<ItemId>().expect("item id"))
+            .updated_by,
+        None
+    );
     e.run(&["mark", "invite-users", "done", "--by", "  Ann  "])
         .ok();
     assert_eq!(
-        e.progress().item("invite-users").updated_by.as_deref(),
+        e.progress()
+            .item("invite-users".parse::<ItemId>().expect("item id"))
+            .updated_by
+            .as_deref(),
         Some("Ann")
     );
     e.run(&["mark", "invite-users", "todo", "--by", "   "]).ok();
@@ -549,7 +572,12 @@ fn mark_status_words_are_case_insensitive() {
             format!("connect-marketo is now {}.\n", want.as_str()),
             "{word}"
         );
-        assert_eq!(e.progress().status("connect-marketo"), want, "{word}");
+        assert_eq!(
+            e.progress()
+                .status("connect-marketo".parse::<ItemId>().expect("item id")),
+            want,
+            "{word}"
+        );
     }
 }
 
@@ -592,8 +620,22 @@ fn rejected_mark_does_not_touch_the_store() {
 #[test]
 fn mark_unknown_id_or_status() {
     let e = Env::new();
+    // An unknown id is named, and every valid id is listed.
+    let ids = ItemId::VARIANTS
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     e.run(&["mark", "install-packages", "done"])
-        .usage(&["install-packages", "status"]);
+        .usage(&["`install-packages`", &ids]);
+    for args in [
+        &["--step", "bogus"][..],
+        &["reset", "--step", "bogus", "--yes"],
+    ] {
+        e.run(args).usage(&["`bogus`", &ids]);
+    }
+    e.run(&["status", "--role", "sales-rep"])
+        .usage(&["`sales-rep`", "marketo-admin, salesforce-admin"]);
     e.run(&["mark", "invite-users", "complete"])
         .usage(&["complete", "todo, in-progress, done, skipped or blocked"]);
     e.run(&["mark", "invite-users"]).usage(&[]);
@@ -610,7 +652,11 @@ fn config_dir_from_the_environment() {
         .output()
         .expect("run");
     e.finish(out).ok();
-    assert_eq!(e.progress().status("prereq-crm-sync"), Status::Done);
+    assert_eq!(
+        e.progress()
+            .status("prereq-crm-sync".parse::<ItemId>().expect("item id")),
+        Status::Done
+    );
     // --config-dir wins over the environment.
     let other = e.dir.with_file_name("other");
     let out = e
@@ -622,7 +668,11 @@ fn config_dir_from_the_environment() {
         .output()
         .expect("run");
     e.finish(out).ok();
-    assert_eq!(e.progress().status("connect-marketo"), Status::Done);
+    assert_eq!(
+        e.progress()
+            .status("connect-marketo".parse::<ItemId>().expect("item id")),
+        Status::Done
+    );
     assert!(!other.exists());
 }
 
@@ -631,7 +681,7 @@ fn config_dir_from_the_environment() {
 
 fn seeded(e: &Env) {
     let mut p = Progress::default();
-    p.setup.roles = vec!["marketo-admin".into()];
+    p.setup.roles = vec![Role::MarketoAdmin];
     p.setup.name = Some("Kim".into());
     e.write(p.to_toml().expect("toml").as_bytes());
     e.run(&["mark", "prereq-actions-enabled", "done"]).ok();
@@ -648,10 +698,16 @@ fn reset_one_step() {
     r.ok();
     assert!(r.stdout.contains("prereq-crm-sync"), "{}", r.stdout);
     let p = e.progress();
-    assert!(!p.items.contains_key("prereq-crm-sync"));
-    assert_eq!(p.status("prereq-actions-enabled"), Status::Done);
-    assert_eq!(p.status("setup-sales-account"), Status::Blocked);
-    assert_eq!(p.setup.roles, ["marketo-admin"]);
+    assert!(!p.items.contains_key(&ItemId::PrereqCrmSync));
+    assert_eq!(
+        p.status("prereq-actions-enabled".parse::<ItemId>().expect("item id")),
+        Status::Done
+    );
+    assert_eq!(
+        p.status("setup-sales-account".parse::<ItemId>().expect("item id")),
+        Status::Blocked
+    );
+    assert_eq!(p.setup.roles, [Role::MarketoAdmin]);
     e.run(&["reset", "--step", "prereq-crm-sync-x", "--yes"])
         .usage(&["prereq-crm-sync-x"]);
 }
@@ -663,7 +719,7 @@ fn reset_everything_keeps_the_setup() {
     e.run(&["reset", "--yes"]).ok();
     let p = e.progress();
     assert!(p.items.is_empty(), "{p:?}");
-    assert_eq!(p.setup.roles, ["marketo-admin"]);
+    assert_eq!(p.setup.roles, [Role::MarketoAdmin]);
     assert_eq!(p.setup.name.as_deref(), Some("Kim"));
     let doc = e.json(&[]);
     assert!(
@@ -748,7 +804,7 @@ fn reset_on_a_terminal_asks_first() {
         assert_eq!(e.bytes(), before, "{answer:?}: nothing reset");
     }
     let one = ResetArgs {
-        step: Some("prereq-crm-sync".into()),
+        step: Some(ItemId::PrereqCrmSync),
         yes: false,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -762,8 +818,11 @@ fn reset_on_a_terminal_asks_first() {
     );
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     let p = e.progress();
-    assert!(!p.items.contains_key("prereq-crm-sync"));
-    assert_eq!(p.status("prereq-actions-enabled"), Status::Done);
+    assert!(!p.items.contains_key(&ItemId::PrereqCrmSync));
+    assert_eq!(
+        p.status("prereq-actions-enabled".parse::<ItemId>().expect("item id")),
+        Status::Done
+    );
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = reset::run(
         &all,
@@ -825,7 +884,10 @@ fn damaged_file_status_refuses_mark_quarantines() {
     );
     assert_eq!(fs::read(&copies[0]).expect("copy"), garbage);
     let p = e.progress();
-    assert_eq!(p.status("invite-users"), Status::Done);
+    assert_eq!(
+        p.status("invite-users".parse::<ItemId>().expect("item id")),
+        Status::Done
+    );
     assert_eq!(p.items.len(), 1);
     e.run(&["status"]).ok();
 }
@@ -842,8 +904,14 @@ fn damaged_file_with_backup_is_restored_by_mark() {
     assert!(r.stderr.contains(".corrupt-"), "{r:#?}");
     assert!(r.stderr.contains(BACKUP), "{r:#?}");
     let p = e.progress();
-    assert_eq!(p.status("prereq-crm-sync"), Status::Done);
-    assert_eq!(p.status("invite-users"), Status::InProgress);
+    assert_eq!(
+        p.status("prereq-crm-sync".parse::<ItemId>().expect("item id")),
+        Status::Done
+    );
+    assert_eq!(
+        p.status("invite-users".parse::<ItemId>().expect("item id")),
+        Status::InProgress
+    );
     assert_eq!(e.corrupt_copies().len(), 1);
 }
 
@@ -885,7 +953,11 @@ fn a_running_instance_locks_out_writers_but_not_status() {
     assert_eq!(step(&e.json(&[]), "invite-users")["status"], "done");
     drop(held);
     e.run(&["mark", "invite-users", "todo"]).ok();
-    assert_eq!(e.progress().status("invite-users"), Status::Todo);
+    assert_eq!(
+        e.progress()
+            .status("invite-users".parse::<ItemId>().expect("item id")),
+        Status::Todo
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -931,9 +1003,9 @@ fn status_speaks_the_chosen_language() {
     let e = Env::new();
     let g = guide();
     let sf_total = g
-        .items
+        .items()
         .iter()
-        .filter(|i| i.owned_by("salesforce-admin"))
+        .filter(|i| i.owned_by(Role::SalesforceAdmin))
         .count();
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], Lang);
     let cases: [Case; 6] = [
@@ -988,11 +1060,32 @@ fn status_speaks_the_chosen_language() {
 #[test]
 fn errors_speak_the_chosen_language() {
     let e = Env::new();
+    let ids = ItemId::VARIANTS
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let r = e.run(&["--lang", "ko", "mark", "nope", "done"]);
-    let want = tr(Lang::Ko).f("core.err.unknown-step", &[("id", &"nope")]);
+    let want = tr(Lang::Ko).f("core.err.unknown-step", &[("id", &"nope"), ("ids", &ids)]);
     r.usage(&[&want]);
     let r = e.run_with(&["mark", "nope", "done"], &[("LANG", "zh_TW.UTF-8")]);
-    let want = tr(Lang::ZhTw).f("core.err.unknown-step", &[("id", &"nope")]);
+    let want = tr(Lang::ZhTw).f("core.err.unknown-step", &[("id", &"nope"), ("ids", &ids)]);
+    r.usage(&[&want]);
+    // The same for a role and a status, and on the command line of the TUI.
+    let r = e.run(&["--lang", "ko", "status", "--role", "admin"]);
+    let want = tr(Lang::Ko).f(
+        "core.err.unknown-role",
+        &[
+            ("role", &"admin"),
+            ("roles", &"marketo-admin, salesforce-admin"),
+        ],
+    );
+    r.usage(&[&want]);
+    let r = e.run(&["--lang", "zh-TW", "mark", "invite-users", "finished"]);
+    let want = tr(Lang::ZhTw).f("core.err.unknown-status", &[("status", &"finished")]);
+    r.usage(&[&want]);
+    let r = e.run(&["--lang", "ko", "--step", "nope"]);
+    let want = tr(Lang::Ko).f("core.err.unknown-step", &[("id", &"nope"), ("ids", &ids)]);
     r.usage(&[&want]);
 }
 

@@ -74,7 +74,7 @@ fn saved_iteration(text: &str, what: &str, upto: usize) -> usize {
         .unwrap_or_else(|e| panic!("{what} does not parse: {e}\n{text:?}"));
     assert_eq!(p.version, VERSION, "{what}: version");
     assert_eq!(p.items.len(), 1, "{what}: exactly the one item: {text}");
-    let item = p.item(ITEM);
+    let item = p.item(ITEM.parse().expect("item id"));
     let reason = item
         .reason
         .as_deref()
@@ -238,7 +238,7 @@ fn sigkill_during_mark_never_leaves_a_torn_or_invented_state() {
             opened.notices
         );
         assert_eq!(
-            opened.progress.item(ITEM).reason,
+            opened.progress.item(ITEM.parse().expect("item id")).reason,
             Some(format!("r{last_seen}")),
             "iteration {i}: the store loads what is on disk"
         );

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use msi_setup::domain::guide::Guide;
+use msi_setup::domain::guide::{Guide, ItemId, Role};
 use msi_setup::domain::progress::{Progress, Status};
 use msi_setup::domain::text::{Catalog, Lang};
 use msi_setup::ui;
@@ -18,9 +18,12 @@ fn at(sec: i64) -> Timestamp {
 
 fn progress(g: &Guide, roles: &[&str]) -> Progress {
     let mut p = Progress::default();
-    p.setup.roles = roles.iter().map(|r| (*r).to_string()).collect();
+    p.setup.roles = roles
+        .iter()
+        .map(|r| r.parse().unwrap_or_else(|_| panic!("{r}")))
+        .collect();
     p.setup.name = Some("Ana".into());
-    let item = |id: &str| g.item(id).unwrap_or_else(|| panic!("{id}"));
+    let item = |id: &str| g.item(id.parse().unwrap_or_else(|_| panic!("{id}")));
     for (n, id) in ["prereq-actions-enabled", "prereq-crm-sync"]
         .iter()
         .enumerate()
@@ -62,7 +65,7 @@ fn wizard(lang: Lang, p: Progress, step: Option<&str>) -> Wizard {
         tr,
         p,
         Start {
-            step: step.map(str::to_string),
+            step: step.map(|s| s.parse().unwrap_or_else(|_| panic!("{s}"))),
             ..Start::default()
         },
     );
@@ -156,11 +159,11 @@ fn hub_other_role_item_selected() {
 fn every_step_screen() {
     let g = guide();
     for lang in Lang::ALL {
-        for item in &g.items {
+        for item in g.items() {
             let w = wizard(
                 lang,
                 progress(&g, &["marketo-admin", "salesforce-admin"]),
-                Some(&item.id),
+                Some(item.id.as_str()),
             );
             snap(&format!("step-{}", item.id), lang, &w);
         }
@@ -172,8 +175,8 @@ fn summary() {
     let g = guide();
     for lang in Lang::ALL {
         let mut p = progress(&g, &["marketo-admin"]);
-        for item in g.items.iter().filter(|i| i.owned_by("marketo-admin")) {
-            let status = if item.id == "invite-users" {
+        for item in g.items().iter().filter(|i| i.owned_by(Role::MarketoAdmin)) {
+            let status = if item.id == ItemId::InviteUsers {
                 Status::Skipped
             } else {
                 Status::Done
@@ -228,8 +231,12 @@ fn no_row_overflows_or_splits_a_wide_glyph() {
     let g = guide();
     for lang in Lang::ALL {
         for width in [80u16, 97, 120, 200] {
-            for item in &g.items {
-                let mut w = wizard(lang, progress(&g, &["marketo-admin"]), Some(&item.id));
+            for item in g.items() {
+                let mut w = wizard(
+                    lang,
+                    progress(&g, &["marketo-admin"]),
+                    Some(item.id.as_str()),
+                );
                 w.update(Msg::Resize(width, 30), at(0));
                 let mut t =
                     Terminal::new(TestBackend::new(width, 30)).unwrap_or_else(|e| panic!("{e}"));
@@ -302,7 +309,7 @@ fn with_live_results(mut p: Progress) -> Progress {
         fields: match_fields(&described()),
     });
     fields.finished_at = Some(at);
-    p.checks.insert("marketo-sync-fields".into(), fields);
+    p.checks.insert(CheckId::MarketoSyncFields, fields);
     let mut pkg = CheckOutcome::new(
         CheckId::SfPackage,
         CheckStatus::Fail,
@@ -315,7 +322,7 @@ fn with_live_results(mut p: Progress) -> Progress {
             ),
     );
     pkg.finished_at = Some(at);
-    p.checks.insert("sf-package".into(), pkg);
+    p.checks.insert(CheckId::SfPackage, pkg);
     p
 }
 

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use msi_setup::domain::guide::Guide;
+use msi_setup::domain::guide::{Guide, ItemId, Role};
 use msi_setup::domain::progress::{Progress, Status, VERSION};
 use msi_setup::domain::text::Lang;
 use msi_setup::store::{self, BACKUP, FILE, LOCK, LoadNotice, Opened, Store, StoreError};
@@ -34,12 +34,12 @@ fn open(dir: &Path) -> Opened {
 fn sample() -> Progress {
     let g = guide();
     let mut p = Progress::default();
-    p.setup.roles = vec!["marketo-admin".to_string()];
+    p.setup.roles = vec![Role::MarketoAdmin];
     p.setup.name = Some("Kim Min-ji 김민지".to_string());
     p.setup.lang = Some(Lang::Ko);
     p.setup.started_at = Some(ts("2026-11-20T09:00:00Z"));
     let at = ts("2026-11-21T10:00:00.123456789Z");
-    let item = |id: &str| g.item(id).expect("item").clone();
+    let item = |id: &str| g.item(id.parse().expect("item id")).clone();
     p.set_status(
         &item("prereq-actions-enabled"),
         Status::Done,
@@ -158,9 +158,18 @@ fn save_then_open_round_trips() {
     assert!(again.existed);
     assert!(again.notices.is_empty(), "{:?}", again.notices);
     assert_eq!(again.progress, p);
-    assert_eq!(again.progress.status("connect-salesforce"), Status::Blocked);
     assert_eq!(
-        again.progress.item("install-package").variant.as_deref(),
+        again
+            .progress
+            .status("connect-salesforce".parse::<ItemId>().expect("item id")),
+        Status::Blocked
+    );
+    assert_eq!(
+        again
+            .progress
+            .item("install-package".parse::<ItemId>().expect("item id"))
+            .variant
+            .as_deref(),
         Some("upgrade")
     );
 
@@ -496,9 +505,11 @@ status = "in-progress"
     let o = open(dir);
     assert!(o.notices.is_empty(), "{:?}", o.notices);
     assert!(corrupt_files(dir).is_empty());
-    assert_eq!(o.progress.setup.roles, vec!["salesforce-admin"]);
+    assert_eq!(o.progress.setup.roles, vec![Role::SalesforceAdmin]);
     assert_eq!(o.progress.setup.name.as_deref(), Some("Lee"));
-    let item = o.progress.item("connect-salesforce");
+    let item = o
+        .progress
+        .item("connect-salesforce".parse::<ItemId>().expect("item id"));
     assert_eq!(item.status, Status::Done);
     assert_eq!(item.updated_at, Some(ts("2026-11-21T08:00:00Z")));
     assert_eq!(item.updated_by.as_deref(), Some("Lee"));
@@ -507,7 +518,7 @@ status = "in-progress"
         store::read_only(dir)
             .expect("read only")
             .expect("present")
-            .status("connect-salesforce"),
+            .status("connect-salesforce".parse::<ItemId>().expect("item id")),
         Status::Done
     );
 }

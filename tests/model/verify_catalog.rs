@@ -17,6 +17,7 @@ use msi_setup::domain::checks::{
 use msi_setup::domain::fields::{
     CATALOG, Column, HeadCountError, MatchedBy, NameSource, SYNC_FACT_KEYS,
 };
+use msi_setup::domain::text::Localize;
 use msi_setup::domain::text::{Catalog, Lang, load_lang, placeholders};
 use msi_setup::remote::sf_cli::SfCliError;
 
@@ -114,7 +115,11 @@ fn every_key_the_code_uses_exists() {
         .iter()
         .map(|m| m.label_key().to_string()),
     );
-    used.extend(CheckId::ALL.iter().map(|c| c.label_key().to_string()));
+    used.extend(
+        <CheckId as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|c| c.label_key().to_string()),
+    );
     used.extend(
         [
             CheckStatus::Pass,
@@ -237,6 +242,7 @@ fn sample_details() -> Vec<Detail> {
             path: "p".into(),
             reason: "r".into(),
         },
+        ConfigError::MissingValues,
     ] {
         out.push(e.detail());
     }

@@ -8,6 +8,7 @@ use msi_setup::credentials::{
     SavedCredentials, SavedMarketo, SavedSalesforce, Secret, SfSource, resolve_marketo,
     resolve_salesforce,
 };
+use msi_setup::domain::text::Localize;
 use msi_setup::remote::sf_cli::{SfCli, SfCliError};
 use msi_setup::remote::{Clients, HttpConfig};
 use reqwest::Url;

@@ -113,7 +113,7 @@ async fn auth_posts_a_form_body_and_passes() {
     mount_token(&server, 1).await;
     let o = run_check(&clients(&server.uri()), CheckId::MarketoAuth).await;
     assert_eq!(o.status, CheckStatus::Pass, "{o:?}");
-    assert_eq!(o.step, "prereq-crm-sync");
+    assert_eq!(o.step.as_str(), "prereq-crm-sync");
     assert_eq!(o.detail.key, "checks.marketo-auth.pass");
     assert_eq!(
         o.detail.args.get("scope").map(String::as_str),
@@ -165,7 +165,7 @@ async fn sync_fields_match_all_thirteen_and_keep_facts() {
         .await;
     let o = run_check(&clients(&server.uri()), CheckId::MarketoSyncFields).await;
     assert_eq!(o.status, CheckStatus::Pass, "{o:?}");
-    assert_eq!(o.step, "start-data-sync");
+    assert_eq!(o.step.as_str(), "start-data-sync");
     assert_eq!(o.detail.args.get("crm").map(String::as_str), Some("11"));
     let Some(CheckFacts::SyncFields { fields }) = &o.facts else {
         panic!("no facts: {o:?}")
@@ -497,7 +497,7 @@ async fn admins_are_listed_as_invite_candidates() {
         .await;
     let o = run_check(&clients(&server.uri()), CheckId::MarketoAdmins).await;
     assert_eq!(o.status, CheckStatus::Pass, "{o:?}");
-    assert_eq!(o.step, "setup-sales-account");
+    assert_eq!(o.step.as_str(), "setup-sales-account");
     let Some(CheckFacts::Admins {
         candidates,
         users_listed,

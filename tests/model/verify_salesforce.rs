@@ -83,7 +83,7 @@ async fn package_versions_compare_as_integers() {
             (status, key),
             "{major}.{minor}: {o:?}"
         );
-        assert_eq!(o.step, "install-package");
+        assert_eq!(o.step.as_str(), "install-package");
         let Some(CheckFacts::Package { version, .. }) = o.facts else {
             panic!("{o:?}")
         };
@@ -138,7 +138,11 @@ async fn invalid_session_is_an_error_without_retry() {
         .expect(4)
         .mount(&server)
         .await;
-    let out = run_checks(&clients(&server.uri()), &CheckId::ALL).await;
+    let out = run_checks(
+        &clients(&server.uri()),
+        <CheckId as strum::VariantArray>::VARIANTS,
+    )
+    .await;
     let sf: Vec<_> = out
         .iter()
         .filter(|o| o.id.as_str().starts_with("sf-"))
@@ -324,7 +328,7 @@ async fn config_object_queryable_passes() {
         .await;
     let o = run_check(&clients(&server.uri()), CheckId::SfConfigObject).await;
     assert_eq!(o.status, CheckStatus::Pass, "{o:?}");
-    assert_eq!(o.step, "configure-salesforce");
+    assert_eq!(o.step.as_str(), "configure-salesforce");
 }
 
 #[tokio::test]

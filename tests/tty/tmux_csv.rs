@@ -201,7 +201,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     assert_eq!(b.by.as_deref(), Some("민지"));
     assert!(saved.contains("source = \"csv\""), "{saved}");
     assert_eq!(p.csv_flow, None, "{saved}");
-    let item = p.item("invite-users");
+    let item = p.item(msi_setup::domain::guide::ItemId::InviteUsers);
     assert_eq!(item.variant.as_deref(), Some("csv"));
     assert!(item.ticked.contains("confirm-csv"), "{saved}");
 

@@ -1,6 +1,12 @@
-//! Display-width text helpers: every width here is in terminal cells per grapheme cluster (the
-//! way ratatui paints), so CJK text never misaligns a column or gets half a glyph.
+//! Presentation helpers shared by the TUI (`ui`) and the headless commands (`commands`): widths
+//! and cutting in terminal cells, text made safe to print, times as people read them. Nothing
+//! here knows a screen or a command.
+//!
+//! Every width is in terminal cells per grapheme cluster (the way ratatui paints), so CJK text
+//! never misaligns a column or gets half a glyph.
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -53,6 +59,21 @@ pub fn pad(s: &str, cells: usize) -> String {
     out
 }
 
+/// Drops control characters from text printed outside the TUI (names and reasons are user
+/// input and must not smuggle terminal escapes).
+#[must_use]
+pub fn sanitize(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// `2026-11-21 14:03` in `tz`.
+#[must_use]
+pub fn short_time(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +91,14 @@ mod tests {
     #[test]
     fn control_characters_are_dropped() {
         assert_eq!(fit("a\u{1b}[31mb", 10), "a[31mb");
+    }
+
+    #[test]
+    fn sanitize_drops_escapes_and_short_time_shows_minutes_in_the_zone() {
+        assert_eq!(sanitize("a\u{1b}[2Jb\r\n"), "a[2Jb");
+        let ts = Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        assert_eq!(short_time(ts, &TimeZone::UTC), "2026-09-21 14:13");
+        let seoul = TimeZone::fixed(jiff::tz::offset(9));
+        assert_eq!(short_time(ts, &seoul), "2026-09-21 23:13");
     }
 }
