@@ -380,9 +380,9 @@ fn step_with_live_results_and_credentials_form() {
 
 use std::ops::ControlFlow;
 
-use msi_setup::domain::csv_intake::{self as engine, Options, Sample};
+use msi_setup::domain::csv_intake::{self as engine, Options, Outputs, Sample};
 use msi_setup::domain::text::MISSING;
-use msi_setup::wizard::csvflow::{Exported, FileMeta, IntakeRow, IntakeValue, without_invited};
+use msi_setup::wizard::csvflow::{Exported, FileMeta, IntakeRow, IntakeValue};
 use msi_setup::wizard::{Effect, Screen, Shared};
 
 /// A users export from a Korean HR system, saved by Excel as CP949.
@@ -441,14 +441,15 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                 report,
                 ..
             } => {
-                let mut clean = Vec::new();
-                let view = without_invited(&report);
-                engine::write_clean(bytes, &intake, &mapping, &view, &mut clean, keep_going)
+                let (mut clean, mut emails) = (Vec::new(), Vec::new());
+                let outputs = Outputs {
+                    clean: Some(&mut clean),
+                    leave_out_invited: true,
+                    emails: Some(&mut emails),
+                    report: None,
+                };
+                engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
                     .unwrap_or_else(|e| panic!("{e}"));
-                let emails = csv::Reader::from_reader(clean.as_slice())
-                    .records()
-                    .filter_map(|r| r.ok().and_then(|r| r.get(0).map(str::to_string)))
-                    .collect();
                 Msg::CsvExported {
                     ticket,
                     result: Ok(Exported {
@@ -559,7 +560,7 @@ fn csv_invite_screens() {
         let Screen::Csv(flow) = &w.screen else {
             panic!("not on the CSV flow")
         };
-        let intake = flow.intake.as_ref().unwrap_or_else(|| panic!("no intake"));
+        let intake = flow.intake().unwrap_or_else(|| panic!("no intake"));
         assert_eq!(intake.encoding.encoding, encoding_rs::EUC_KR);
         assert_eq!(intake.columns[2], "이메일");
 

@@ -16,6 +16,12 @@ use super::checks::CheckOutcome;
 use super::guide::{Guide, Item};
 use super::text::Lang;
 
+mod csv_flow;
+
+pub use csv_flow::{
+    ColumnChoice, CsvFlow, CsvStage, DelimiterChoice, EncodingChoice, SavedCsvFlow, SavedFlowError,
+};
+
 /// The schema version this build writes and understands.
 pub const VERSION: u32 = 1;
 
@@ -163,7 +169,7 @@ pub struct Progress {
     pub invites: Vec<InviteBatch>,
     /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csv_flow: Option<CsvFlow>,
+    pub csv_flow: Option<SavedCsvFlow>,
 }
 
 /// How a batch was invited.
@@ -198,40 +204,6 @@ pub struct InviteBatch {
     pub workspace: Option<String>,
     /// The addresses, as written.
     pub emails: Vec<String>,
-}
-
-/// The CSV invite flow's choices (the CSV itself is re-read, never copied here).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct CsvFlow {
-    /// The file, as the user gave it.
-    pub file: String,
-    /// Its size and modification time (seconds) when read, to tell if it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    /// Modification time in seconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<i64>,
-    /// Where the flow stands: `intake`, `mapping`, `grid`, `plan` or `done`.
-    pub stage: String,
-    /// Encoding chosen by the user (an `encoding_rs` name), if overridden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
-    /// Delimiter chosen by the user, if overridden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// Header row chosen by the user (1-based line; 0 = no header), if overridden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_row: Option<u64>,
-    /// Mapping choices made by hand: field → 1-based column (0 = none).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub mapping: BTreeMap<String, u64>,
-    /// Output paths chosen by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out: Option<String>,
-    /// Report path chosen by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report: Option<String>,
 }
 
 impl Default for Progress {

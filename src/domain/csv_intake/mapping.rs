@@ -14,8 +14,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// A field of the invite file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A field of the invite file. Its serde form is its [`key`](Field::key).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     /// The address to invite (required).
     Email,
