@@ -1535,3 +1535,271 @@ fn a_file_that_is_not_a_csv_returns_to_the_picker_with_the_reason_and_the_path()
     assert!(error.contains("CSV UTF-8"), "{error}");
     assert!(w.progress.invites.is_empty());
 }
+
+// ---- stale results ----
+
+fn ticket_of(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCsv { ticket, .. }
+            | Effect::ValidateCsv { ticket, .. }
+            | Effect::ExportCsv { ticket, .. } => Some(*ticket),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no job started: {effects:?}"))
+}
+
+/// A result of another kind arriving with the running job's ticket: not taken.
+fn wrong_kinds(w: &mut Wizard, ticket: u64) {
+    let failed = || CsvJobError::rows("users.csv", engine::ValidateError::TooLarge);
+    let before = flow(w).clone();
+    for msg in [
+        Msg::CsvSampled {
+            ticket,
+            result: Err(failed()),
+        },
+        Msg::CsvValidated {
+            ticket,
+            result: Err(failed()),
+        },
+        Msg::CsvExported {
+            ticket,
+            result: Err(failed()),
+        },
+    ] {
+        let job = flow(w).running().unwrap().job;
+        let same_kind = matches!(
+            (&msg, job),
+            (Msg::CsvSampled { .. }, super::csvflow::Job::Sample)
+                | (Msg::CsvValidated { .. }, super::csvflow::Job::Validate)
+                | (Msg::CsvExported { .. }, super::csvflow::Job::Export)
+        );
+        if !same_kind {
+            assert!(w.update(msg, at(5)).is_empty());
+            assert_eq!(flow(w), &before, "a result for another job is ignored");
+        }
+    }
+}
+
+#[test]
+fn a_late_sample_is_dropped_while_a_newer_one_runs() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let other = Disk::with("users.csv", b"email\nzed@example.com\n".to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "users.csv");
+    let old = ticket_of(&send(&mut w, &[Msg::Next]));
+    send(&mut w, &[Msg::Back]);
+    let new = ticket_of(&send(&mut w, &[Msg::Next]));
+    assert_ne!(old, new);
+    let late = Msg::CsvSampled {
+        ticket: old,
+        result: other.sample("users.csv"),
+    };
+    assert!(w.update(late, at(1)).is_empty());
+    assert_eq!(
+        stage(&w),
+        StageKind::Loading,
+        "still waiting for the newer one"
+    );
+    assert_eq!(flow(&w).running().map(|r| r.ticket), Some(new));
+    wrong_kinds(&mut w, new);
+    w.update(
+        Msg::CsvSampled {
+            ticket: new,
+            result: disk.sample("users.csv"),
+        },
+        at(2),
+    );
+    assert_eq!(stage(&w), StageKind::Intake);
+    assert_eq!(
+        flow(&w).intake().unwrap().columns.len(),
+        4,
+        "the newer file"
+    );
+}
+
+#[test]
+fn a_late_report_is_dropped_while_a_newer_validation_runs() {
+    let bytes = PLAIN.as_bytes().to_vec();
+    let disk = Disk::with("users.csv", bytes.clone());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    send(&mut w, &[Msg::Next]);
+    let effects = send(&mut w, &[Msg::Next]);
+    let old = ticket_of(&effects);
+    let Some(Effect::ValidateCsv {
+        intake, mapping, ..
+    }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::ValidateCsv { .. }))
+        .cloned()
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        send(&mut w, &[Msg::Back]),
+        vec![Effect::CancelCsv { ticket: old }]
+    );
+    let new = ticket_of(&send(&mut w, &[Msg::Next]));
+    // The old run's report, of a shorter file: must not reach the grid.
+    let shorter = &bytes[..bytes.len() / 2];
+    let late = Msg::CsvValidated {
+        ticket: old,
+        result: validated(shorter, &intake, &mapping, &[]),
+    };
+    assert!(w.update(late, at(1)).is_empty());
+    assert_eq!(stage(&w), StageKind::Loading);
+    wrong_kinds(&mut w, new);
+    w.update(
+        Msg::CsvValidated {
+            ticket: new,
+            result: validated(&bytes, &intake, &mapping, &[]),
+        },
+        at(2),
+    );
+    assert_eq!(stage(&w), StageKind::Grid);
+    assert_eq!(report(&w).unwrap().counts.rows, 5);
+}
+
+#[test]
+fn esc_while_writing_cancels_and_a_late_or_failed_export_records_nothing() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next, Msg::Next]);
+    let old = ticket_of(&send(&mut w, &[Msg::Yes]));
+    assert_eq!(
+        flow(&w).running().map(|r| r.job),
+        Some(super::csvflow::Job::Export)
+    );
+    // Esc: the job is told to stop; back on the plan, as it was.
+    assert_eq!(key(&w, KeyCode::Esc), Some(Msg::Back));
+    assert_eq!(
+        send(&mut w, &[Msg::Back]),
+        vec![Effect::CancelCsv { ticket: old }]
+    );
+    assert_eq!(stage(&w), StageKind::Plan);
+    let done = |emails: &[&str]| Exported {
+        clean: "users.invite.csv".into(),
+        report: "users.report.csv".into(),
+        emails: emails.iter().map(|e| (*e).to_string()).collect(),
+    };
+    // A result arriving after the cancel records nothing.
+    let late = Msg::CsvExported {
+        ticket: old,
+        result: Ok(done(&["late@example.com"])),
+    };
+    assert!(w.update(late.clone(), at(1)).is_empty());
+    assert_eq!(stage(&w), StageKind::Plan);
+    assert!(w.progress.invites.is_empty());
+
+    // Confirmed again: the old run's result still records nothing while the new one runs.
+    send(&mut w, &[Msg::Next]);
+    let new = ticket_of(&send(&mut w, &[Msg::Yes]));
+    assert!(w.update(late, at(2)).is_empty());
+    assert_eq!(stage(&w), StageKind::Loading);
+    assert!(w.progress.invites.is_empty());
+    wrong_kinds(&mut w, new);
+
+    // The new run fails: back on the plan with the reason, nothing recorded.
+    let err = CsvJobError::write("users.invite.csv", std::io::Error::other("disk full"));
+    assert!(
+        w.update(
+            Msg::CsvExported {
+                ticket: new,
+                result: Err(err.clone()),
+            },
+            at(3),
+        )
+        .is_empty()
+    );
+    assert_eq!(stage(&w), StageKind::Plan);
+    assert_eq!(flow(&w).error(), Some(&FlowError::Job(err)));
+    assert_eq!(
+        error_text(&w).as_deref(),
+        Some("could not write `users.invite.csv`: disk full. Choose another path.")
+    );
+    assert!(w.progress.invites.is_empty());
+
+    // Once more, and it works: recorded once.
+    send(&mut w, &[Msg::Next]);
+    let last = ticket_of(&send(&mut w, &[Msg::Yes]));
+    let effects = w.update(
+        Msg::CsvExported {
+            ticket: last,
+            result: Ok(done(&["a@example.com"])),
+        },
+        at(4),
+    );
+    assert_eq!(saves(&effects).len(), 1);
+    assert_eq!(stage(&w), StageKind::Done);
+    assert_eq!(w.progress.invites.len(), 1);
+    assert_eq!(w.progress.invites[0].emails, ["a@example.com"]);
+}
+
+#[test]
+fn a_saved_flow_with_an_unknown_value_says_so_instead_of_guessing() {
+    let mut p = set_up();
+    let table: toml::Table =
+        toml::from_str("file = \"users.csv\"\nstage = \"awaiting-confirm\"\n").unwrap();
+    p.csv_flow = Some(SavedCsvFlow::from_table(table));
+    let text = p.to_toml().unwrap();
+    let p = Progress::from_toml(&text).unwrap();
+    assert!(
+        matches!(p.csv_flow, Some(SavedCsvFlow::Unreadable { .. })),
+        "the rest of the file loads"
+    );
+    // At start: the picker with the file and the reason, no file work.
+    let mut w = wizard_at(p.clone(), Lang::En, None, Remembered::new());
+    assert!(w.startup_effects().is_empty());
+    assert_eq!(stage(&w), StageKind::Pick);
+    assert_eq!(flow(&w).path.value(), "users.csv");
+    assert_eq!(
+        error_text(&w).as_deref(),
+        Some(
+            "The CSV invite saved in the progress file cannot be resumed: `stage` = \
+             `awaiting-confirm` is not known to this version of msi-setup. Choose the file \
+             again, or update msi-setup."
+        )
+    );
+    // Leaving keeps the saved table as it is; choosing the file again starts afresh.
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), StageKind::Intake);
+    assert_eq!(saved_flow(&w.progress).stage, CsvStage::Intake);
+    // From the step, `u` shows the same.
+    let mut w = wizard(p, Lang::En);
+    send(&mut w, &[Msg::InviteCsv]);
+    assert!(matches!(flow(&w).error(), Some(FlowError::Saved(_))));
+}
+
+#[test]
+fn choices_are_applied_again_when_the_file_is_read_another_way() {
+    // A column chosen by hand survives another reading of the file (as it survives a quit and
+    // a resume); a "none" choice too.
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::Ko);
+    to_intake(&mut w, &disk, "users.csv");
+    send(&mut w, &[Msg::Next]);
+    choose_column(&mut w, Field::Workspace, Some(3));
+    choose_column(&mut w, Field::Team, None);
+    send(&mut w, &[Msg::Back]);
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::WINDOWS_1252),
+    );
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::EUC_KR),
+    );
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), StageKind::Mapping);
+    assert_eq!(mapped(&w, Field::Workspace), Some((3, Confidence::Manual)));
+    assert_eq!(mapped(&w, Field::Team), None);
+    assert_eq!(mapped(&w, Field::Email), Some((2, Confidence::Alias)));
+}
