@@ -817,3 +817,37 @@ fn done(w: &Wizard, x: &crate::wizard::csvflow::Exported, f: &mut Frame, area: R
         area,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::domain::text::Lang;
+    use crate::wizard::csvflow::{CsvJobError, FlowError};
+
+    #[test]
+    fn messages_come_from_the_catalog_with_every_value_made_safe() {
+        let tr = Catalog::load(Lang::Ko).unwrap();
+        let e = FlowError::Job(CsvJobError::read(
+            "a\u{1b}[2Jb.csv",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+        let text = message_text(&tr, e.message());
+        assert_eq!(
+            text,
+            tr.f("csv.tui.err-not-found", &[("path", &"a\\u{1b}[2Jb.csv")])
+        );
+        assert!(!text.contains('\u{1b}'), "{text}");
+        let e = CsvJobError::rows(
+            "u.csv",
+            crate::domain::csv_intake::ValidateError::RowTooLong { line: 12 },
+        );
+        let text = message_text(&tr, e.message());
+        assert!(text.contains("u.csv") && text.contains("12"), "{text}");
+        assert!(
+            !text.contains("longer than"),
+            "said in Korean, not in English: {text}"
+        );
+    }
+}

@@ -77,11 +77,15 @@ fn stage(w: &Wizard) -> StageKind {
     flow(w).kind()
 }
 
-/// The problem shown, as the screen words it.
+/// The problem shown, in the catalog's words (as the UI renders it, without escaping: the
+/// values here hold no control characters).
 fn error_text(w: &Wizard) -> Option<String> {
-    flow(w)
-        .error()
-        .map(|e| crate::ui::invite::message_text(&w.tr, e.message()))
+    let (key, args) = flow(w).error()?.message();
+    let args: Vec<(&str, &dyn std::fmt::Display)> = args
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    Some(w.tr.f(key, &args))
 }
 
 /// The validation report on the grid or the plan.
