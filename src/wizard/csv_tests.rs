@@ -1807,3 +1807,219 @@ fn choices_are_applied_again_when_the_file_is_read_another_way() {
     assert_eq!(mapped(&w, Field::Team), None);
     assert_eq!(mapped(&w, Field::Email), Some((2, Confidence::Alias)));
 }
+
+// ---- editing keys on each stage ----
+
+#[test]
+fn the_path_is_edited_like_a_text_field() {
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "users.csv");
+    w.update(
+        Msg::PathCompletions {
+            partial: "users.csv".into(),
+            list: vec!["users.csv".into(), "users.csv.bak".into()],
+        },
+        at(1),
+    );
+    assert_eq!(completions(&w).len(), 2);
+    send(
+        &mut w,
+        &[
+            Msg::CursorLeft,
+            Msg::CursorLeft,
+            Msg::CursorLeft,
+            Msg::CursorLeft,
+        ],
+    );
+    typed(&mut w, "-1");
+    assert_eq!(flow(&w).path.value(), "users-1.csv");
+    assert!(completions(&w).is_empty(), "typing clears the completions");
+    send(&mut w, &[Msg::CursorRight, Msg::Backspace]);
+    assert_eq!(flow(&w).path.value(), "users-1csv");
+    send(&mut w, &[Msg::Paste("  .x\n".into())]);
+    assert_eq!(
+        flow(&w).path.value(),
+        "users-1.xcsv",
+        "pasted text is trimmed"
+    );
+    // An empty path does not start a read.
+    let mut w = wizard(set_up(), Lang::En);
+    send(&mut w, &[Msg::InviteCsv]);
+    assert!(send(&mut w, &[Msg::Next]).is_empty());
+    assert_eq!(stage(&w), StageKind::Pick);
+}
+
+#[test]
+fn intake_and_mapping_rows_move_within_their_bounds_and_esc_goes_back() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    let row = |w: &Wizard| match &flow(w).stage {
+        Stage::Intake(s) => s.view.row,
+        _ => panic!("not on the intake"),
+    };
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(row(&w), IntakeRow::Encoding);
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(row(&w), IntakeRow::Delimiter);
+    send(&mut w, &[Msg::Down, Msg::Down]);
+    assert_eq!(row(&w), IntakeRow::Header);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(row(&w), IntakeRow::Delimiter);
+    // Opening the list puts its cursor on the value in use.
+    send(&mut w, &[Msg::Toggle]);
+    let Stage::Intake(s) = &flow(&w).stage else {
+        unreachable!()
+    };
+    let values = flow(&w).intake_values(IntakeRow::Delimiter);
+    assert_eq!(
+        values[s.choosing.as_ref().unwrap().cursor()],
+        IntakeValue::Delimiter(b',')
+    );
+    send(&mut w, &[Msg::Back, Msg::Next]);
+    let field = |w: &Wizard| match &flow(w).stage {
+        Stage::Mapping(s) => s.view.field,
+        _ => panic!("not on the mapping"),
+    };
+    assert_eq!(field(&w), Field::Email);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(field(&w), Field::Email);
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(field(&w), Field::FirstName);
+    send(&mut w, &vec![Msg::Down; 9]);
+    assert_eq!(field(&w), Field::Workspace);
+    // Opening a field with no column puts the list's cursor on "(none)".
+    send(&mut w, &[Msg::Toggle]);
+    let Stage::Mapping(s) = &flow(&w).stage else {
+        unreachable!()
+    };
+    assert_eq!(s.choosing.as_ref().unwrap().cursor(), 4);
+    send(&mut w, &[Msg::Back]);
+    // Esc on the intake: back to the picker, saved as the intake (resumes there).
+    send(&mut w, &[Msg::Back]);
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(stage(&w), StageKind::Pick);
+    assert_eq!(saved_flow(&w.progress).stage, CsvStage::Intake);
+}
+
+#[test]
+fn the_plan_edits_both_paths_and_moves_between_its_rows() {
+    let disk = Disk::with("data/users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "data/users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(flow(&w).choices.out.value(), "data/users.invite.csv");
+    assert_eq!(flow(&w).choices.report.value(), "data/users.report.csv");
+    let row = |w: &Wizard| match &flow(w).stage {
+        Stage::Plan(p) => p.row,
+        _ => panic!("not on the plan"),
+    };
+    assert_eq!(row(&w), super::csvflow::PlanRow::Confirm);
+    // On the confirm row, letters are keys; on a path, they type.
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Quit));
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Report);
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
+    send(
+        &mut w,
+        &[
+            Msg::Backspace,
+            Msg::Backspace,
+            Msg::Backspace,
+            Msg::Backspace,
+        ],
+    );
+    typed(&mut w, "txt");
+    send(&mut w, &[Msg::CursorLeft, Msg::CursorLeft, Msg::CursorLeft]);
+    send(&mut w, &[Msg::Paste(" v2. ".into())]);
+    assert_eq!(flow(&w).choices.report.value(), "data/users.reportv2.txt");
+    send(&mut w, &[Msg::CursorRight, Msg::Backspace]);
+    assert_eq!(flow(&w).choices.report.value(), "data/users.reportv2.xt");
+    send(&mut w, &[Msg::Up, Msg::Up]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Out);
+    typed(&mut w, "-new");
+    assert_eq!(flow(&w).choices.out.value(), "data/users.invite.csv-new");
+    assert_eq!(
+        flow(&w).choices.report.value(),
+        "data/users.reportv2.xt",
+        "only the focused path changes"
+    );
+    // Enter and Tab go down a row; Enter on the confirm asks.
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Report);
+    send(&mut w, &[Msg::FocusNext]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Confirm);
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Confirm);
+    assert_eq!(w.overlay, None);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(matches!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 3 }))
+    ));
+    let saved = saved_flow(saves(&effects)[0]);
+    assert_eq!(saved.out.as_deref(), Some("data/users.invite.csv-new"));
+    assert_eq!(saved.report.as_deref(), Some("data/users.reportv2.xt"));
+    let effects = send(&mut w, &[Msg::Yes]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ExportCsv { out, report_path, .. }]
+            if out == "data/users.invite.csv-new" && report_path == "data/users.reportv2.xt"),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn the_grid_moves_by_rows_and_pages_and_the_search_takes_pasted_text() {
+    let mut text = String::from("email,first_name\n");
+    for n in 0..50 {
+        text.push_str(&format!("user{n}@example.com,Name{n}\n"));
+    }
+    let disk = Disk::with("users.csv", text.into_bytes());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(cursor(&w), 0);
+    send(&mut w, &[Msg::Down, Msg::Down]);
+    assert_eq!(cursor(&w), 2);
+    send(&mut w, &[Msg::PageDown]);
+    assert_eq!(cursor(&w), 22);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(cursor(&w), 21);
+    send(&mut w, &[Msg::PageUp]);
+    assert_eq!(cursor(&w), 1);
+    send(&mut w, &[Msg::PageUp]);
+    assert_eq!(cursor(&w), 0);
+    send(&mut w, &[Msg::End, Msg::PageDown, Msg::Down]);
+    assert_eq!(cursor(&w), 49);
+    // "/" then paste "NAME3" (any case), fix it with Backspace: finds Name30, after the cursor,
+    // wrapping round.
+    send(
+        &mut w,
+        &[Msg::Search, Msg::Paste("NAME37".into()), Msg::Backspace],
+    );
+    assert_eq!(flow(&w).checked().unwrap().search.value(), "NAME3");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(cursor(&w), 3, "Name3 is the first after the last row");
+    send(&mut w, &[Msg::Search, Msg::Next]);
+    assert_eq!(cursor(&w), 30, "the next match");
+    // Nothing matches: the cursor stays.
+    send(&mut w, &[Msg::Search, Msg::Paste("zzz".into()), Msg::Next]);
+    assert_eq!(cursor(&w), 30);
+}
+
+#[test]
+fn outputs_go_next_to_the_source_and_a_guess_is_flagged() {
+    use super::csvflow::{sibling, uncertain};
+    assert_eq!(sibling("data/users.csv", "invite"), "data/users.invite.csv");
+    assert_eq!(sibling(" users.csv ", "report"), "users.report.csv");
+    assert_eq!(sibling("", "invite"), "users.invite.csv");
+    let guess = |certainty| engine::EncodingGuess {
+        certainty,
+        ..engine::detect(&Sample::from_bytes(b"email\na@example.com\n"), None, None).unwrap()
+    };
+    assert!(!uncertain(&guess(engine::Certainty::High)));
+    assert!(uncertain(&guess(engine::Certainty::Medium)));
+    assert!(uncertain(&guess(engine::Certainty::Low)));
+}

@@ -332,7 +332,49 @@ pub fn write_report<R: Read, W: Write>(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
+    use crate::domain::csv_intake::{Options, Overrides, sniff_bytes, validate};
+
+    #[test]
+    fn progress_comes_every_step_of_rows_and_a_break_stops_the_pass() {
+        let rows = PROGRESS_EVERY as usize * 2 + 5;
+        let mut text = String::from("email\n");
+        for n in 0..rows {
+            text.push_str(&format!("u{n}@example.com\n"));
+        }
+        let bytes = text.as_bytes();
+        let i = sniff_bytes(bytes, &Overrides::default()).unwrap();
+        let m = i.suggest_mapping();
+        let opts = Options {
+            seats_available: u64::MAX,
+            ..Options::default()
+        };
+        let r = validate(bytes, &i, &m, &opts, &mut |_| ControlFlow::Continue(())).unwrap();
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        let outputs = Outputs {
+            clean: Some(&mut out),
+            ..Outputs::default()
+        };
+        let written = write_outputs(bytes, &i, &m, &r, outputs, &mut |p| {
+            seen.push(p.rows);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(seen, [PROGRESS_EVERY, PROGRESS_EVERY * 2]);
+        assert_eq!((written.clean_rows, written.report_rows), (rows as u64, 0));
+
+        let mut calls = 0;
+        let err = write_outputs(bytes, &i, &m, &r, Outputs::default(), &mut |_| {
+            calls += 1;
+            ControlFlow::Break(())
+        })
+        .unwrap_err();
+        assert!(matches!(err, OutputError::Input(ValidateError::Cancelled)));
+        assert_eq!(calls, 1, "the pass stops at the first break");
+    }
 
     #[test]
     fn neutralises_trigger_characters_only() {
