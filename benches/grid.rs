@@ -114,8 +114,10 @@ fn grid_wizard(rows: usize) -> Wizard {
     let Screen::Csv(flow) = &mut w.screen else {
         panic!("not on the CSV flow");
     };
-    assert_eq!(flow.stage, Stage::Grid);
-    flow.grid_cursor = rows / 2;
+    let Stage::Grid(grid) = &mut flow.stage else {
+        panic!("not on the grid");
+    };
+    grid.checked.rows.select(rows / 2);
     w
 }
 

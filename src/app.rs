@@ -5,7 +5,9 @@
 //! plus ours for bracketed paste) and SIGTERM/SIGHUP.
 //!
 //! Live checks run as spawned tasks that never panic (every failure is a `CheckOutcome`); each
-//! is kept under its ticket and aborted on `Effect::CancelCheck`.
+//! is kept under its ticket and aborted on `Effect::CancelCheck`. CSV jobs run on blocking
+//! threads that cannot be aborted: each validation and export gets a cancel flag, set on
+//! `Effect::CancelCsv`, which the job checks as it goes.
 
 mod csv_jobs;
 
@@ -213,8 +215,8 @@ async fn event_loop(
                     }
                 }
                 Effect::LoadCsv { ticket, path } => {
-                    let (tr, tx) = (wizard.tr.clone(), tx.clone());
-                    tokio::task::spawn_blocking(move || csv_jobs::sample(ticket, path, &tr, &tx));
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || csv_jobs::sample(ticket, path, &tx));
                 }
                 Effect::ValidateCsv {
                     ticket,
@@ -225,7 +227,7 @@ async fn event_loop(
                 } => {
                     let cancel = Arc::new(AtomicBool::new(false));
                     csv_cancel.insert(ticket, Arc::clone(&cancel));
-                    let (tr, tx) = (wizard.tr.clone(), tx.clone());
+                    let tx = tx.clone();
                     let job = csv_jobs::ValidateJob {
                         ticket,
                         path,
@@ -233,7 +235,7 @@ async fn event_loop(
                         mapping: *mapping,
                         invited,
                     };
-                    tokio::task::spawn_blocking(move || csv_jobs::validate(job, &tr, &cancel, &tx));
+                    tokio::task::spawn_blocking(move || csv_jobs::validate(job, &cancel, &tx));
                 }
                 Effect::ExportCsv {
                     ticket,
@@ -244,6 +246,8 @@ async fn event_loop(
                     mapping,
                     report,
                 } => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    csv_cancel.insert(ticket, Arc::clone(&cancel));
                     let (tr, tx) = (wizard.tr.clone(), tx.clone());
                     let job = csv_jobs::ExportJob {
                         ticket,
@@ -254,7 +258,9 @@ async fn event_loop(
                         mapping: *mapping,
                         report,
                     };
-                    tokio::task::spawn_blocking(move || csv_jobs::export(job, &tr, &tx));
+                    tokio::task::spawn_blocking(move || {
+                        csv_jobs::export(job, &tr, &cancel, &tx);
+                    });
                 }
                 Effect::CancelCsv { ticket } => {
                     if let Some(flag) = csv_cancel.remove(&ticket) {
@@ -325,7 +331,7 @@ async fn event_loop(
         if let Msg::CheckFinished { ticket, .. } = &msg {
             live.tasks.remove(ticket);
         }
-        if let Msg::CsvValidated { ticket, .. } = &msg {
+        if let Msg::CsvValidated { ticket, .. } | Msg::CsvExported { ticket, .. } = &msg {
             csv_cancel.remove(ticket);
         }
         queue.extend(wizard.update(msg, Timestamp::now()));

@@ -712,8 +712,8 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
 }
 
 /// Remembers credentials in `<config dir>/credentials.toml`: the directory is created (0700 on
-/// Unix) if needed; the file is written to a temp file in the same directory (0600 from
-/// creation), synced, then renamed over the old one.
+/// Unix) if needed; the file is replaced atomically ([`crate::fsutil::AtomicFile`]: a temp file
+/// in the same directory, 0600 from creation, synced, renamed over the old one).
 ///
 /// # Errors
 /// [`ConfigError::FileUnwritable`] naming the file (never its content).
@@ -735,16 +735,12 @@ pub fn save(config_dir: &Path, creds: &SavedCredentials) -> Result<PathBuf, Conf
         builder.mode(0o700);
     }
     builder.create(config_dir).map_err(|e| fail(&e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".credentials.toml.")
-        .tempfile_in(config_dir)
+    // Always 0600, whatever the old file's mode was.
+    let mut file = crate::fsutil::AtomicFile::create(&path).map_err(|e| fail(&e))?;
+    file.file()
+        .write_all(text.as_bytes())
         .map_err(|e| fail(&e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-    tmp.persist(&path).map_err(|e| fail(&e.error))?;
-    if let Ok(dir) = std::fs::File::open(config_dir) {
-        let _ = dir.sync_all();
-    }
+    file.commit().map_err(|e| fail(&e))?;
     Ok(path)
 }
 

@@ -498,18 +498,19 @@ pub fn screen_context(w: &Wizard) -> Context {
             }
         }
         Screen::Csv(f) => {
-            use crate::wizard::csvflow::Stage;
-            match f.stage {
-                _ if f.choosing.is_some() => Context::CsvChoose,
-                Stage::Pick => Context::CsvPick,
-                Stage::Loading => Context::CsvLoading,
-                Stage::Intake => Context::CsvIntake,
-                Stage::Mapping => Context::CsvMapping,
-                Stage::Grid if f.searching => Context::CsvSearch,
-                Stage::Grid => Context::CsvGrid,
-                Stage::Plan if f.plan_row < 2 => Context::CsvPlanText,
-                Stage::Plan => Context::CsvPlan,
-                Stage::Done => Context::CsvDone,
+            use crate::wizard::csvflow::{PlanRow, Stage};
+            match &f.stage {
+                Stage::Pick(_) => Context::CsvPick,
+                Stage::Loading(_) => Context::CsvLoading,
+                Stage::Intake(s) if s.choosing.is_some() => Context::CsvChoose,
+                Stage::Intake(_) => Context::CsvIntake,
+                Stage::Mapping(s) if s.choosing.is_some() => Context::CsvChoose,
+                Stage::Mapping(_) => Context::CsvMapping,
+                Stage::Grid(s) if s.checked.searching => Context::CsvSearch,
+                Stage::Grid(_) => Context::CsvGrid,
+                Stage::Plan(s) if s.row != PlanRow::Confirm => Context::CsvPlanText,
+                Stage::Plan(_) => Context::CsvPlan,
+                Stage::Done(_) => Context::CsvDone,
             }
         }
         Screen::Preview(p) => match p.mode {

@@ -10,10 +10,12 @@
 //! - [`ui`]: rendering only, one file per screen.
 //! - [`present`]: presentation helpers shared by `ui` and `commands` (cell widths, cutting,
 //!   sanitising, times); `ui` and `commands` never import each other.
-//! - [`store`]: the progress file: locate, lock, atomic save, backup, quarantine.
+//! - [`store`]: the progress file: locate, lock, atomic save, backup, quarantine; [`fsutil`]: the
+//!   one atomic file write (store, credentials, CSV outputs).
 //! - [`app`]: the runtime loop: terminal events and signals in, effects out.
 //! - [`cli`] and [`commands`]: the command line and the headless commands; [`csv_text`]: CSV
-//!   results in the user's language, shared by `csv check` and the TUI.
+//!   results in the user's language, shared by `csv check` and the TUI; [`csv_export`]: the
+//!   one streamed, cancellable export of the CSV outputs, shared by both.
 //! - [`remote`]: the Marketo and Salesforce clients (the only code on the network);
 //!   [`credentials`]: where credentials come from and how they are kept out of every output.
 //!
@@ -38,8 +40,10 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod credentials;
+pub mod csv_export;
 pub mod csv_text;
 pub mod domain;
+pub mod fsutil;
 pub mod input;
 pub mod present;
 pub mod remote;

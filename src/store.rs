@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+use crate::domain::csv_intake::Remembered;
 use crate::domain::progress::{self, Progress};
 use crate::domain::text::{self, Detail, Localize};
+use crate::fsutil::{AtomicFile, write_atomic};
 
 /// The progress file's name.
 pub const FILE: &str = "progress.toml";
@@ -404,25 +406,14 @@ impl Store {
         let text = progress
             .to_toml()
             .map_err(|e| werr(io::Error::new(io::ErrorKind::InvalidData, e.to_string())))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .map_err(werr)?;
-        tmp.write_all(text.as_bytes()).map_err(werr)?;
-        tmp.as_file().sync_all().map_err(werr)?;
-        if rotate && path.exists() {
-            // The current file is good (we loaded or wrote it): it becomes the backup by a
-            // hard link + rename, so the backup is never torn either.
-            let link = self.dir.join(format!("{TEMP_PREFIX}bak.tmp"));
-            let _ = fs::remove_file(&link);
-            if fs::hard_link(&path, &link).is_ok() {
-                fs::rename(&link, self.dir.join(BACKUP)).map_err(werr)?;
-            }
+        let mut file = AtomicFile::with_prefix(&path, TEMP_PREFIX).map_err(werr)?;
+        // The current file is good (we loaded or wrote it): it becomes the backup by a hard
+        // link + rename, so the backup is never torn either.
+        if rotate {
+            file = file.backup_to(self.dir.join(BACKUP));
         }
-        tmp.persist(&path).map_err(|e| werr(e.error))?;
-        sync_dir(&self.dir).map_err(werr)?;
-        Ok(())
+        file.file().write_all(text.as_bytes()).map_err(werr)?;
+        file.commit().map_err(werr)
     }
 }
 
@@ -447,73 +438,20 @@ fn keep_copy(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
-/// Writes `path` atomically: a temp file in the same folder, buffered, synced, renamed over
-/// `path`, then the folder synced. A new file is private to the user (mode 0600: these files
-/// hold addresses); an existing file keeps its permissions. On any error the temp file is
-/// removed and `path` is untouched.
-///
-/// # Errors
-/// The writer's error, or an IO error converted into `E`.
-pub fn write_atomic<E: From<io::Error>>(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
-) -> Result<(), E> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map_or_else(
-        || "output".to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    {
-        let mut w = io::BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
-        write(&mut w)?;
-        w.flush()?;
-    }
-    if let Ok(meta) = fs::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)?;
-    Ok(())
-}
-
 /// The remembered CSV column mappings file.
 pub const MAPPINGS: &str = "mappings.toml";
-
-/// Remembered CSV column mappings as `mappings.toml` keeps them: header fingerprint → field key →
-/// header name (empty: no column). The CSV flow reads and updates them.
-pub type Mappings = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct MappingsFile {
     version: u32,
     #[serde(default)]
-    mappings: Mappings,
+    mappings: Remembered,
 }
 
 /// Loads remembered mappings (fingerprint → field → header); a missing or unreadable file is
 /// none (they are only a convenience).
 #[must_use]
-pub fn load_mappings(dir: &Path) -> Mappings {
+pub fn load_mappings(dir: &Path) -> Remembered {
     fs::read_to_string(dir.join(MAPPINGS))
         .ok()
         .and_then(|t| toml::from_str::<MappingsFile>(&t).ok())
@@ -526,7 +464,7 @@ pub fn load_mappings(dir: &Path) -> Mappings {
 ///
 /// # Errors
 /// IO errors.
-pub fn save_mappings(dir: &Path, mappings: &Mappings) -> io::Result<()> {
+pub fn save_mappings(dir: &Path, mappings: &Remembered) -> io::Result<()> {
     let file = MappingsFile {
         version: 1,
         mappings: mappings.clone(),

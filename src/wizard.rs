@@ -16,20 +16,21 @@ use crate::domain::text::{Catalog, Detail, Lang, Localize};
 
 pub mod csvflow;
 pub mod individual;
+pub mod list;
 pub mod live;
 pub mod preview;
 pub mod textfield;
 
 use std::collections::BTreeMap;
 
-use csvflow::{CsvFlow, Exported, FileMeta, Remembered};
+use csvflow::{CsvFlow, CsvJobError, Exported, FileMeta};
 use individual::Individual;
 use live::{CredentialForm, CredentialInput};
 use preview::Preview;
 use textfield::TextField;
 
 use crate::domain::checks::{CheckId, CheckOutcome, System};
-use crate::domain::csv_intake::{Intake, Mapping, Report, Sample};
+use crate::domain::csv_intake::{Intake, Mapping, Remembered, Report, Sample};
 
 /// Shared data compared by identity (a message carries it; equality means "the same one").
 #[derive(Debug)]
@@ -162,10 +163,10 @@ pub enum Msg {
     CsvSampled {
         /// The load's ticket.
         ticket: u64,
-        /// The sample and file facts, or a localised error.
-        result: Result<(Shared<Sample>, FileMeta), String>,
+        /// The sample and file facts, or why the file cannot be read.
+        result: Result<(Shared<Sample>, FileMeta), CsvJobError>,
     },
-    /// Validation progress.
+    /// Progress of a CSV job (validation, export).
     CsvProgress {
         /// The job's ticket.
         ticket: u64,
@@ -178,15 +179,15 @@ pub enum Msg {
     CsvValidated {
         /// The job's ticket.
         ticket: u64,
-        /// The report and the decoded text, or a localised error.
-        result: Result<(Shared<Report>, Shared<str>), String>,
+        /// The report and the decoded text, or why the pass stopped.
+        result: Result<(Shared<Report>, Shared<str>), CsvJobError>,
     },
     /// The outputs were written.
     CsvExported {
         /// The job's ticket.
         ticket: u64,
-        /// What was written, or a localised error.
-        result: Result<Exported, String>,
+        /// What was written, or why nothing was.
+        result: Result<Exported, CsvJobError>,
     },
     /// Path completions for `partial`.
     PathCompletions {
@@ -238,7 +239,8 @@ pub enum Effect {
         /// Addresses already invited.
         invited: Vec<String>,
     },
-    /// Write the clean CSV and the report; answer `Msg::CsvExported`.
+    /// Write the clean CSV and the report; answer `Msg::CsvProgress` then `Msg::CsvExported`
+    /// (nothing once cancelled).
     ExportCsv {
         /// Identifies this run.
         ticket: u64,
@@ -558,8 +560,8 @@ impl Wizard {
 
     /// Work to do right after the first frame: resume an unfinished CSV invite.
     pub fn startup_effects(&mut self) -> Vec<Effect> {
-        match (&self.screen, self.progress.csv_flow.clone()) {
-            (Screen::Hub(_), Some(saved)) => self.resume_csv(&saved),
+        match (&self.screen, &self.progress.csv_flow) {
+            (Screen::Hub(_), Some(_)) => self.open_csv(),
             _ => Vec::new(),
         }
     }
@@ -692,7 +694,7 @@ impl Wizard {
             Screen::Step(_) => self.update_step(msg, now),
             Screen::Preview(_) => self.update_preview(msg),
             Screen::Individual(_) => self.update_individual(msg),
-            Screen::Csv(_) => self.update_csv(msg, now),
+            Screen::Csv(_) => self.update_csv(msg),
             Screen::Summary => match msg {
                 Msg::Back | Msg::Next => {
                     let cursor = self.next_row();

@@ -1,6 +1,7 @@
 //! The CSV invite flow's file work, run off the UI thread: reading the head of a file,
-//! validating every row (progress at most ten times a second, cancellable), decoding the text
-//! for the grid, writing the two outputs atomically, completing paths.
+//! validating every row and writing the two outputs (both with progress at most ten times a
+//! second, both cancellable through a flag), decoding the text for the grid, completing paths.
+//! Failures come back typed ([`CsvJobError`], with the path); the UI words them.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -13,15 +14,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::Background;
+use crate::csv_export::{self, Export, ExportError, ReportFile};
 use crate::csv_text;
 use crate::domain::csv_intake::{
-    self as intake, Intake, Mapping, Options, Report, ReportLabels, Sample,
+    self as intake, Intake, Issue, Mapping, Options, Report, ReportLabels, Sample,
 };
 use crate::domain::text::Catalog;
-use crate::store;
-use crate::wizard::Msg;
-use crate::wizard::Shared;
-use crate::wizard::csvflow::{Exported, FileMeta, without_invited};
+use crate::wizard::csvflow::{CsvJobError, Exported, FileMeta};
+use crate::wizard::{Msg, Shared};
 
 /// `~/x` → `$HOME/x`.
 #[must_use]
@@ -33,16 +33,6 @@ pub fn expand(path: &str) -> PathBuf {
         return PathBuf::from(home).join(rest);
     }
     PathBuf::from(p)
-}
-
-fn io_text(tr: &Catalog, path: &str, e: &io::Error) -> String {
-    let key = match e.kind() {
-        io::ErrorKind::NotFound => "csv.tui.err-not-found",
-        io::ErrorKind::PermissionDenied => "csv.tui.err-permission",
-        io::ErrorKind::IsADirectory => "csv.tui.err-directory",
-        _ => "csv.tui.err-read",
-    };
-    tr.f(key, &[("path", &csv_text::safe(path)), ("error", e)])
 }
 
 fn open_file(path: &str) -> io::Result<(File, FileMeta)> {
@@ -69,11 +59,40 @@ fn open_file(path: &str) -> io::Result<(File, FileMeta)> {
 }
 
 /// Reads the head of the file.
-pub fn sample(ticket: u64, path: String, tr: &Catalog, tx: &UnboundedSender<Background>) {
+pub fn sample(ticket: u64, path: String, tx: &UnboundedSender<Background>) {
     let result = open_file(&path)
         .and_then(|(f, meta)| Sample::read(f).map(|s| (Shared(Arc::new(s)), meta)))
-        .map_err(|e| io_text(tr, &path, &e));
+        .map_err(|e| CsvJobError::read(&path, e));
     let _ = tx.send(Background::Msg(Msg::CsvSampled { ticket, result }));
+}
+
+/// Sends a job's progress at most ten times a second.
+struct Ticker<'a> {
+    ticket: u64,
+    last: Instant,
+    tx: &'a UnboundedSender<Background>,
+}
+
+impl<'a> Ticker<'a> {
+    fn new(ticket: u64, tx: &'a UnboundedSender<Background>) -> Ticker<'a> {
+        Ticker {
+            ticket,
+            last: Instant::now(),
+            tx,
+        }
+    }
+
+    fn tick(&mut self, p: intake::Progress) {
+        if self.last.elapsed() >= Duration::from_millis(100) {
+            self.last = Instant::now();
+            let msg = Msg::CsvProgress {
+                ticket: self.ticket,
+                bytes: p.bytes_read,
+                rows: p.rows,
+            };
+            let _ = self.tx.send(Background::Msg(msg));
+        }
+    }
 }
 
 /// A validation job's inputs.
@@ -90,13 +109,9 @@ pub struct ValidateJob {
     pub invited: Vec<String>,
 }
 
-/// Validates every row, then decodes the text for the grid.
-pub fn validate(
-    job: ValidateJob,
-    tr: &Catalog,
-    cancel: &AtomicBool,
-    tx: &UnboundedSender<Background>,
-) {
+/// Validates every row, then decodes the text for the grid. Once `cancel` is set it stops at
+/// the next progress step and reports nothing.
+pub fn validate(job: ValidateJob, cancel: &AtomicBool, tx: &UnboundedSender<Background>) {
     let ValidateJob {
         ticket,
         path,
@@ -104,24 +119,16 @@ pub fn validate(
         mapping,
         invited,
     } = job;
-    let run = || -> Result<(Shared<Report>, Shared<str>), String> {
-        let (f, meta) = open_file(&path).map_err(|e| io_text(tr, &path, &e))?;
+    let run = || -> Result<(Shared<Report>, Shared<str>), CsvJobError> {
+        let (f, meta) = open_file(&path).map_err(|e| CsvJobError::read(&path, e))?;
         let mut options = Options::new(&invited, None);
         options.size_hint = Some(meta.size);
-        let mut last = Instant::now();
+        let mut ticker = Ticker::new(ticket, tx);
         let mut progress = |p: intake::Progress| {
             if cancel.load(Ordering::Relaxed) {
                 return ControlFlow::Break(());
             }
-            if last.elapsed() >= Duration::from_millis(100) {
-                last = Instant::now();
-                let msg = Msg::CsvProgress {
-                    ticket,
-                    bytes: p.bytes_read,
-                    rows: p.rows,
-                };
-                let _ = tx.send(Background::Msg(msg));
-            }
+            ticker.tick(p);
             ControlFlow::Continue(())
         };
         let report = intake::validate(
@@ -131,17 +138,12 @@ pub fn validate(
             &options,
             &mut progress,
         )
-        .map_err(|e| {
-            tr.f(
-                "csv.tui.err-validate",
-                &[("path", &csv_text::safe(&path)), ("error", &e)],
-            )
-        })?;
+        .map_err(|e| CsvJobError::rows(&path, e))?;
         // The grid shows each row from the decoded text, at the offsets validation recorded.
         let mut bytes = Vec::with_capacity(usize::try_from(meta.size).unwrap_or(0));
         File::open(expand(&path))
             .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(|e| io_text(tr, &path, &e))?;
+            .map_err(|e| CsvJobError::read(&path, e))?;
         let body = bytes.get(intake_.encoding.bom_len..).unwrap_or_default();
         let (text, _) = intake_.encoding.encoding.decode_without_bom_handling(body);
         Ok((Shared(Arc::new(report)), Shared(Arc::from(text.as_ref()))))
@@ -170,8 +172,11 @@ pub struct ExportJob {
     pub report: Arc<Report>,
 }
 
-/// Writes the clean CSV and the report, atomically; returns the addresses written.
-pub fn export(job: ExportJob, tr: &Catalog, tx: &UnboundedSender<Background>) {
+/// Writes the clean CSV (without the addresses already recorded as invited) and the report in
+/// one streamed pass ([`csv_export::export`]), with progress; the addresses written come back
+/// with the result. Once `cancel` is set it stops at the next progress step, leaves no file and
+/// reports nothing.
+pub fn export(job: ExportJob, tr: &Catalog, cancel: &AtomicBool, tx: &UnboundedSender<Background>) {
     let ExportJob {
         ticket,
         path,
@@ -181,63 +186,53 @@ pub fn export(job: ExportJob, tr: &Catalog, tx: &UnboundedSender<Background>) {
         mapping,
         report,
     } = job;
-    let keep_going = &mut |_: intake::Progress| ControlFlow::Continue(());
-    let mut run = || -> Result<Exported, String> {
-        let wfail = |p: &str, e: &dyn std::fmt::Display| {
-            tr.f(
-                "csv.tui.err-write",
-                &[("path", &csv_text::safe(p)), ("error", e)],
-            )
+    let run = || -> Result<Exported, CsvJobError> {
+        let (f, _) = open_file(&path).map_err(|e| CsvJobError::read(&path, e))?;
+        let (out_file, report_file) = (expand(&out), expand(&report_path));
+        let reason = |i: &Issue| csv_text::issue_message(tr, i, &intake_);
+        let job = Export {
+            intake: &intake_,
+            mapping: &mapping,
+            report: &report,
+            clean: Some(&out_file),
+            leave_out_invited: true,
+            collect_emails: true,
+            report_file: Some(ReportFile {
+                path: &report_file,
+                labels: ReportLabels {
+                    line: tr.t("csv.report.line"),
+                    email: tr.t("csv.report.email"),
+                    status: tr.t("csv.report.status"),
+                    reason: tr.t("csv.report.reason"),
+                },
+                reason: &reason,
+            }),
         };
-        let mut clean = Vec::new();
-        let (f, _) = open_file(&path).map_err(|e| io_text(tr, &path, &e))?;
-        intake::write_clean(
-            io::BufReader::new(f),
-            &intake_,
-            &mapping,
-            &without_invited(&report),
-            &mut clean,
-            keep_going,
-        )
-        .map_err(|e| wfail(&out, &e))?;
-        store::write_atomic(&expand(&out), |w| w.write_all(&clean))
-            .map_err(|e: io::Error| wfail(&out, &e))?;
-        let labels = ReportLabels {
-            line: tr.t("csv.report.line"),
-            email: tr.t("csv.report.email"),
-            status: tr.t("csv.report.status"),
-            reason: tr.t("csv.report.reason"),
-        };
-        let reason = |i: &intake::Issue| csv_text::issue_message(tr, i, &intake_);
-        let (f, _) = open_file(&path).map_err(|e| io_text(tr, &path, &e))?;
-        let mut rep = Vec::new();
-        intake::write_report(
-            io::BufReader::new(f),
-            &intake_,
-            &mapping,
-            &report,
-            &labels,
-            &reason,
-            &mut rep,
-            keep_going,
-        )
-        .map_err(|e| wfail(&report_path, &e))?;
-        store::write_atomic(&expand(&report_path), |w| w.write_all(&rep))
-            .map_err(|e: io::Error| wfail(&report_path, &e))?;
-        let mut rdr = csv::ReaderBuilder::new().from_reader(clean.as_slice());
-        let emails = rdr
-            .records()
-            .filter_map(Result::ok)
-            .filter_map(|r| r.get(0).map(str::to_string))
-            .collect();
+        let mut ticker = Ticker::new(ticket, tx);
+        let done = csv_export::export(io::BufReader::new(f), &job, cancel, &mut |p| {
+            ticker.tick(p);
+        })
+        .map_err(|e| match e {
+            ExportError::Source(v) => CsvJobError::rows(&path, v),
+            ExportError::Write { path: p, error } => {
+                let shown = if p == Path::new(&out_file) {
+                    &out
+                } else {
+                    &report_path
+                };
+                CsvJobError::write(shown, error)
+            }
+        })?;
         Ok(Exported {
             clean: out.clone(),
             report: report_path.clone(),
-            emails,
+            emails: done.emails,
         })
     };
     let result = run();
-    let _ = tx.send(Background::Msg(Msg::CsvExported { ticket, result }));
+    if !cancel.load(Ordering::Relaxed) {
+        let _ = tx.send(Background::Msg(Msg::CsvExported { ticket, result }));
+    }
 }
 
 /// Completions of a partly typed path (directories end in `/`), at most 200.
@@ -300,6 +295,15 @@ mod tests {
         }
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn sample_validate_export_and_leave_out_the_already_invited() {
         let dir = tempfile::tempdir().unwrap();
@@ -310,7 +314,7 @@ mod tests {
         let tr = Catalog::load(Lang::Ko).unwrap();
         let (tx, mut rx) = unbounded_channel();
 
-        sample(1, path.clone(), &tr, &tx);
+        sample(1, path.clone(), &tx);
         let Msg::CsvSampled {
             ticket: 1,
             result: Ok((s, meta)),
@@ -331,7 +335,7 @@ mod tests {
             mapping: mapping.clone(),
             invited: vec!["MINJUN.KIM@example.com".into()],
         };
-        validate(job, &tr, &cancel, &tx);
+        validate(job, &cancel, &tx);
         let Msg::CsvValidated {
             ticket: 2,
             result: Ok((report, text)),
@@ -354,7 +358,7 @@ mod tests {
             mapping,
             report: Arc::clone(&report.0),
         };
-        export(job, &tr, &tx);
+        export(job, &tr, &cancel, &tx);
         let Msg::CsvExported {
             ticket: 3,
             result: Ok(done),
@@ -364,23 +368,20 @@ mod tests {
         };
         // The plan said: one new address, the other left out. The file and the batch agree.
         assert_eq!(done.emails, ["seoyeon.lee@example.com"]);
+        assert_eq!((done.clean.as_str(), done.report.as_str()), (&*out, &*rep));
         let clean = std::fs::read_to_string(&out).unwrap();
         assert_eq!(
             clean,
             "Email,First Name,Last Name,Team,Workspace\nseoyeon.lee@example.com,서연,이,마케팅,\n"
         );
-        // The report keeps every row.
+        // The report keeps every row, in the user's language.
         let report_text = std::fs::read_to_string(&rep).unwrap();
         assert!(report_text.starts_with('\u{feff}'));
+        assert!(report_text.contains(tr.t("csv.report.reason")));
         assert_eq!(report_text.lines().count(), 5, "{report_text}");
         assert!(report_text.contains("minjun.kim@example.com"));
         // Atomic writes leave no temp files behind.
-        let mut names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["out.csv", "rep.csv", "users.csv"]);
+        assert_eq!(names(dir.path()), ["out.csv", "rep.csv", "users.csv"]);
     }
 
     #[test]
@@ -388,7 +389,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("users.csv");
         std::fs::write(&src, "email\na@example.com\n").unwrap();
-        let tr = Catalog::load(Lang::En).unwrap();
         let (tx, mut rx) = unbounded_channel();
         let i = sniff(
             &Sample::from_bytes(b"email\na@example.com\n"),
@@ -402,31 +402,183 @@ mod tests {
             intake: i,
             invited: Vec::new(),
         };
-        validate(job, &tr, &AtomicBool::new(true), &tx);
+        validate(job, &AtomicBool::new(true), &tx);
         assert!(rx.try_recv().is_err(), "a cancelled run reports nothing");
 
         let gone = dir.path().join("gone.csv").to_string_lossy().into_owned();
-        sample(2, gone.clone(), &tr, &tx);
+        sample(2, gone.clone(), &tx);
         let Msg::CsvSampled {
             ticket: 2,
-            result: Err(text),
+            result: Err(CsvJobError::Read { path, error }),
         } = next(&mut rx)
         else {
             panic!("a missing file must fail");
         };
-        assert!(
-            text.contains("does not exist") && text.contains(&gone),
-            "{text}"
+        assert_eq!(
+            (path.as_str(), error.0.kind()),
+            (gone.as_str(), io::ErrorKind::NotFound)
         );
         let folder = dir.path().to_string_lossy().into_owned();
-        sample(3, folder, &tr, &tx);
-        let Msg::CsvSampled {
-            result: Err(text), ..
-        } = next(&mut rx)
-        else {
+        sample(3, folder, &tx);
+        let Msg::CsvSampled { result: Err(e), .. } = next(&mut rx) else {
             panic!("a folder must fail");
         };
-        assert!(text.contains("folder"), "{text}");
+        assert_eq!(e.message().0, "csv.tui.err-directory");
+    }
+
+    #[test]
+    fn an_unwritable_output_is_said_with_the_path_as_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("users.csv");
+        let text = "email\na@example.com\n";
+        std::fs::write(&src, text).unwrap();
+        let i = sniff(&Sample::from_bytes(text.as_bytes()), &Overrides::default()).unwrap();
+        let m = i.suggest_mapping();
+        let r = intake::validate(text.as_bytes(), &i, &m, &Options::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let report_path = dir
+            .path()
+            .join("no/such/dir/r.csv")
+            .to_string_lossy()
+            .into_owned();
+        let job = ExportJob {
+            ticket: 4,
+            path: src.to_string_lossy().into_owned(),
+            out: dir.path().join("o.csv").to_string_lossy().into_owned(),
+            report_path: report_path.clone(),
+            intake: i,
+            mapping: m,
+            report: Arc::new(r),
+        };
+        let tr = Catalog::load(Lang::En).unwrap();
+        export(job, &tr, &AtomicBool::new(false), &tx);
+        let Msg::CsvExported {
+            result: Err(CsvJobError::Write { path, .. }),
+            ..
+        } = next(&mut rx)
+        else {
+            panic!("the report cannot be written");
+        };
+        assert_eq!(path, report_path);
+        assert_eq!(
+            names(dir.path()),
+            ["users.csv"],
+            "the clean file is not written alone"
+        );
+    }
+
+    /// Feeds `text` to a FIFO at `path` from another thread: the first half, then `cancel` is
+    /// set (as Esc does while the job runs), then the rest. The job cannot have finished before
+    /// the flag is set: the second half was not written yet.
+    #[cfg(unix)]
+    fn feed_then_cancel(
+        path: &Path,
+        text: String,
+        cancel: Arc<AtomicBool>,
+    ) -> std::thread::JoinHandle<()> {
+        use std::io::Write;
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let mut w = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            let half = text.len() / 2;
+            w.write_all(&text.as_bytes()[..half]).unwrap();
+            w.flush().unwrap();
+            cancel.store(true, Ordering::Relaxed);
+            // The reader may stop at once and close its end: a broken pipe is expected then.
+            let _ = w.write_all(&text.as_bytes()[half..]);
+        })
+    }
+
+    #[cfg(unix)]
+    fn many_rows() -> String {
+        let mut text = String::from("email,first_name\n");
+        for n in 0..40_000 {
+            text.push_str(&format!("user{n}@example.com,Name{n}\n"));
+        }
+        text
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn esc_during_the_export_stops_the_job_itself_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = many_rows();
+        let i = sniff(&Sample::from_bytes(text.as_bytes()), &Overrides::default()).unwrap();
+        let m = i.suggest_mapping();
+        let r = intake::validate(text.as_bytes(), &i, &m, &Options::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let src = dir.path().join("users.csv");
+        let cancel = Arc::new(AtomicBool::new(false));
+        let feeder = feed_then_cancel(&src, text, Arc::clone(&cancel));
+        let (tx, mut rx) = unbounded_channel();
+        let job = ExportJob {
+            ticket: 7,
+            path: src.to_string_lossy().into_owned(),
+            out: dir.path().join("o.csv").to_string_lossy().into_owned(),
+            report_path: dir.path().join("r.csv").to_string_lossy().into_owned(),
+            intake: i,
+            mapping: m,
+            report: Arc::new(r),
+        };
+        let tr = Catalog::load(Lang::En).unwrap();
+        // The job runs here, on this thread, as on the runtime's blocking pool: nothing aborts
+        // it from outside; only the flag can stop it.
+        export(job, &tr, &cancel, &tx);
+        feeder.join().unwrap();
+        while let Ok(m) = rx.try_recv() {
+            assert!(
+                matches!(m, Background::Msg(Msg::CsvProgress { ticket: 7, .. })),
+                "a cancelled export reports nothing"
+            );
+        }
+        assert_eq!(names(dir.path()), ["users.csv"], "no output, no temp file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn esc_during_the_validation_stops_the_job_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = many_rows();
+        let i = sniff(&Sample::from_bytes(text.as_bytes()), &Overrides::default()).unwrap();
+        let src = dir.path().join("users.csv");
+        let cancel = Arc::new(AtomicBool::new(false));
+        let feeder = feed_then_cancel(&src, text, Arc::clone(&cancel));
+        let (tx, mut rx) = unbounded_channel();
+        let job = ValidateJob {
+            ticket: 8,
+            path: src.to_string_lossy().into_owned(),
+            mapping: i.suggest_mapping(),
+            intake: i,
+            invited: Vec::new(),
+        };
+        // Run on its own thread: a job that ignored the flag would finish the pass and then
+        // wait forever to read the FIFO again; the test fails after a minute instead.
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let flag = Arc::clone(&cancel);
+        std::thread::spawn(move || {
+            validate(job, &flag, &tx);
+            let _ = done_tx.send(());
+        });
+        done_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the validation stops once cancelled");
+        feeder.join().unwrap();
+        while let Ok(m) = rx.try_recv() {
+            assert!(
+                matches!(m, Background::Msg(Msg::CsvProgress { ticket: 8, .. })),
+                "a cancelled validation reports nothing"
+            );
+        }
     }
 
     #[test]

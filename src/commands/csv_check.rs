@@ -3,13 +3,15 @@
 //! Human summary by default, one JSON object with `--json`. Exit 0 when every row is valid, 1
 //! when rows are invalid or duplicated, seats are exceeded or there are no rows, 2 when the file
 //! cannot be used (unreadable, not text, no e-mail column) or an argument is wrong. `--out` and
-//! `--report` are written atomically (temp file in the same folder, fsync, rename).
+//! `--report` are written by [`csv_export`] in one pass, atomically (temp files in the same
+//! folder, fsync, rename), and only when both could be written.
 
 use std::fmt::Display;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
@@ -17,14 +19,13 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::cli::CsvCheckArgs;
 use crate::commands::Context;
+use crate::csv_export::{self, Export, ExportError, ReportFile};
 use crate::domain::csv_intake::{
     self as intake, BinaryKind, Certainty, Confidence, DelimiterSource, Detail, EmailBasis,
     EncodingSource, Field, HeaderChoice, HeaderSource, Intake, Issue, MapError, Mapping, Options,
-    OutputError, Overrides, Progress, Region, Report, ReportLabels, Sample, Severity, SniffError,
-    ValidateError,
+    Overrides, Progress, Region, Report, ReportLabels, Sample, Severity, SniffError, ValidateError,
 };
 use crate::domain::text::{Catalog, Lang};
-use crate::store;
 
 /// Issues listed in the human summary (all of them are in `--json` and `--report`).
 pub const SUMMARY_ISSUES: usize = 50;
@@ -107,27 +108,6 @@ impl Failure {
             Failure::Validate(_) => "unreadable",
             Failure::SameAsInput { .. } | Failure::SameOutput(_) => "bad_output",
             Failure::Write { .. } => "unwritable",
-        }
-    }
-}
-
-impl From<io::Error> for Failure {
-    fn from(error: io::Error) -> Self {
-        Failure::Write {
-            path: PathBuf::new(),
-            error,
-        }
-    }
-}
-
-impl From<OutputError> for Failure {
-    fn from(e: OutputError) -> Self {
-        match e {
-            OutputError::Input(v) => Failure::Validate(v),
-            OutputError::Output(error) => Failure::Write {
-                path: PathBuf::new(),
-                error,
-            },
         }
     }
 }
@@ -248,52 +228,37 @@ impl Check<'_> {
         let report = intake::validate(file, &intake, &mapping, &options, &mut keep_going)
             .map_err(Failure::Validate)?;
 
+        // Both outputs in one streamed pass, put in place only when it succeeded.
         let mut clean_rows = None;
-        if let Some(path) = &args.out {
-            write_atomic(path, |w| {
-                intake::write_clean(
-                    self.reader(&input)
-                        .map_err(|e| OutputError::Input(ValidateError::Io(e)))?,
-                    &intake,
-                    &mapping,
-                    &report,
-                    w,
-                    &mut keep_going,
-                )
-            })
-            .map_err(|e| with_path(e, path))?;
-            clean_rows = Some(
-                report
-                    .rows
-                    .iter()
-                    .filter(|r| r.status == intake::RowStatus::Ok)
-                    .count() as u64,
-            );
-        }
         let mut wrote_report = false;
-        if let Some(path) = &args.report {
-            let labels = ReportLabels {
-                line: self.tr.t("csv.report.line"),
-                email: self.tr.t("csv.report.email"),
-                status: self.tr.t("csv.report.status"),
-                reason: self.tr.t("csv.report.reason"),
-            };
+        if args.out.is_some() || args.report.is_some() {
             let reason = |i: &Issue| self.issue_message(i, &intake);
-            write_atomic(path, |w| {
-                intake::write_report(
-                    self.reader(&input)
-                        .map_err(|e| OutputError::Input(ValidateError::Io(e)))?,
-                    &intake,
-                    &mapping,
-                    &report,
-                    &labels,
-                    &reason,
-                    w,
-                    &mut keep_going,
-                )
-            })
-            .map_err(|e| with_path(e, path))?;
-            wrote_report = true;
+            let job = Export {
+                intake: &intake,
+                mapping: &mapping,
+                report: &report,
+                clean: args.out.as_deref(),
+                leave_out_invited: false,
+                collect_emails: false,
+                report_file: args.report.as_deref().map(|path| ReportFile {
+                    path,
+                    labels: ReportLabels {
+                        line: self.tr.t("csv.report.line"),
+                        email: self.tr.t("csv.report.email"),
+                        status: self.tr.t("csv.report.status"),
+                        reason: self.tr.t("csv.report.reason"),
+                    },
+                    reason: &reason,
+                }),
+            };
+            let source = self.reader(&input).map_err(Failure::Read)?;
+            let done = csv_export::export(source, &job, &AtomicBool::new(false), &mut |_| {})
+                .map_err(|e| match e {
+                    ExportError::Source(v) => Failure::Validate(v),
+                    ExportError::Write { path, error } => Failure::Write { path, error },
+                })?;
+            clean_rows = args.out.as_ref().map(|_| done.clean_rows);
+            wrote_report = args.report.is_some();
         }
         Ok(Done {
             intake,
@@ -841,26 +806,7 @@ fn io_text(e: &io::Error) -> String {
     }
 }
 
-fn with_path(f: Failure, path: &Path) -> Failure {
-    match f {
-        Failure::Write { error, .. } => Failure::Write {
-            path: path.to_path_buf(),
-            error,
-        },
-        other => other,
-    }
-}
-
 use crate::csv_text::safe;
-
-/// Writes `path` atomically (see [`store::write_atomic`]); errors name no path yet
-/// ([`with_path`] adds it).
-fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<(), OutputError>,
-) -> Result<(), Failure> {
-    store::write_atomic(path, |w| write(w).map_err(Failure::from))
-}
 
 // --- JSON shapes ------------------------------------------------------------------------------
 

@@ -11,7 +11,10 @@
 //!    per field a column and a [`Confidence`]; [`Mapping::apply_overrides`] takes `--map`.
 //! 3. [`validate()`] streams the whole file (bounded memory, progress, cancel) into a [`Report`]:
 //!    a 24-byte [`RowResult`] per row, every [`Issue`] with its line, counts and seats.
-//! 4. [`write_clean`] and [`write_report`] re-read the file to write the outputs.
+//! 4. [`write_outputs`] re-reads the file once to write the clean CSV and the report
+//!    ([`write_clean`] and [`write_report`] write one of them).
+//!
+//! [`RowReader`] reads single rows of the decoded text again (the wizard's grid).
 //!
 //! Line numbers are 1-based physical lines of the file (a row with line breaks in a quoted cell
 //! starts on its first line); column indexes are 0-based here and 1-based in what users see.
@@ -36,8 +39,11 @@ pub use mapping::{
     Confidence, EmailBasis, EmailNote, Field, MapError, Mapped, Mapping, PassedOver, known_field,
     normalize, resolve_column, suggest_mapping,
 };
-pub use output::{OutputError, ReportLabels, neutralize, write_clean, write_report};
-pub use records::MAX_RECORD_BYTES;
+pub use output::{
+    OutputError, Outputs, ReportLabels, ReportOut, Sink, Written, neutralize, write_clean,
+    write_outputs, write_report,
+};
+pub use records::{MAX_RECORD_BYTES, RowReader, row_cells};
 pub use validate::{
     Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, Progress, Report, RowClass,
     RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP, TEAMS_PER_INSTANCE,
@@ -45,6 +51,24 @@ pub use validate::{
 };
 
 use dialect::{HeaderGuess, SampleRecord};
+
+/// Remembered mappings: header fingerprint ([`fingerprint`]) → field key → header name (empty:
+/// no column).
+pub type Remembered =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+/// A header set's fingerprint: the same headers in any order or case give the same one.
+#[must_use]
+pub fn fingerprint(columns: &[String]) -> String {
+    let mut names: Vec<String> = columns
+        .iter()
+        .map(|c| normalize(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names.join("|")
+}
 
 /// Rows of the sample kept for the preview.
 pub const PREVIEW_ROWS: usize = 50;

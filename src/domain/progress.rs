@@ -21,6 +21,12 @@ use super::checks::{CheckId, CheckOutcome};
 use super::guide::{Guide, Item, ItemId, Role};
 use super::text::{Detail, Lang, Localize};
 
+mod csv_flow;
+
+pub use csv_flow::{
+    ColumnChoice, CsvFlow, CsvStage, DelimiterChoice, EncodingChoice, SavedCsvFlow, SavedFlowError,
+};
+
 /// The schema version this build writes and understands.
 pub const VERSION: u32 = 1;
 
@@ -134,7 +140,7 @@ pub struct Progress {
     /// Invite batches recorded as sent, oldest first.
     pub invites: Vec<InviteBatch>,
     /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
-    pub csv_flow: Option<CsvFlow>,
+    pub csv_flow: Option<SavedCsvFlow>,
     /// Ids in the file that this build does not know, kept as read so a save writes them back.
     pub unknown: Unknown,
 }
@@ -166,7 +172,7 @@ struct ProgressFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     invites: Vec<InviteBatch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    csv_flow: Option<CsvFlow>,
+    csv_flow: Option<SavedCsvFlow>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,40 +307,6 @@ pub struct InviteBatch {
     pub workspace: Option<String>,
     /// The addresses, as written.
     pub emails: Vec<String>,
-}
-
-/// The CSV invite flow's choices (the CSV itself is re-read, never copied here).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct CsvFlow {
-    /// The file, as the user gave it.
-    pub file: String,
-    /// Its size and modification time (seconds) when read, to tell if it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    /// Modification time in seconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<i64>,
-    /// Where the flow stands: `intake`, `mapping`, `grid`, `plan` or `done`.
-    pub stage: String,
-    /// Encoding chosen by the user (an `encoding_rs` name), if overridden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
-    /// Delimiter chosen by the user, if overridden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// Header row chosen by the user (1-based line; 0 = no header), if overridden.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_row: Option<u64>,
-    /// Mapping choices made by hand: field → 1-based column (0 = none).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub mapping: BTreeMap<String, u64>,
-    /// Output paths chosen by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out: Option<String>,
-    /// Report path chosen by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report: Option<String>,
 }
 
 impl Default for Progress {
@@ -839,18 +811,20 @@ mod tests {
             workspace: Some("W".into()),
             emails: vec!["a@x.io".into()],
         });
-        p.csv_flow = Some(CsvFlow {
+        p.csv_flow = Some(SavedCsvFlow::Read(CsvFlow {
             file: "u.csv".into(),
             size: Some(10),
             modified: Some(5),
-            stage: "grid".into(),
-            encoding: Some("EUC-KR".into()),
-            delimiter: Some(";".into()),
-            header_row: Some(2),
-            mapping: [("email".to_string(), 3u64)].into_iter().collect(),
+            stage: CsvStage::Grid,
+            encoding: Some(EncodingChoice(encoding_rs::EUC_KR)),
+            delimiter: Some(DelimiterChoice(b';')),
+            header_row: Some(crate::domain::csv_intake::HeaderChoice::Line(2)),
+            mapping: [(crate::domain::csv_intake::Field::Email, ColumnChoice::Column(2))]
+                .into_iter()
+                .collect(),
             out: Some("o.csv".into()),
             report: Some("r.csv".into()),
-        });
+        }));
         p
     }
 

@@ -11,11 +11,16 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use super::theme::Theme;
 use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
-use crate::domain::csv_intake::{Confidence, Field, RowStatus};
+use crate::domain::csv_intake::{Confidence, Field, Intake, RowReader, RowStatus};
+use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
-use crate::wizard::csvflow::{CsvFlow, INTAKE_ROWS, IntakeRow, IntakeValue, Job, RowReader, Stage};
+use crate::wizard::csvflow::{
+    Checked, CsvFlow, GridStage, IntakeRow, IntakeStage, IntakeValue, Job, LoadingStage,
+    MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values, uncertain,
+};
 use crate::wizard::individual::{AddressProblem, Individual};
+use crate::wizard::list::ListWindow;
 
 fn input_line(value: &str, cursor: usize, focused: bool, cells: usize, t: Theme) -> Line<'static> {
     let shown = if focused {
@@ -138,11 +143,27 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
     );
 }
 
+/// A message from the CSV flow in the user's language; every value is made safe to show (paths
+/// and cells come from files and from typing).
+#[must_use]
+pub fn message_text(tr: &Catalog, (key, args): Message) -> String {
+    let safe: Vec<(&str, String)> = args
+        .into_iter()
+        .map(|(k, v)| (k, csv_text::safe(&v)))
+        .collect();
+    let args: Vec<(&str, &dyn std::fmt::Display)> = safe
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    tr.f(key, &args)
+}
+
 /// Draws the CSV flow.
 pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let stage_word = tr.t(&format!("csv.tui.stage.{}", stage_key(flow.stage)));
+    let kind: &'static str = flow.kind().into();
+    let stage_word = tr.t(&format!("csv.tui.stage.{kind}"));
     let file = if flow.path.value().is_empty() {
         String::new()
     } else {
@@ -155,53 +176,39 @@ pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Them
         ),
         Span::styled(file, t.dim()),
     ];
-    if let Some(n) = &flow.notice {
-        head_line.push(Span::styled(format!(" · {n}"), t.warn()));
+    if let Some(n) = flow.notice {
+        let text = message_text(tr, n.message());
+        head_line.push(Span::styled(format!(" · {text}"), t.warn()));
     }
     f.render_widget(Paragraph::new(Line::from(head_line)), head);
-    match flow.stage {
-        Stage::Pick => pick(w, flow, f, body, t),
-        Stage::Loading => loading(w, flow, f, body, t),
-        Stage::Intake => intake(w, flow, f, body, t),
-        Stage::Mapping => mapping(w, flow, f, body, t),
-        Stage::Grid => grid(w, flow, f, body, t),
-        Stage::Plan => plan(w, flow, f, body, t),
-        Stage::Done => done(w, flow, f, body, t),
+    match &flow.stage {
+        Stage::Pick(st) => pick(w, flow, st, f, body, t),
+        Stage::Loading(st) => loading(w, st, f, body, t),
+        Stage::Intake(st) => intake(w, st, f, body, t),
+        Stage::Mapping(st) => mapping(w, st, f, body, t),
+        Stage::Grid(st) => grid(w, st, f, body, t),
+        Stage::Plan(st) => plan(w, flow, st, f, body, t),
+        Stage::Done(st) => done(w, &st.exported, f, body, t),
     }
 }
 
-fn stage_key(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Pick => "pick",
-        Stage::Loading => "loading",
-        Stage::Intake => "intake",
-        Stage::Mapping => "mapping",
-        Stage::Grid => "grid",
-        Stage::Plan => "plan",
-        Stage::Done => "done",
-    }
-}
-
-fn pick(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+fn pick(w: &Wizard, flow: &CsvFlow, st: &PickStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
     let inner = usize::from(area.width.saturating_sub(4));
     let mut lines = vec![
         Line::raw(tr.t("csv.tui.pick-prompt").to_string()),
         input_line(flow.path.value(), flow.path.cursor(), true, inner - 2, t),
     ];
-    if let Some(e) = &flow.error {
-        lines.push(Line::styled(e.clone(), t.warn()));
+    if let Some(e) = &st.error {
+        lines.push(Line::styled(message_text(tr, e.message()), t.warn()));
     }
-    for c in flow
-        .completions
-        .iter()
-        .take(usize::from(area.height.saturating_sub(6)))
-    {
+    let room = usize::from(area.height.saturating_sub(6));
+    for c in st.completions.iter().take(room) {
         lines.push(Line::styled(format!("  {}", csv_text::safe(c)), t.dim()));
     }
-    if flow.completions.len() > usize::from(area.height.saturating_sub(6)) {
+    if st.completions.len() > room {
         lines.push(Line::styled(
-            tr.f("csv.tui.more", &[("n", &flow.completions.len())]),
+            tr.f("csv.tui.more", &[("n", &st.completions.len())]),
             t.dim(),
         ));
     }
@@ -215,9 +222,9 @@ fn pick(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     );
 }
 
-fn loading(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+fn loading(w: &Wizard, st: &LoadingStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let Some(r) = flow.running else { return };
+    let r = st.running;
     let key = match r.job {
         Job::Sample => "csv.tui.loading-sample",
         Job::Validate => "csv.tui.loading-validate",
@@ -266,27 +273,20 @@ fn intake_value_text(w: &Wizard, v: IntakeValue) -> String {
     }
 }
 
-fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+const INTAKE_LABELS: [&str; 3] = [
+    "csv.tui.row-encoding",
+    "csv.tui.row-delimiter",
+    "csv.tui.row-header",
+];
+
+fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let Some(i) = &flow.intake else {
-        let msg = flow.error.clone().unwrap_or_default();
-        f.render_widget(
-            Paragraph::new(Line::styled(msg, t.warn())).block(panel(
-                tr.t("csv.tui.intake-title"),
-                true,
-                t,
-            )),
-            area,
-        );
-        return;
-    };
+    let i = &st.view.reading.intake;
     let enc = &i.encoding;
     // Under the three rows: the error, or the warning that the encoding is a guess, wrapped.
-    let note = match &flow.error {
-        Some(e) => Some(e.clone()),
-        None if crate::wizard::csvflow::uncertain(enc) => {
-            Some(tr.t("csv.tui.check-names").to_string())
-        }
+    let note = match &st.error {
+        Some(e) => Some(message_text(tr, e.message())),
+        None if uncertain(enc) => Some(tr.t("csv.tui.check-names").to_string()),
         None => None,
     };
     let note_h = note.as_deref().map_or(1, |n| {
@@ -315,24 +315,28 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         csv_text::delimiter_text(tr, i.dialect.delimiter),
         header_text,
     ];
-    let labels = [
-        "csv.tui.row-encoding",
-        "csv.tui.row-delimiter",
-        "csv.tui.row-header",
-    ];
-    let lw = labels.iter().map(|k| width(tr.t(k))).max().unwrap_or(10) + 1;
-    let mut lines: Vec<Line> = labels
+    let lw = INTAKE_LABELS
+        .iter()
+        .map(|k| width(tr.t(k)))
+        .max()
+        .unwrap_or(10)
+        + 1;
+    let focused = st.view.row as usize;
+    let mut lines: Vec<Line> = INTAKE_LABELS
         .iter()
         .zip(values)
         .enumerate()
         .map(|(n, (k, v))| {
-            let style = if n == flow.intake_row {
+            let style = if n == focused {
                 t.selected()
             } else {
                 Style::new()
             };
-            let uncertain = n == 0 && crate::wizard::csvflow::uncertain(enc);
-            let v_style = if uncertain { t.warn() } else { Style::new() };
+            let v_style = if n == 0 && uncertain(enc) {
+                t.warn()
+            } else {
+                Style::new()
+            };
             Line::from(vec![
                 Span::styled(format!("{} ", pad(tr.t(k), lw)), style),
                 Span::styled(v, v_style),
@@ -392,16 +396,17 @@ fn intake(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         preview_area,
     );
 
-    if let Some(ch) = &flow.choosing {
-        let row = INTAKE_ROWS[flow.intake_row.min(2)];
-        let vals = flow.intake_values(row);
-        let items: Vec<String> = vals.iter().map(|v| intake_value_text(w, *v)).collect();
-        let title = tr.t(labels[match row {
+    if let Some(list) = &st.choosing {
+        let items: Vec<String> = intake_values(i, st.view.row)
+            .into_iter()
+            .map(|v| intake_value_text(w, v))
+            .collect();
+        let title = tr.t(INTAKE_LABELS[match st.view.row {
             IntakeRow::Encoding => 0,
             IntakeRow::Delimiter => 1,
             IntakeRow::Header => 2,
         }]);
-        choice_list(title, &items, ch.cursor, f, area, t);
+        choice_list(title, &items, list, f, area, t);
     }
 }
 
@@ -425,7 +430,14 @@ fn wrapped_height(text: &str, cells: usize) -> usize {
     lines
 }
 
-fn choice_list(title: &str, items: &[String], cursor: usize, f: &mut Frame, area: Rect, t: Theme) {
+fn choice_list(
+    title: &str,
+    items: &[String],
+    list: &ListWindow,
+    f: &mut Frame,
+    area: Rect,
+    t: Theme,
+) {
     let h = u16::try_from(items.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
@@ -438,14 +450,12 @@ fn choice_list(title: &str, items: &[String], cursor: usize, f: &mut Frame, area
         + 6;
     let rect = centered(area, u16::try_from(wdt).unwrap_or(60).min(area.width), h);
     let visible = usize::from(h.saturating_sub(2));
-    let offset = cursor.saturating_sub(visible.saturating_sub(1));
-    let lines: Vec<Line> = items
+    let shown = list.scroll_to_cursor(visible, items.len());
+    let lines: Vec<Line> = items[shown.clone()]
         .iter()
-        .enumerate()
-        .skip(offset)
-        .take(visible)
-        .map(|(n, s)| {
-            let style = if n == cursor {
+        .zip(shown)
+        .map(|(s, n)| {
+            let style = if n == list.cursor() {
                 t.selected()
             } else {
                 Style::new()
@@ -457,10 +467,7 @@ fn choice_list(title: &str, items: &[String], cursor: usize, f: &mut Frame, area
     f.render_widget(Paragraph::new(lines).block(panel(title, true, t)), rect);
 }
 
-fn column_text(w: &Wizard, flow: &CsvFlow, column: usize) -> String {
-    let Some(i) = &flow.intake else {
-        return String::new();
-    };
+fn column_text(w: &Wizard, i: &Intake, column: usize) -> String {
     let name = i.column_name(column).map_or_else(
         || w.tr.f("csv.column.unnamed", &[("index", &(column + 1))]),
         csv_text::safe,
@@ -468,11 +475,9 @@ fn column_text(w: &Wizard, flow: &CsvFlow, column: usize) -> String {
     format!("{name} ({})", column + 1)
 }
 
-fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+fn mapping(w: &Wizard, st: &MappingStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let (Some(i), Some(m)) = (&flow.intake, &flow.mapping) else {
-        return;
-    };
+    let (i, m) = (&st.intake.reading.intake, &st.view.mapping);
     let inner = usize::from(area.width.saturating_sub(3));
     let fw = Field::ALL
         .iter()
@@ -493,10 +498,10 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         ),
         t.dim(),
     )];
-    for (n, field) in Field::ALL.iter().enumerate() {
-        let mapped = m.get(*field);
-        let mut name = csv_text::field_name(tr, *field).to_string();
-        if *field == Field::Email {
+    for field in Field::ALL {
+        let mapped = m.get(field);
+        let mut name = csv_text::field_name(tr, field).to_string();
+        if field == Field::Email {
             name.push_str(" *");
         }
         let (col, conf, samples, conf_style) = match mapped {
@@ -513,7 +518,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
                     Style::new()
                 };
                 (
-                    column_text(w, flow, mp.column),
+                    column_text(w, i, mp.column),
                     csv_text::confidence(tr, mp.confidence).to_string(),
                     s,
                     style,
@@ -521,7 +526,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             }
             None => ("—".to_string(), String::new(), String::new(), t.dim()),
         };
-        let sel = n == flow.mapping_row;
+        let sel = field == st.view.field;
         let base = if sel { t.selected() } else { Style::new() };
         lines.push(Line::from(vec![
             Span::styled(if sel { "> " } else { "  " }, base),
@@ -536,7 +541,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         let why = tr.t(&format!("csv.basis.{}", basis.as_str())).to_string();
         let column = m
             .get(Field::Email)
-            .map(|mp| column_text(w, flow, mp.column))
+            .map(|mp| column_text(w, i, mp.column))
             .unwrap_or_default();
         lines.push(Line::styled(
             tr.f("csv.tui.email-basis", &[("column", &column), ("why", &why)]),
@@ -560,8 +565,8 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         );
         lines.push(Line::styled(text, t.dim()));
     }
-    if let Some(e) = &flow.error {
-        lines.push(Line::styled(e.clone(), t.warn()));
+    if let Some(e) = &st.error {
+        lines.push(Line::styled(message_text(tr, e.message()), t.warn()));
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -569,7 +574,7 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             .wrap(Wrap { trim: false }),
         area,
     );
-    if let Some(ch) = &flow.choosing {
+    if let Some(list) = &st.choosing {
         let mut items: Vec<String> = (0..i.columns.len())
             .map(|c| {
                 let s = i
@@ -578,15 +583,14 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
                     .map(csv_text::safe)
                     .collect::<Vec<_>>()
                     .join(", ");
-                format!("{} · {}", column_text(w, flow, c), s)
+                format!("{} · {}", column_text(w, i, c), s)
             })
             .collect();
         items.push(tr.t("csv.tui.map-none").to_string());
-        let field = Field::ALL[flow.mapping_row.min(4)];
         choice_list(
-            csv_text::field_name(tr, field),
+            csv_text::field_name(tr, st.view.field),
             &items,
-            ch.cursor,
+            list,
             f,
             area,
             t,
@@ -594,22 +598,20 @@ fn mapping(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     }
 }
 
-fn counts_line(w: &Wizard, flow: &CsvFlow, t: Theme) -> Line<'static> {
+fn counts_line(w: &Wizard, c: &Checked, t: Theme) -> Line<'static> {
     let tr = &w.tr;
-    let Some(r) = &flow.report else {
-        return Line::raw("");
-    };
-    let c = r.counts;
+    let r = &c.report.0;
+    let counts = r.counts;
     let seats = r.seats;
     let seat_style = if seats.ok { t.info() } else { t.warn() };
     Line::from(vec![
         Span::raw(tr.f(
             "csv.tui.counts",
             &[
-                ("rows", &c.rows),
-                ("valid", &c.valid),
-                ("invalid", &c.invalid),
-                ("duplicates", &c.duplicates),
+                ("rows", &counts.rows),
+                ("valid", &counts.valid),
+                ("invalid", &counts.invalid),
+                ("duplicates", &counts.duplicates),
             ],
         )),
         Span::raw(" · "),
@@ -624,11 +626,10 @@ fn counts_line(w: &Wizard, flow: &CsvFlow, t: Theme) -> Line<'static> {
 }
 
 /// The validation grid: only the visible rows are decoded and built.
-pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let (Some(r), Some(text), Some(i)) = (&flow.report, &flow.text, &flow.intake) else {
-        return;
-    };
+    let c = &st.checked;
+    let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
     let file_issues = r.file_issues.len().min(3);
     let [counts, table, issues] = Layout::vertical([
         Constraint::Length(1),
@@ -636,23 +637,16 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         Constraint::Length(u16::try_from(file_issues).unwrap_or(0)),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(counts_line(w, flow, t)), counts);
+    f.render_widget(Paragraph::new(counts_line(w, c, t)), counts);
 
     let inner = usize::from(table.width.saturating_sub(2));
     let visible = usize::from(table.height.saturating_sub(3));
-    let n = flow.view_len();
-    let offset = flow
-        .grid_cursor
-        .saturating_sub(visible.saturating_sub(1))
-        .min(n.saturating_sub(visible.min(n)));
+    let n = c.view_len();
+    let shown = c.rows.scroll_to_cursor(visible, n);
     let (linew, statw) = (7usize, 10usize);
     let emailw = (inner.saturating_sub(linew + statw + 3)) * 2 / 5;
     let reasonw = inner.saturating_sub(linew + statw + emailw + 3);
-    let email_col = flow
-        .mapping
-        .as_ref()
-        .and_then(|m| m.get(Field::Email))
-        .map(|m| m.column);
+    let email_col = st.mapping.mapping.get(Field::Email).map(|m| m.column);
     let mut lines = Vec::with_capacity(visible + 1);
     lines.push(Line::styled(
         format!(
@@ -665,19 +659,19 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         t.dim(),
     ));
     let mut reader = RowReader::new(i.dialect.delimiter);
-    for pos in offset..(offset + visible).min(n) {
-        let Some(idx) = flow.view_row(pos) else { break };
+    for pos in shown {
+        let Some(idx) = c.view_row(pos) else { break };
         let row = r.rows[idx];
         let cells = reader.cells(text, row.offset);
         let email = email_col
-            .and_then(|c| cells.get(c))
+            .and_then(|col| cells.get(col))
             .map_or("", |s| s.as_str());
         let reason = r
             .issues_at(row.line)
             .first()
             .map(|is| csv_text::issue_message(tr, is, i))
             .unwrap_or_default();
-        let (word, st) = match row.status {
+        let (word, style) = match row.status {
             RowStatus::Ok if row.reason.is_some() => (
                 tr.t("csv.tui.status-warn"),
                 t.status(crate::domain::progress::Status::InProgress),
@@ -686,29 +680,26 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             RowStatus::Invalid => (tr.t("csv.tui.status-invalid"), t.warn()),
             RowStatus::Duplicate => (tr.t("csv.tui.status-duplicate"), t.dim()),
         };
-        let base = if pos == flow.grid_cursor {
-            t.selected()
-        } else {
-            Style::new()
-        };
+        let selected = pos == c.rows.cursor();
+        let base = if selected { t.selected() } else { Style::new() };
         lines.push(Line::from(vec![
             // The marker keeps the selection visible without colour (NO_COLOR, monochrome).
-            Span::styled(if pos == flow.grid_cursor { ">" } else { " " }, base),
+            Span::styled(if selected { ">" } else { " " }, base),
             Span::styled(format!("{} ", pad(&row.line.to_string(), linew - 1)), base),
-            Span::styled(format!("{} ", pad(word, statw)), st.patch(base)),
+            Span::styled(format!("{} ", pad(word, statw)), style.patch(base)),
             Span::styled(format!("{} ", pad(&csv_text::safe(email), emailw)), base),
             Span::styled(fit(&reason, reasonw), base),
         ]));
     }
-    let mut title = if flow.problems_only {
+    let mut title = if c.problems_only {
         tr.f("csv.tui.grid-title-problems", &[("n", &n)])
     } else {
         tr.f("csv.tui.grid-title", &[("n", &n)])
     };
-    if flow.searching || !flow.search.value().is_empty() {
+    if c.searching || !c.search.value().is_empty() {
         title.push_str(&format!(
             " · / {}",
-            field_view(flow.search.value(), flow.search.cursor(), 24)
+            field_view(c.search.value(), c.search.cursor(), 24)
         ));
     }
     f.render_widget(Paragraph::new(lines).block(panel(&title, true, t)), table);
@@ -729,13 +720,14 @@ pub fn grid(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     f.render_widget(Paragraph::new(lines), issues);
 }
 
-fn plan(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let Some(r) = &flow.report else { return };
+    let r = &st.grid.checked.report.0;
+    let (out, report) = (&flow.choices.out, &flow.choices.report);
     let inner = usize::from(area.width.saturating_sub(4));
     let already = r.counts.valid.saturating_sub(r.seats.needed);
     let mut lines = vec![
-        counts_line(w, flow, t),
+        counts_line(w, &st.grid.checked, t),
         Line::raw(tr.f("csv.tui.plan-already", &[("n", &already)])),
         Line::styled(
             tr.f("csv.tui.plan-new", &[("n", &r.seats.needed)]),
@@ -744,23 +736,23 @@ fn plan(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         Line::raw(""),
         Line::styled(tr.t("csv.tui.plan-out").to_string(), t.dim()),
         input_line(
-            flow.out.value(),
-            flow.out.cursor(),
-            flow.plan_row == 0,
+            out.value(),
+            out.cursor(),
+            st.row == PlanRow::Out,
             inner - 2,
             t,
         ),
         Line::styled(tr.t("csv.tui.plan-report").to_string(), t.dim()),
         input_line(
-            flow.report_path.value(),
-            flow.report_path.cursor(),
-            flow.plan_row == 1,
+            report.value(),
+            report.cursor(),
+            st.row == PlanRow::Report,
             inner - 2,
             t,
         ),
         Line::raw(""),
     ];
-    let style = if flow.plan_row == 2 {
+    let style = if st.row == PlanRow::Confirm {
         t.selected()
     } else {
         t.key()
@@ -773,8 +765,8 @@ fn plan(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
         style,
     ));
     lines.push(Line::styled(tr.t("csv.tui.plan-note").to_string(), t.dim()));
-    if let Some(e) = &flow.error {
-        lines.push(Line::styled(e.clone(), t.warn()));
+    if let Some(e) = &st.error {
+        lines.push(Line::styled(message_text(tr, e.message()), t.warn()));
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -784,9 +776,8 @@ fn plan(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     );
 }
 
-fn done(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
+fn done(w: &Wizard, x: &crate::wizard::csvflow::Exported, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let Some(x) = &flow.exported else { return };
     let headers: Vec<&str> = Field::ALL.iter().map(|f| f.clean_header()).collect();
     let lines = vec![
         Line::styled(
@@ -825,4 +816,38 @@ fn done(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::domain::text::Lang;
+    use crate::wizard::csvflow::{CsvJobError, FlowError};
+
+    #[test]
+    fn messages_come_from_the_catalog_with_every_value_made_safe() {
+        let tr = Catalog::load(Lang::Ko).unwrap();
+        let e = FlowError::Job(CsvJobError::read(
+            "a\u{1b}[2Jb.csv",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+        let text = message_text(&tr, e.message());
+        assert_eq!(
+            text,
+            tr.f("csv.tui.err-not-found", &[("path", &"a\\u{1b}[2Jb.csv")])
+        );
+        assert!(!text.contains('\u{1b}'), "{text}");
+        let e = CsvJobError::rows(
+            "u.csv",
+            crate::domain::csv_intake::ValidateError::RowTooLong { line: 12 },
+        );
+        let text = message_text(&tr, e.message());
+        assert!(text.contains("u.csv") && text.contains("12"), "{text}");
+        assert!(
+            !text.contains("longer than"),
+            "said in Korean, not in English: {text}"
+        );
+    }
 }

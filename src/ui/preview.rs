@@ -97,12 +97,12 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
         .collect();
     let mut lines = vec![Line::from(header)];
     let visible = usize::from(table_area.height.saturating_sub(3));
-    let offset = p.cursor.saturating_sub(visible.saturating_sub(1));
-    for (n, &i) in view.iter().enumerate().skip(offset).take(visible) {
+    let shown = p.rows.scroll_to_cursor(visible, view.len());
+    for (&i, n) in view[shown.clone()].iter().zip(shown) {
         let row = &rows[i];
         let missing = row.exists() == Some(false);
         let mut style = if missing { t.warn() } else { Style::new() };
-        if n == p.cursor && p.mode == PreviewMode::Table {
+        if n == p.rows.cursor() && p.mode == PreviewMode::Table {
             style = style.patch(t.selected());
         }
         let cells: Vec<Span> = Column::ALL

@@ -14,16 +14,20 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
 use super::csvflow::{
-    CsvFlow, Exported, FileMeta, IntakeRow, IntakeValue, Remembered, Stage, fingerprint, row_cells,
+    CsvFlow, CsvJobError, Exported, FileMeta, FlowError, IntakeRow, IntakeValue, Notice, Stage,
+    StageKind,
 };
 use super::individual::{AddressProblem, parse};
 use super::*;
 use crate::domain::csv_intake::{
-    self as engine, Confidence, Field, HeaderChoice, Intake, Mapping, Options, Report, RowStatus,
-    Sample,
+    self as engine, Confidence, Field, HeaderChoice, Intake, Mapping, Options, Outputs, Remembered,
+    Report, RowStatus, Sample, fingerprint, row_cells,
 };
 use crate::domain::guide::Guide;
-use crate::domain::progress::{InviteBatch, InviteSource, Progress, whole_seconds};
+use crate::domain::progress::{
+    ColumnChoice, CsvFlow as SavedFlow, CsvStage, DelimiterChoice, EncodingChoice, InviteBatch,
+    InviteSource, Progress, SavedCsvFlow, whole_seconds,
+};
 use crate::domain::text::{Catalog, Lang};
 use crate::input;
 
@@ -69,8 +73,46 @@ fn flow(w: &Wizard) -> &CsvFlow {
     }
 }
 
-fn stage(w: &Wizard) -> Stage {
-    flow(w).stage
+fn stage(w: &Wizard) -> StageKind {
+    flow(w).kind()
+}
+
+/// The problem shown, in the catalog's words (as the UI renders it, without escaping: the
+/// values here hold no control characters).
+fn error_text(w: &Wizard) -> Option<String> {
+    let (key, args) = flow(w).error()?.message();
+    let args: Vec<(&str, &dyn std::fmt::Display)> = args
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    Some(w.tr.f(key, &args))
+}
+
+/// The validation report on the grid or the plan.
+fn report(w: &Wizard) -> Option<Arc<Report>> {
+    flow(w).checked().map(|c| Arc::clone(&c.report.0))
+}
+
+/// The grid's selected row.
+fn cursor(w: &Wizard) -> usize {
+    flow(w).checked().map(|c| c.rows.cursor()).unwrap()
+}
+
+/// Path completions offered on the picker.
+fn completions(w: &Wizard) -> Vec<String> {
+    match &flow(w).stage {
+        Stage::Pick(p) => p.completions.clone(),
+        other => panic!("not on the picker: {:?}", other.kind()),
+    }
+}
+
+/// The flow as saved in `p`, every value known.
+fn saved_flow(p: &Progress) -> SavedFlow {
+    p.csv_flow
+        .as_ref()
+        .and_then(SavedCsvFlow::read)
+        .cloned()
+        .unwrap_or_else(|| panic!("no readable saved flow: {:?}", p.csv_flow))
 }
 
 fn send(w: &mut Wizard, msgs: &[Msg]) -> Vec<Effect> {
@@ -154,10 +196,13 @@ impl Disk {
         &self.files[path].0
     }
 
-    fn sample(&self, path: &str) -> Result<(Shared<Sample>, FileMeta), String> {
+    fn sample(&self, path: &str) -> Result<(Shared<Sample>, FileMeta), CsvJobError> {
         match self.files.get(path) {
             Some((bytes, meta)) => Ok((Shared(Arc::new(Sample::from_bytes(bytes))), *meta)),
-            None => Err(format!("`{path}` does not exist.")),
+            None => Err(CsvJobError::read(
+                path,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            )),
         }
     }
 }
@@ -168,12 +213,12 @@ fn validated(
     intake: &Intake,
     mapping: &Mapping,
     invited: &[String],
-) -> Result<(Shared<Report>, Shared<str>), String> {
+) -> Result<(Shared<Report>, Shared<str>), CsvJobError> {
     let options = Options::new(invited, None);
     let report = engine::validate(bytes, intake, mapping, &options, &mut |_| {
         ControlFlow::Continue(())
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| CsvJobError::rows("users.csv", e))?;
     let body = bytes.get(intake.encoding.bom_len..).unwrap_or_default();
     let (text, _) = intake.encoding.encoding.decode_without_bom_handling(body);
     Ok((Shared(Arc::new(report)), Shared(Arc::from(text.as_ref()))))
@@ -189,17 +234,17 @@ fn exported(
     mapping: &Mapping,
     report: &Report,
 ) -> (Exported, String) {
-    let mut clean = Vec::new();
-    let report = super::csvflow::without_invited(report);
-    engine::write_clean(bytes, intake, mapping, &report, &mut clean, &mut |_| {
+    let (mut clean, mut emails) = (Vec::new(), Vec::new());
+    let outputs = Outputs {
+        clean: Some(&mut clean),
+        leave_out_invited: true,
+        emails: Some(&mut emails),
+        report: None,
+    };
+    engine::write_outputs(bytes, intake, mapping, report, outputs, &mut |_| {
         ControlFlow::Continue(())
     })
     .unwrap();
-    let mut rdr = csv::ReaderBuilder::new().from_reader(clean.as_slice());
-    let emails = rdr
-        .records()
-        .map(|r| r.unwrap().get(0).unwrap().to_string())
-        .collect();
     let done = Exported {
         clean: out.to_string(),
         report: report_path.to_string(),
@@ -275,7 +320,7 @@ fn open_and_type(w: &mut Wizard, path: &str) {
     assert_eq!(key(w, KeyCode::Char('u')), Some(Msg::InviteCsv));
     let effects = send(w, &[Msg::InviteCsv]);
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(stage(w), Stage::Pick);
+    assert_eq!(stage(w), StageKind::Pick);
     typed(w, path);
     assert_eq!(flow(w).path.value(), path);
 }
@@ -288,26 +333,25 @@ fn to_intake(w: &mut Wizard, disk: &Disk, path: &str) -> Vec<Effect> {
         matches!(effects.as_slice(), [Effect::LoadCsv { path: p, .. }] if p == path),
         "{effects:?}"
     );
-    assert_eq!(stage(w), Stage::Loading);
+    assert_eq!(stage(w), StageKind::Loading);
     let (seen, _) = serve(w, disk, effects);
-    assert_eq!(stage(w), Stage::Intake, "error: {:?}", flow(w).error);
+    assert_eq!(stage(w), StageKind::Intake, "error: {:?}", flow(w).error());
     seen
 }
 
 /// From the intake screen, confirm twice and serve the validation: ends on the grid.
 fn to_grid(w: &mut Wizard, disk: &Disk) -> Vec<Effect> {
     let mut effects = send(w, &[Msg::Next]);
-    assert_eq!(stage(w), Stage::Mapping);
+    assert_eq!(stage(w), StageKind::Mapping);
     effects.extend(send(w, &[Msg::Next]));
     let (seen, _) = serve(w, disk, effects);
-    assert_eq!(stage(w), Stage::Grid, "error: {:?}", flow(w).error);
+    assert_eq!(stage(w), StageKind::Grid, "error: {:?}", flow(w).error());
     seen
 }
 
 fn mapped(w: &Wizard, field: Field) -> Option<(usize, Confidence)> {
     flow(w)
-        .mapping
-        .as_ref()
+        .mapping()
         .and_then(|m| m.get(field))
         .map(|m| (m.column, m.confidence))
 }
@@ -360,7 +404,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     let mut all = to_intake(&mut w, &disk, "users.csv");
 
     // Intake: the encoding, delimiter and Korean headers as read.
-    let i = flow(&w).intake.clone().unwrap();
+    let i = flow(&w).intake().cloned().unwrap();
     assert_eq!(i.encoding.encoding, encoding_rs::EUC_KR);
     assert_eq!(i.dialect.delimiter, b',');
     assert_eq!(i.header_row, Some(1));
@@ -369,7 +413,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
 
     // Mapping: the Korean aliases; the manager's address is passed over.
     all.extend(send(&mut w, &[Msg::Next]));
-    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
     assert_eq!(mapped(&w, Field::Email), Some((2, Confidence::Alias)));
     assert_eq!(mapped(&w, Field::FirstName), Some((0, Confidence::Alias)));
     assert_eq!(mapped(&w, Field::LastName), Some((1, Confidence::Alias)));
@@ -398,7 +442,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     assert_eq!(path, "users.csv");
     assert_eq!(*intake, i);
     assert!(invited.is_empty());
-    assert_eq!(stage(&w), Stage::Loading);
+    assert_eq!(stage(&w), StageKind::Loading);
     w.update(
         Msg::CsvProgress {
             ticket,
@@ -407,7 +451,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
         },
         at(11),
     );
-    let run = flow(&w).running.unwrap();
+    let run = *flow(&w).running().unwrap();
     assert_eq!(
         (run.bytes, run.rows, run.total),
         (100, 3, Some(bytes.len() as u64))
@@ -422,9 +466,9 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     ));
 
     // Grid: every row, with its status; the cells decoded from CP949.
-    assert_eq!(stage(&w), Stage::Grid);
-    let f = flow(&w);
-    let r = f.report.clone().unwrap();
+    assert_eq!(stage(&w), StageKind::Grid);
+    let c = flow(&w).checked().unwrap();
+    let r = Arc::clone(&c.report.0);
     assert_eq!(
         (
             r.counts.rows,
@@ -435,18 +479,17 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
         (6, 4, 1, 1)
     );
     assert_eq!(r.seats.needed, 4);
-    assert_eq!(f.view_len(), 6);
-    let text = f.text.clone().unwrap();
-    let first = row_cells(&text, r.rows[0].offset, b',');
+    assert_eq!(c.view_len(), 6);
+    let first = row_cells(&c.text.0, r.rows[0].offset, b',');
     assert_eq!(first[..3], ["민준", "김", "minjun.kim@example.com"]);
     assert_eq!(r.rows[2].status, RowStatus::Invalid);
     assert_eq!(r.rows[4].status, RowStatus::Duplicate);
 
     // Plan: default paths next to the source; nothing recorded yet.
     all.extend(send(&mut w, &[Msg::Next]));
-    assert_eq!(stage(&w), Stage::Plan);
-    assert_eq!(flow(&w).out.value(), "users.invite.csv");
-    assert_eq!(flow(&w).report_path.value(), "users.report.csv");
+    assert_eq!(stage(&w), StageKind::Plan);
+    assert_eq!(flow(&w).choices.out.value(), "users.invite.csv");
+    assert_eq!(flow(&w).choices.report.value(), "users.report.csv");
     all.extend(send(&mut w, &[Msg::Next]));
     assert_eq!(
         w.overlay,
@@ -466,7 +509,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
         "{effects:?}"
     );
     assert!(w.progress.invites.is_empty(), "not before the files exist");
-    assert_eq!(stage(&w), Stage::Loading);
+    assert_eq!(stage(&w), StageKind::Loading);
     let (seen, clean) = serve(&mut w, &disk, effects);
     let clean = clean.unwrap();
     assert!(clean.starts_with("Email,First Name,Last Name,Team,Workspace\n"));
@@ -474,16 +517,16 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
         clean.contains("minjun.kim@example.com,민준,김,영업,"),
         "{clean}"
     );
-    assert_eq!(stage(&w), Stage::Done);
+    assert_eq!(stage(&w), StageKind::Done);
 
     let batch = &w.progress.invites[..];
     assert_eq!(batch.len(), 1);
     let b = &batch[0];
     assert_eq!(b.emails, KOREAN_VALID);
-    assert_eq!(
-        flow(&w).exported.as_ref().map(|x| &x.emails),
-        Some(&b.emails)
-    );
+    let Stage::Done(done) = &flow(&w).stage else {
+        panic!("not done");
+    };
+    assert_eq!(done.exported.emails, b.emails);
     assert_eq!(b.source, InviteSource::Csv);
     assert_eq!(b.file.as_deref(), Some("users.csv"));
     assert_eq!(b.by.as_deref(), Some("Ana"));
@@ -520,30 +563,30 @@ fn intake_choices_re_read_the_sample_and_are_saved() {
     let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
     let mut w = wizard(set_up(), Lang::En);
     to_intake(&mut w, &disk, "users.csv");
-    assert_eq!(flow(&w).intake.as_ref().unwrap().columns.len(), 4);
+    assert_eq!(flow(&w).intake().unwrap().columns.len(), 4);
 
     // `;`: the whole line is one column now.
     let effects = choose_intake(&mut w, IntakeRow::Delimiter, IntakeValue::Delimiter(b';'));
     let f = flow(&w);
-    assert_eq!(f.overrides.delimiter, Some(b';'));
-    let i = f.intake.as_ref().unwrap();
+    assert_eq!(f.choices.overrides.delimiter, Some(b';'));
+    let i = f.intake().unwrap();
     assert_eq!(i.dialect.delimiter, b';');
     assert_eq!(i.columns, ["email,first_name,last_name,team"]);
-    let saved = saves(&effects)[0].csv_flow.clone().unwrap();
-    assert_eq!(saved.delimiter.as_deref(), Some(";"));
-    assert_eq!(saved.stage, "intake");
+    let saved = saved_flow(saves(&effects)[0]);
+    assert_eq!(saved.delimiter, Some(DelimiterChoice(b';')));
+    assert_eq!(saved.stage, CsvStage::Intake);
 
     // Back to `,`, then no header row: every row is data.
     choose_intake(&mut w, IntakeRow::Delimiter, IntakeValue::Delimiter(b','));
     let effects = choose_intake(&mut w, IntakeRow::Header, IntakeValue::Header(None));
     let f = flow(&w);
-    assert_eq!(f.overrides.header, Some(HeaderChoice::None));
-    let i = f.intake.as_ref().unwrap();
+    assert_eq!(f.choices.overrides.header, Some(HeaderChoice::None));
+    let i = f.intake().unwrap();
     assert_eq!(i.header_row, None);
     assert_eq!(i.preview[0].cells[0], "email");
     assert_eq!(
-        saves(&effects)[0].csv_flow.as_ref().unwrap().header_row,
-        Some(0)
+        saved_flow(saves(&effects)[0]).header_row,
+        Some(HeaderChoice::None)
     );
 
     // Another encoding.
@@ -553,17 +596,19 @@ fn intake_choices_re_read_the_sample_and_are_saved() {
         IntakeValue::Encoding(encoding_rs::UTF_16LE),
     );
     let f = flow(&w);
-    assert_eq!(f.overrides.encoding, Some(encoding_rs::UTF_16LE));
-    assert_eq!(
-        f.intake.as_ref().unwrap().encoding.encoding,
-        encoding_rs::UTF_16LE
-    );
+    assert_eq!(f.choices.overrides.encoding, Some(encoding_rs::UTF_16LE));
+    assert_eq!(f.intake().unwrap().encoding.encoding, encoding_rs::UTF_16LE);
 
     // Esc closes a choice list without changing anything.
-    let before = flow(&w).overrides;
-    send(&mut w, &[Msg::Toggle, Msg::Down, Msg::Back]);
-    assert!(flow(&w).choosing.is_none());
-    assert_eq!(flow(&w).overrides, before);
+    let before = flow(&w).choices.overrides;
+    send(&mut w, &[Msg::Toggle, Msg::Down]);
+    assert_eq!(key(&w, KeyCode::Esc), Some(Msg::Back));
+    send(&mut w, &[Msg::Back]);
+    let Stage::Intake(st) = &flow(&w).stage else {
+        panic!("not on the intake");
+    };
+    assert!(st.choosing.is_none());
+    assert_eq!(flow(&w).choices.overrides, before);
 }
 
 #[test]
@@ -574,21 +619,20 @@ fn changing_the_intake_after_validation_validates_again() {
     to_intake(&mut w, &disk, "users.csv");
     to_grid(&mut w, &disk);
     let cells = |w: &Wizard| {
-        let f = flow(w);
-        let r = f.report.as_ref().unwrap();
-        row_cells(f.text.as_ref().unwrap(), r.rows[4].offset, b',')[1].clone()
+        let c = flow(w).checked().unwrap();
+        row_cells(&c.text.0, c.report.0.rows[4].offset, b',')[1].clone()
     };
     assert_eq!(cells(&w), "Zoë");
     // Back to the intake and read the file as windows-1252: the grid must show that reading.
     send(&mut w, &[Msg::Back, Msg::Back]);
-    assert_eq!(stage(&w), Stage::Intake);
+    assert_eq!(stage(&w), StageKind::Intake);
     choose_intake(
         &mut w,
         IntakeRow::Encoding,
         IntakeValue::Encoding(encoding_rs::WINDOWS_1252),
     );
     let mut effects = send(&mut w, &[Msg::Next]);
-    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
     effects.extend(send(&mut w, &[Msg::Next]));
     assert!(
         effects
@@ -597,7 +641,7 @@ fn changing_the_intake_after_validation_validates_again() {
         "the old report belongs to another reading of the file: {effects:?}"
     );
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Grid);
+    assert_eq!(stage(&w), StageKind::Grid);
     assert_eq!(cells(&w), "ZoÃ«");
 
     // Choosing the value already in use changes nothing: the grid is still valid.
@@ -613,7 +657,7 @@ fn changing_the_intake_after_validation_validates_again() {
             .iter()
             .any(|e| matches!(e, Effect::ValidateCsv { .. }))
     );
-    assert_eq!(stage(&w), Stage::Grid);
+    assert_eq!(stage(&w), StageKind::Grid);
 }
 
 #[test]
@@ -627,30 +671,41 @@ fn back_and_forth_keeps_the_manual_mapping_and_the_overrides() {
         IntakeValue::Encoding(encoding_rs::EUC_KR),
     );
     send(&mut w, &[Msg::Next]);
-    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
     choose_column(&mut w, Field::Team, None);
     choose_column(&mut w, Field::Workspace, Some(3));
     assert_eq!(mapped(&w, Field::Team), None);
     assert_eq!(mapped(&w, Field::Workspace), Some((3, Confidence::Manual)));
-    let mapping = flow(&w).mapping.clone();
-    let overrides = flow(&w).overrides;
+    let mapping = flow(&w).mapping().cloned();
+    let overrides = flow(&w).choices.overrides;
     assert_eq!(overrides.encoding, Some(encoding_rs::EUC_KR));
 
     let effects = send(&mut w, &[Msg::Next]);
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Grid);
-    let report = flow(&w).report.clone().unwrap();
+    assert_eq!(stage(&w), StageKind::Grid);
+    let first = report(&w).unwrap();
+    send(&mut w, &[Msg::Down, Msg::Down]);
+    assert_eq!(cursor(&w), 2);
 
-    // Grid → mapping → intake → mapping → grid: the same choices, no new validation.
+    // Grid → mapping → intake → mapping → grid: the same choices, no new validation, and
+    // each screen as it was left (the focused row and field, the grid's row).
     send(&mut w, &[Msg::Back]);
-    assert_eq!(stage(&w), Stage::Mapping);
-    assert_eq!(flow(&w).mapping, mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
+    assert_eq!(flow(&w).mapping().cloned(), mapping);
+    let Stage::Mapping(m) = &flow(&w).stage else {
+        unreachable!()
+    };
+    assert_eq!(m.view.field, Field::Workspace, "the field chosen last");
     send(&mut w, &[Msg::Back]);
-    assert_eq!(stage(&w), Stage::Intake);
-    assert_eq!(flow(&w).overrides, overrides);
+    assert_eq!(stage(&w), StageKind::Intake);
+    assert_eq!(flow(&w).choices.overrides, overrides);
+    let Stage::Intake(i) = &flow(&w).stage else {
+        unreachable!()
+    };
+    assert_eq!(i.view.row, IntakeRow::Encoding, "the row chosen last");
     let effects = send(&mut w, &[Msg::Next]);
-    assert_eq!(stage(&w), Stage::Mapping);
-    assert_eq!(flow(&w).mapping, mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
+    assert_eq!(flow(&w).mapping().cloned(), mapping);
     let effects2 = send(&mut w, &[Msg::Next]);
     assert!(
         !effects
@@ -658,19 +713,28 @@ fn back_and_forth_keeps_the_manual_mapping_and_the_overrides() {
             .chain(&effects2)
             .any(|e| matches!(e, Effect::ValidateCsv { .. }))
     );
-    assert_eq!(stage(&w), Stage::Grid);
-    assert!(Arc::ptr_eq(flow(&w).report.as_ref().unwrap(), &report));
-    let saved = w.progress.csv_flow.clone().unwrap();
-    assert_eq!(saved.stage, "grid");
-    assert_eq!(saved.encoding.as_deref(), Some("EUC-KR"));
-    assert_eq!(saved.mapping.get("team"), Some(&0));
-    assert_eq!(saved.mapping.get("workspace"), Some(&4));
+    assert_eq!(stage(&w), StageKind::Grid);
+    assert!(Arc::ptr_eq(&report(&w).unwrap(), &first));
+    assert_eq!(cursor(&w), 2);
+    let saved = saved_flow(&w.progress);
+    assert_eq!(saved.stage, CsvStage::Grid);
+    assert_eq!(saved.encoding, Some(EncodingChoice(encoding_rs::EUC_KR)));
+    assert_eq!(saved.mapping.get(&Field::Team), Some(&ColumnChoice::None));
+    assert_eq!(
+        saved.mapping.get(&Field::Workspace),
+        Some(&ColumnChoice::Column(3))
+    );
+    let text = w.progress.to_toml().unwrap();
+    assert!(
+        text.contains("encoding = \"EUC-KR\"\n") && text.contains("team = 0\nworkspace = 4\n"),
+        "the same words as before in the file: {text}"
+    );
     // Plan → grid keeps the plan's paths.
     send(&mut w, &[Msg::Next, Msg::Up, Msg::Up]);
     typed(&mut w, "-x");
     send(&mut w, &[Msg::Back]);
     send(&mut w, &[Msg::Next]);
-    assert_eq!(flow(&w).out.value(), "users.invite.csv-x");
+    assert_eq!(flow(&w).choices.out.value(), "users.invite.csv-x");
 }
 
 #[test]
@@ -690,7 +754,7 @@ fn esc_while_loading_cancels_and_a_late_result_is_ignored() {
         send(&mut w, &[Msg::Back]),
         vec![Effect::CancelCsv { ticket }]
     );
-    assert_eq!(stage(&w), Stage::Pick);
+    assert_eq!(stage(&w), StageKind::Pick);
     let late = w.update(
         Msg::CsvSampled {
             ticket,
@@ -699,8 +763,8 @@ fn esc_while_loading_cancels_and_a_late_result_is_ignored() {
         at(1),
     );
     assert!(late.is_empty());
-    assert_eq!(stage(&w), Stage::Pick);
-    assert!(flow(&w).sample.is_none());
+    assert_eq!(stage(&w), StageKind::Pick);
+    assert_eq!(flow(&w).intake(), None);
 
     // While validating: back to the mapping; a late report is dropped.
     let effects = send(&mut w, &[Msg::Next]);
@@ -723,7 +787,7 @@ fn esc_while_loading_cancels_and_a_late_result_is_ignored() {
         send(&mut w, &[Msg::Back]),
         vec![Effect::CancelCsv { ticket }]
     );
-    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
     w.update(
         Msg::CsvProgress {
             ticket,
@@ -740,8 +804,11 @@ fn esc_while_loading_cancels_and_a_late_result_is_ignored() {
         at(2),
     );
     assert!(late.is_empty());
-    assert_eq!(stage(&w), Stage::Mapping);
-    assert!(flow(&w).report.is_none());
+    assert_eq!(stage(&w), StageKind::Mapping);
+    let Stage::Mapping(m) = &flow(&w).stage else {
+        unreachable!()
+    };
+    assert!(m.checked.is_none());
     assert!(w.progress.invites.is_empty());
     // Going on starts a new run with a new ticket.
     let effects = send(&mut w, &[Msg::Next]);
@@ -768,7 +835,7 @@ fn grid_with_choices(disk: &Disk) -> (Progress, CsvFlow) {
     choose_column(&mut w, Field::FirstName, Some(0));
     let effects = send(&mut w, &[Msg::Next]);
     serve(&mut w, disk, effects);
-    assert_eq!(stage(&w), Stage::Grid);
+    assert_eq!(stage(&w), StageKind::Grid);
     let text = w.progress.to_toml().unwrap();
     (Progress::from_toml(&text).unwrap(), flow(&w).clone())
 }
@@ -778,9 +845,13 @@ fn resume_at_the_grid_reads_and_validates_again_with_the_same_choices() {
     let disk = Disk::with("users.csv", cp949(KOREAN));
     let (progress, before) = grid_with_choices(&disk);
     let saved = progress.csv_flow.clone().unwrap();
-    assert_eq!(saved.stage, "grid");
-    assert_eq!(saved.mapping.get("team"), Some(&0));
-    assert_eq!(saved.mapping.get("first_name"), Some(&1));
+    let typed = saved.read().unwrap();
+    assert_eq!(typed.stage, CsvStage::Grid);
+    assert_eq!(typed.mapping.get(&Field::Team), Some(&ColumnChoice::None));
+    assert_eq!(
+        typed.mapping.get(&Field::FirstName),
+        Some(&ColumnChoice::Column(0))
+    );
 
     // A new session opens on the hub and resumes right after the first frame.
     let mut w = wizard_at(progress, Lang::Ko, None, Remembered::new());
@@ -790,7 +861,7 @@ fn resume_at_the_grid_reads_and_validates_again_with_the_same_choices() {
         matches!(effects.as_slice(), [Effect::LoadCsv { path, .. }] if path == "users.csv"),
         "{effects:?}"
     );
-    assert_eq!(stage(&w), Stage::Loading);
+    assert_eq!(stage(&w), StageKind::Loading);
 
     // The sample arrives: validation starts at once. Quitting now would resume at the grid
     // with the same choices: what is saved meanwhile says so.
@@ -810,20 +881,20 @@ fn resume_at_the_grid_reads_and_validates_again_with_the_same_choices() {
             .any(|e| matches!(e, Effect::ValidateCsv { .. })),
         "{effects:?}"
     );
-    assert_eq!(stage(&w), Stage::Loading);
+    assert_eq!(stage(&w), StageKind::Loading);
     for p in saves(&effects) {
         assert_eq!(p.csv_flow.as_ref(), Some(&saved), "saved while resuming");
     }
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Grid);
+    assert_eq!(stage(&w), StageKind::Grid);
     let f = flow(&w);
-    assert_eq!(f.overrides, before.overrides);
-    assert_eq!(f.mapping, before.mapping);
+    assert_eq!(f.choices, before.choices);
+    assert_eq!(f.mapping(), before.mapping());
     assert_eq!(mapped(&w, Field::FirstName), Some((0, Confidence::Manual)));
     assert_eq!(mapped(&w, Field::Team), None);
     assert_eq!(
-        f.report.as_ref().unwrap().counts,
-        before.report.as_ref().unwrap().counts
+        report(&w).unwrap().counts,
+        before.checked().unwrap().report.0.counts
     );
     assert_eq!(f.notice, None, "same size and time: nothing to say");
     assert_eq!(w.progress.csv_flow.as_ref(), Some(&saved));
@@ -834,20 +905,22 @@ fn resume_at_the_grid_reads_and_validates_again_with_the_same_choices() {
 fn resume_at_the_plan_and_at_the_mapping() {
     let disk = Disk::with("users.csv", cp949(KOREAN));
     let (mut progress, _) = grid_with_choices(&disk);
-    let saved = progress.csv_flow.as_mut().unwrap();
-    saved.stage = "plan".into();
+    let mut saved = saved_flow(&progress);
+    saved.stage = CsvStage::Plan;
     saved.out = Some("out/clean.csv".into());
+    progress.csv_flow = Some(SavedCsvFlow::Read(saved.clone()));
     let mut w = wizard_at(progress.clone(), Lang::Ko, None, Remembered::new());
     let effects = w.startup_effects();
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Plan);
-    assert_eq!(flow(&w).out.value(), "out/clean.csv");
+    assert_eq!(stage(&w), StageKind::Plan);
+    assert_eq!(flow(&w).choices.out.value(), "out/clean.csv");
 
-    progress.csv_flow.as_mut().unwrap().stage = "mapping".into();
+    saved.stage = CsvStage::Mapping;
+    progress.csv_flow = Some(SavedCsvFlow::Read(saved));
     let mut w = wizard_at(progress, Lang::Ko, None, Remembered::new());
     let effects = w.startup_effects();
     let (seen, _) = serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Mapping);
+    assert_eq!(stage(&w), StageKind::Mapping);
     assert!(!seen.iter().any(|e| matches!(e, Effect::ValidateCsv { .. })));
     assert_eq!(mapped(&w, Field::Team), None);
 }
@@ -864,15 +937,11 @@ fn a_changed_file_is_said_on_resume() {
     let mut w = wizard_at(progress, Lang::En, None, Remembered::new());
     let effects = w.startup_effects();
     serve(&mut w, &changed, effects);
-    assert_eq!(stage(&w), Stage::Grid);
+    assert_eq!(stage(&w), StageKind::Grid);
     let f = flow(&w);
-    assert_eq!(f.notice.as_deref(), Some(w.tr.t("csv.tui.file-changed")));
-    assert_eq!(
-        f.report.as_ref().unwrap().counts.rows,
-        7,
-        "the new row is read"
-    );
-    let saved = w.progress.csv_flow.clone().unwrap();
+    assert_eq!(f.notice, Some(Notice::FileChanged));
+    assert_eq!(report(&w).unwrap().counts.rows, 7, "the new row is read");
+    let saved = saved_flow(&w.progress);
     assert_eq!(saved.size, Some(changed.files["users.csv"].1.size));
     assert_eq!(saved.modified, Some(1_700_000_500));
 
@@ -894,16 +963,24 @@ fn a_vanished_file_lands_on_the_picker_with_the_error() {
     let effects = w.startup_effects();
     let (seen, _) = serve(&mut w, &Disk::default(), effects);
     assert!(!seen.iter().any(|e| matches!(e, Effect::ValidateCsv { .. })));
-    assert_eq!(stage(&w), Stage::Pick);
+    assert_eq!(stage(&w), StageKind::Pick);
     let f = flow(&w);
-    assert_eq!(f.error.as_deref(), Some("`users.csv` does not exist."));
+    assert!(
+        matches!(f.error(), Some(FlowError::Job(CsvJobError::Read { path, .. })) if path == "users.csv"),
+        "{:?}",
+        f.error()
+    );
+    assert_eq!(
+        error_text(&w).as_deref(),
+        Some("`users.csv` does not exist. Check the path (Tab completes).")
+    );
     assert_eq!(f.path.value(), "users.csv", "the path stays, to fix it");
     // A file opened by hand now does not jump to the old stage.
     let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
     let effects = send(&mut w, &[Msg::Next]);
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Intake);
-    assert_eq!(flow(&w).error, None);
+    assert_eq!(stage(&w), StageKind::Intake);
+    assert_eq!(flow(&w).error(), None);
 }
 
 #[test]
@@ -931,24 +1008,21 @@ fn a_re_run_with_everything_already_invited_refuses_to_confirm() {
     want.sort();
     assert_eq!(invited, Some(want));
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Grid);
-    let r = flow(&w).report.clone().unwrap();
+    assert_eq!(stage(&w), StageKind::Grid);
+    let r = report(&w).unwrap();
     assert_eq!(r.counts.valid, 4);
     assert_eq!(r.seats.needed, 0);
 
     send(&mut w, &[Msg::Next]);
-    assert_eq!(stage(&w), Stage::Plan);
+    assert_eq!(stage(&w), StageKind::Plan);
     let effects = send(&mut w, &[Msg::Next]);
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(w.overlay, None, "no confirm for nothing");
-    assert_eq!(
-        flow(&w).error.as_deref(),
-        Some(w.tr.t("csv.tui.nothing-new"))
-    );
+    assert_eq!(flow(&w).error(), Some(&FlowError::NothingNew));
     assert_eq!(w.progress.invites, p.invites, "nothing new recorded");
     // Esc clears the error on the way back.
     send(&mut w, &[Msg::Back]);
-    assert_eq!(flow(&w).error, None);
+    assert_eq!(flow(&w).error(), None);
 
     // Half of them invited before: the plan offers the other half only.
     let mut p = set_up();
@@ -989,11 +1063,8 @@ fn a_fuzzy_email_column_is_never_accepted_silently() {
     assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Fuzzy)));
     let effects = send(&mut w, &[Msg::Next]);
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(stage(&w), Stage::Mapping);
-    assert_eq!(
-        flow(&w).error.as_deref(),
-        Some(w.tr.t("csv.tui.fuzzy-email"))
-    );
+    assert_eq!(stage(&w), StageKind::Mapping);
+    assert_eq!(flow(&w).error(), Some(&FlowError::FuzzyEmail));
     // "(none)" is not offered for Email: it stays fuzzy.
     choose_column(&mut w, Field::Email, None);
     assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Fuzzy)));
@@ -1001,7 +1072,7 @@ fn a_fuzzy_email_column_is_never_accepted_silently() {
     // Chosen by hand: accepted.
     choose_column(&mut w, Field::Email, Some(0));
     assert_eq!(mapped(&w, Field::Email), Some((0, Confidence::Manual)));
-    assert_eq!(flow(&w).error, None);
+    assert_eq!(flow(&w).error(), None);
     let effects = send(&mut w, &[Msg::Next]);
     assert!(
         effects
@@ -1018,10 +1089,7 @@ fn a_file_without_an_email_column_asks_for_one() {
     send(&mut w, &[Msg::Next]);
     assert_eq!(mapped(&w, Field::Email), None);
     assert!(send(&mut w, &[Msg::Next]).is_empty());
-    assert_eq!(
-        flow(&w).error.as_deref(),
-        Some(w.tr.t("csv.tui.need-email"))
-    );
+    assert_eq!(flow(&w).error(), Some(&FlowError::NeedEmail));
 }
 
 #[test]
@@ -1129,7 +1197,7 @@ fn tab_completes_one_candidate_or_the_common_prefix() {
         at(1),
     );
     assert_eq!(flow(&w).path.value(), "data/");
-    assert!(flow(&w).completions.is_empty());
+    assert!(completions(&w).is_empty());
 
     w.update(
         Msg::PathCompletions {
@@ -1143,7 +1211,7 @@ fn tab_completes_one_candidate_or_the_common_prefix() {
         at(2),
     );
     assert_eq!(flow(&w).path.value(), "data/", "no longer common prefix");
-    assert_eq!(flow(&w).completions.len(), 3);
+    assert_eq!(completions(&w).len(), 3);
     w.update(
         Msg::PathCompletions {
             partial: "data/".into(),
@@ -1155,7 +1223,7 @@ fn tab_completes_one_candidate_or_the_common_prefix() {
     // Typing goes on at the end and clears the list.
     typed(&mut w, "6.csv");
     assert_eq!(flow(&w).path.value(), "data/users-2026.csv");
-    assert!(flow(&w).completions.is_empty());
+    assert!(completions(&w).is_empty());
     // A late answer for what was typed before is dropped.
     w.update(
         Msg::PathCompletions {
@@ -1181,34 +1249,35 @@ fn the_grid_filters_jumps_and_searches() {
     assert_eq!(key(&w, KeyCode::Char('f')), Some(Msg::ToggleProblems));
     // n: rows 3 (invalid) and 5 (duplicate), round and round.
     send(&mut w, &[Msg::NextProblem]);
-    assert_eq!(flow(&w).grid_cursor, 2);
+    assert_eq!(cursor(&w), 2);
     send(&mut w, &[Msg::NextProblem]);
-    assert_eq!(flow(&w).grid_cursor, 4);
+    assert_eq!(cursor(&w), 4);
     send(&mut w, &[Msg::NextProblem]);
-    assert_eq!(flow(&w).grid_cursor, 2);
+    assert_eq!(cursor(&w), 2);
     // f: only those two.
     send(&mut w, &[Msg::ToggleProblems]);
-    let f = flow(&w);
-    assert_eq!(f.view_len(), 2);
-    assert_eq!(f.view_row(1), Some(4));
+    let c = flow(&w).checked().unwrap();
+    assert_eq!(c.view_len(), 2);
+    assert_eq!(c.view_row(1), Some(4));
+    assert_eq!(c.view_row(2), None);
     send(&mut w, &[Msg::End, Msg::Down]);
-    assert_eq!(flow(&w).grid_cursor, 1);
+    assert_eq!(cursor(&w), 1);
     send(&mut w, &[Msg::ToggleProblems]);
-    assert_eq!(flow(&w).view_len(), 6);
+    assert_eq!(flow(&w).checked().unwrap().view_len(), 6);
     // /: find a name (the cells are decoded), Enter jumps; Esc clears.
     assert_eq!(key(&w, KeyCode::Char('/')), Some(Msg::Search));
     send(&mut w, &[Msg::Search]);
     assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
     typed(&mut w, "하은");
     send(&mut w, &[Msg::Next]);
-    assert_eq!(flow(&w).grid_cursor, 3);
-    assert!(!flow(&w).searching);
+    assert_eq!(cursor(&w), 3);
+    assert!(!flow(&w).checked().unwrap().searching);
     send(&mut w, &[Msg::Search, Msg::Back]);
-    assert_eq!(flow(&w).search.value(), "");
+    assert_eq!(flow(&w).checked().unwrap().search.value(), "");
     send(&mut w, &[Msg::PageDown]);
-    assert_eq!(flow(&w).grid_cursor, 5);
+    assert_eq!(cursor(&w), 5);
     send(&mut w, &[Msg::Home]);
-    assert_eq!(flow(&w).grid_cursor, 0);
+    assert_eq!(cursor(&w), 0);
 }
 
 #[test]
@@ -1443,7 +1512,7 @@ fn quitting_on_the_done_screen_does_not_resume_the_finished_flow() {
     to_grid(&mut w, &disk);
     let effects = send(&mut w, &[Msg::Next, Msg::Next, Msg::Yes]);
     let (seen, _) = serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Done);
+    assert_eq!(stage(&w), StageKind::Done);
     let last = saves(&seen).last().copied().cloned().unwrap();
     assert_eq!(last.invites.len(), 1);
     assert_eq!(
@@ -1458,49 +1527,6 @@ fn quitting_on_the_done_screen_does_not_resume_the_finished_flow() {
     assert!(matches!(again.screen, Screen::Hub(_)));
 }
 
-/// What `row_cells` returned before it reused a parser: one `csv::Reader` per row.
-fn reference_cells(text: &str, offset: usize, delimiter: u8) -> Vec<String> {
-    let Some(rest) = text.get(offset..) else {
-        return Vec::new();
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(rest.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => rec.iter().map(str::to_string).collect(),
-        _ => Vec::new(),
-    }
-}
-
-#[test]
-fn the_row_reader_reads_each_row_like_the_csv_crate() {
-    let long = "가".repeat(700);
-    let many = (0..40).map(|n| n.to_string()).collect::<Vec<_>>().join(";");
-    let text = format!(
-        "a;b;c\r\n\"x;y\";\"say \"\"hi\"\"\";\"two\nlines\"\r\n;;\n민준;김;{long}\n{many}\n\"unterminated;z\nlast;row"
-    );
-    let mut reader = super::csvflow::RowReader::new(b';');
-    let mut offsets: Vec<usize> = vec![0];
-    offsets.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-    offsets.push(text.len());
-    for &o in &offsets {
-        assert_eq!(
-            reader.cells(&text, o as u64),
-            reference_cells(&text, o, b';'),
-            "row at {o}"
-        );
-        assert_eq!(
-            row_cells(&text, o as u64, b';'),
-            reader.cells(&text, o as u64)
-        );
-    }
-    assert_eq!(reader.cells(&text, 7), ["x;y", "say \"hi\"", "two\nlines"]);
-    assert_eq!(reader.cells(&text, 1 << 40), Vec::<String>::new());
-}
-
 #[test]
 fn a_file_that_is_not_a_csv_returns_to_the_picker_with_the_reason_and_the_path() {
     // A workbook saved with a .csv name: the reason is shown where the path can be fixed.
@@ -1512,9 +1538,493 @@ fn a_file_that_is_not_a_csv_returns_to_the_picker_with_the_reason_and_the_path()
     open_and_type(&mut w, "book.csv");
     let effects = send(&mut w, &[Msg::Next]);
     serve(&mut w, &disk, effects);
-    assert_eq!(stage(&w), Stage::Pick);
+    assert_eq!(stage(&w), StageKind::Pick);
     assert_eq!(flow(&w).path.value(), "book.csv");
-    let error = flow(&w).error.clone().unwrap_or_default();
+    let error = error_text(&w).unwrap_or_default();
     assert!(error.contains("CSV UTF-8"), "{error}");
     assert!(w.progress.invites.is_empty());
+}
+
+// ---- stale results ----
+
+fn ticket_of(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCsv { ticket, .. }
+            | Effect::ValidateCsv { ticket, .. }
+            | Effect::ExportCsv { ticket, .. } => Some(*ticket),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no job started: {effects:?}"))
+}
+
+/// A result of another kind arriving with the running job's ticket: not taken.
+fn wrong_kinds(w: &mut Wizard, ticket: u64) {
+    let failed = || CsvJobError::rows("users.csv", engine::ValidateError::TooLarge);
+    let before = flow(w).clone();
+    for msg in [
+        Msg::CsvSampled {
+            ticket,
+            result: Err(failed()),
+        },
+        Msg::CsvValidated {
+            ticket,
+            result: Err(failed()),
+        },
+        Msg::CsvExported {
+            ticket,
+            result: Err(failed()),
+        },
+    ] {
+        let job = flow(w).running().unwrap().job;
+        let same_kind = matches!(
+            (&msg, job),
+            (Msg::CsvSampled { .. }, super::csvflow::Job::Sample)
+                | (Msg::CsvValidated { .. }, super::csvflow::Job::Validate)
+                | (Msg::CsvExported { .. }, super::csvflow::Job::Export)
+        );
+        if !same_kind {
+            assert!(w.update(msg, at(5)).is_empty());
+            assert_eq!(flow(w), &before, "a result for another job is ignored");
+        }
+    }
+}
+
+#[test]
+fn a_late_sample_is_dropped_while_a_newer_one_runs() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let other = Disk::with("users.csv", b"email\nzed@example.com\n".to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "users.csv");
+    let old = ticket_of(&send(&mut w, &[Msg::Next]));
+    send(&mut w, &[Msg::Back]);
+    let new = ticket_of(&send(&mut w, &[Msg::Next]));
+    assert_ne!(old, new);
+    let late = Msg::CsvSampled {
+        ticket: old,
+        result: other.sample("users.csv"),
+    };
+    assert!(w.update(late, at(1)).is_empty());
+    assert_eq!(
+        stage(&w),
+        StageKind::Loading,
+        "still waiting for the newer one"
+    );
+    assert_eq!(flow(&w).running().map(|r| r.ticket), Some(new));
+    wrong_kinds(&mut w, new);
+    w.update(
+        Msg::CsvSampled {
+            ticket: new,
+            result: disk.sample("users.csv"),
+        },
+        at(2),
+    );
+    assert_eq!(stage(&w), StageKind::Intake);
+    assert_eq!(
+        flow(&w).intake().unwrap().columns.len(),
+        4,
+        "the newer file"
+    );
+}
+
+#[test]
+fn a_late_report_is_dropped_while_a_newer_validation_runs() {
+    let bytes = PLAIN.as_bytes().to_vec();
+    let disk = Disk::with("users.csv", bytes.clone());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    send(&mut w, &[Msg::Next]);
+    let effects = send(&mut w, &[Msg::Next]);
+    let old = ticket_of(&effects);
+    let Some(Effect::ValidateCsv {
+        intake, mapping, ..
+    }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::ValidateCsv { .. }))
+        .cloned()
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        send(&mut w, &[Msg::Back]),
+        vec![Effect::CancelCsv { ticket: old }]
+    );
+    let new = ticket_of(&send(&mut w, &[Msg::Next]));
+    // The old run's report, of a shorter file: must not reach the grid.
+    let shorter = &bytes[..bytes.len() / 2];
+    let late = Msg::CsvValidated {
+        ticket: old,
+        result: validated(shorter, &intake, &mapping, &[]),
+    };
+    assert!(w.update(late, at(1)).is_empty());
+    assert_eq!(stage(&w), StageKind::Loading);
+    wrong_kinds(&mut w, new);
+    w.update(
+        Msg::CsvValidated {
+            ticket: new,
+            result: validated(&bytes, &intake, &mapping, &[]),
+        },
+        at(2),
+    );
+    assert_eq!(stage(&w), StageKind::Grid);
+    assert_eq!(report(&w).unwrap().counts.rows, 5);
+}
+
+#[test]
+fn esc_while_writing_cancels_and_a_late_or_failed_export_records_nothing() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next, Msg::Next]);
+    let old = ticket_of(&send(&mut w, &[Msg::Yes]));
+    assert_eq!(
+        flow(&w).running().map(|r| r.job),
+        Some(super::csvflow::Job::Export)
+    );
+    // Esc: the job is told to stop; back on the plan, as it was.
+    assert_eq!(key(&w, KeyCode::Esc), Some(Msg::Back));
+    assert_eq!(
+        send(&mut w, &[Msg::Back]),
+        vec![Effect::CancelCsv { ticket: old }]
+    );
+    assert_eq!(stage(&w), StageKind::Plan);
+    let done = |emails: &[&str]| Exported {
+        clean: "users.invite.csv".into(),
+        report: "users.report.csv".into(),
+        emails: emails.iter().map(|e| (*e).to_string()).collect(),
+    };
+    // A result arriving after the cancel records nothing.
+    let late = Msg::CsvExported {
+        ticket: old,
+        result: Ok(done(&["late@example.com"])),
+    };
+    assert!(w.update(late.clone(), at(1)).is_empty());
+    assert_eq!(stage(&w), StageKind::Plan);
+    assert!(w.progress.invites.is_empty());
+
+    // Confirmed again: the old run's result still records nothing while the new one runs.
+    send(&mut w, &[Msg::Next]);
+    let new = ticket_of(&send(&mut w, &[Msg::Yes]));
+    assert!(w.update(late, at(2)).is_empty());
+    assert_eq!(stage(&w), StageKind::Loading);
+    assert!(w.progress.invites.is_empty());
+    wrong_kinds(&mut w, new);
+
+    // The new run fails: back on the plan with the reason, nothing recorded.
+    let err = CsvJobError::write("users.invite.csv", std::io::Error::other("disk full"));
+    assert!(
+        w.update(
+            Msg::CsvExported {
+                ticket: new,
+                result: Err(err.clone()),
+            },
+            at(3),
+        )
+        .is_empty()
+    );
+    assert_eq!(stage(&w), StageKind::Plan);
+    assert_eq!(flow(&w).error(), Some(&FlowError::Job(err)));
+    assert_eq!(
+        error_text(&w).as_deref(),
+        Some("could not write `users.invite.csv`: disk full. Choose another path.")
+    );
+    assert!(w.progress.invites.is_empty());
+
+    // Once more, and it works: recorded once.
+    send(&mut w, &[Msg::Next]);
+    let last = ticket_of(&send(&mut w, &[Msg::Yes]));
+    let effects = w.update(
+        Msg::CsvExported {
+            ticket: last,
+            result: Ok(done(&["a@example.com"])),
+        },
+        at(4),
+    );
+    assert_eq!(saves(&effects).len(), 1);
+    assert_eq!(stage(&w), StageKind::Done);
+    assert_eq!(w.progress.invites.len(), 1);
+    assert_eq!(w.progress.invites[0].emails, ["a@example.com"]);
+}
+
+#[test]
+fn a_saved_flow_with_an_unknown_value_says_so_instead_of_guessing() {
+    let mut p = set_up();
+    let table: toml::Table =
+        toml::from_str("file = \"users.csv\"\nstage = \"awaiting-confirm\"\n").unwrap();
+    p.csv_flow = Some(SavedCsvFlow::from_table(table));
+    let text = p.to_toml().unwrap();
+    let p = Progress::from_toml(&text).unwrap();
+    assert!(
+        matches!(p.csv_flow, Some(SavedCsvFlow::Unreadable { .. })),
+        "the rest of the file loads"
+    );
+    // At start: the picker with the file and the reason, no file work.
+    let mut w = wizard_at(p.clone(), Lang::En, None, Remembered::new());
+    assert!(w.startup_effects().is_empty());
+    assert_eq!(stage(&w), StageKind::Pick);
+    assert_eq!(flow(&w).path.value(), "users.csv");
+    assert_eq!(
+        error_text(&w).as_deref(),
+        Some(
+            "The CSV invite saved in the progress file cannot be resumed: `stage` = \
+             `awaiting-confirm` is not known to this version of msi-setup. Choose the file \
+             again, or update msi-setup."
+        )
+    );
+    // Leaving keeps the saved table as it is; choosing the file again starts afresh.
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), StageKind::Intake);
+    assert_eq!(saved_flow(&w.progress).stage, CsvStage::Intake);
+    // From the step, `u` shows the same.
+    let mut w = wizard(p, Lang::En);
+    send(&mut w, &[Msg::InviteCsv]);
+    assert!(matches!(flow(&w).error(), Some(FlowError::Saved(_))));
+}
+
+#[test]
+fn choices_are_applied_again_when_the_file_is_read_another_way() {
+    // A column chosen by hand survives another reading of the file (as it survives a quit and
+    // a resume); a "none" choice too.
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let mut w = wizard(set_up(), Lang::Ko);
+    to_intake(&mut w, &disk, "users.csv");
+    send(&mut w, &[Msg::Next]);
+    choose_column(&mut w, Field::Workspace, Some(3));
+    choose_column(&mut w, Field::Team, None);
+    send(&mut w, &[Msg::Back]);
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::WINDOWS_1252),
+    );
+    choose_intake(
+        &mut w,
+        IntakeRow::Encoding,
+        IntakeValue::Encoding(encoding_rs::EUC_KR),
+    );
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), StageKind::Mapping);
+    assert_eq!(mapped(&w, Field::Workspace), Some((3, Confidence::Manual)));
+    assert_eq!(mapped(&w, Field::Team), None);
+    assert_eq!(mapped(&w, Field::Email), Some((2, Confidence::Alias)));
+}
+
+// ---- editing keys on each stage ----
+
+#[test]
+fn the_path_is_edited_like_a_text_field() {
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "users.csv");
+    w.update(
+        Msg::PathCompletions {
+            partial: "users.csv".into(),
+            list: vec!["users.csv".into(), "users.csv.bak".into()],
+        },
+        at(1),
+    );
+    assert_eq!(completions(&w).len(), 2);
+    send(
+        &mut w,
+        &[
+            Msg::CursorLeft,
+            Msg::CursorLeft,
+            Msg::CursorLeft,
+            Msg::CursorLeft,
+        ],
+    );
+    typed(&mut w, "-1");
+    assert_eq!(flow(&w).path.value(), "users-1.csv");
+    assert!(completions(&w).is_empty(), "typing clears the completions");
+    send(&mut w, &[Msg::CursorRight, Msg::Backspace]);
+    assert_eq!(flow(&w).path.value(), "users-1csv");
+    send(&mut w, &[Msg::Paste("  .x\n".into())]);
+    assert_eq!(
+        flow(&w).path.value(),
+        "users-1.xcsv",
+        "pasted text is trimmed"
+    );
+    // An empty path does not start a read.
+    let mut w = wizard(set_up(), Lang::En);
+    send(&mut w, &[Msg::InviteCsv]);
+    assert!(send(&mut w, &[Msg::Next]).is_empty());
+    assert_eq!(stage(&w), StageKind::Pick);
+}
+
+#[test]
+fn intake_and_mapping_rows_move_within_their_bounds_and_esc_goes_back() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    let row = |w: &Wizard| match &flow(w).stage {
+        Stage::Intake(s) => s.view.row,
+        _ => panic!("not on the intake"),
+    };
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(row(&w), IntakeRow::Encoding);
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(row(&w), IntakeRow::Delimiter);
+    send(&mut w, &[Msg::Down, Msg::Down]);
+    assert_eq!(row(&w), IntakeRow::Header);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(row(&w), IntakeRow::Delimiter);
+    // Opening the list puts its cursor on the value in use.
+    send(&mut w, &[Msg::Toggle]);
+    let Stage::Intake(s) = &flow(&w).stage else {
+        unreachable!()
+    };
+    let values = flow(&w).intake_values(IntakeRow::Delimiter);
+    assert_eq!(
+        values[s.choosing.as_ref().unwrap().cursor()],
+        IntakeValue::Delimiter(b',')
+    );
+    send(&mut w, &[Msg::Back, Msg::Next]);
+    let field = |w: &Wizard| match &flow(w).stage {
+        Stage::Mapping(s) => s.view.field,
+        _ => panic!("not on the mapping"),
+    };
+    assert_eq!(field(&w), Field::Email);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(field(&w), Field::Email);
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(field(&w), Field::FirstName);
+    send(&mut w, &vec![Msg::Down; 9]);
+    assert_eq!(field(&w), Field::Workspace);
+    // Opening a field with no column puts the list's cursor on "(none)".
+    send(&mut w, &[Msg::Toggle]);
+    let Stage::Mapping(s) = &flow(&w).stage else {
+        unreachable!()
+    };
+    assert_eq!(s.choosing.as_ref().unwrap().cursor(), 4);
+    send(&mut w, &[Msg::Back]);
+    // Esc on the intake: back to the picker, saved as the intake (resumes there).
+    send(&mut w, &[Msg::Back]);
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(stage(&w), StageKind::Pick);
+    assert_eq!(saved_flow(&w.progress).stage, CsvStage::Intake);
+}
+
+#[test]
+fn the_plan_edits_both_paths_and_moves_between_its_rows() {
+    let disk = Disk::with("data/users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "data/users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(flow(&w).choices.out.value(), "data/users.invite.csv");
+    assert_eq!(flow(&w).choices.report.value(), "data/users.report.csv");
+    let row = |w: &Wizard| match &flow(w).stage {
+        Stage::Plan(p) => p.row,
+        _ => panic!("not on the plan"),
+    };
+    assert_eq!(row(&w), super::csvflow::PlanRow::Confirm);
+    // On the confirm row, letters are keys; on a path, they type.
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Quit));
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Report);
+    assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
+    send(
+        &mut w,
+        &[
+            Msg::Backspace,
+            Msg::Backspace,
+            Msg::Backspace,
+            Msg::Backspace,
+        ],
+    );
+    typed(&mut w, "txt");
+    send(&mut w, &[Msg::CursorLeft, Msg::CursorLeft, Msg::CursorLeft]);
+    send(&mut w, &[Msg::Paste(" v2. ".into())]);
+    assert_eq!(flow(&w).choices.report.value(), "data/users.reportv2.txt");
+    send(&mut w, &[Msg::CursorRight, Msg::Backspace]);
+    assert_eq!(flow(&w).choices.report.value(), "data/users.reportv2.xt");
+    send(&mut w, &[Msg::Up, Msg::Up]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Out);
+    typed(&mut w, "-new");
+    assert_eq!(flow(&w).choices.out.value(), "data/users.invite.csv-new");
+    assert_eq!(
+        flow(&w).choices.report.value(),
+        "data/users.reportv2.xt",
+        "only the focused path changes"
+    );
+    // Enter and Tab go down a row; Enter on the confirm asks.
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Report);
+    send(&mut w, &[Msg::FocusNext]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Confirm);
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Confirm);
+    assert_eq!(w.overlay, None);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(matches!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 3 }))
+    ));
+    let saved = saved_flow(saves(&effects)[0]);
+    assert_eq!(saved.out.as_deref(), Some("data/users.invite.csv-new"));
+    assert_eq!(saved.report.as_deref(), Some("data/users.reportv2.xt"));
+    let effects = send(&mut w, &[Msg::Yes]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ExportCsv { out, report_path, .. }]
+            if out == "data/users.invite.csv-new" && report_path == "data/users.reportv2.xt"),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn the_grid_moves_by_rows_and_pages_and_the_search_takes_pasted_text() {
+    let mut text = String::from("email,first_name\n");
+    for n in 0..50 {
+        text.push_str(&format!("user{n}@example.com,Name{n}\n"));
+    }
+    let disk = Disk::with("users.csv", text.into_bytes());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(cursor(&w), 0);
+    send(&mut w, &[Msg::Down, Msg::Down]);
+    assert_eq!(cursor(&w), 2);
+    send(&mut w, &[Msg::PageDown]);
+    assert_eq!(cursor(&w), 22);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(cursor(&w), 21);
+    send(&mut w, &[Msg::PageUp]);
+    assert_eq!(cursor(&w), 1);
+    send(&mut w, &[Msg::PageUp]);
+    assert_eq!(cursor(&w), 0);
+    send(&mut w, &[Msg::End, Msg::PageDown, Msg::Down]);
+    assert_eq!(cursor(&w), 49);
+    // "/" then paste "NAME3" (any case), fix it with Backspace: finds Name30, after the cursor,
+    // wrapping round.
+    send(
+        &mut w,
+        &[Msg::Search, Msg::Paste("NAME37".into()), Msg::Backspace],
+    );
+    assert_eq!(flow(&w).checked().unwrap().search.value(), "NAME3");
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(cursor(&w), 3, "Name3 is the first after the last row");
+    send(&mut w, &[Msg::Search, Msg::Next]);
+    assert_eq!(cursor(&w), 30, "the next match");
+    // Nothing matches: the cursor stays.
+    send(&mut w, &[Msg::Search, Msg::Paste("zzz".into()), Msg::Next]);
+    assert_eq!(cursor(&w), 30);
+}
+
+#[test]
+fn outputs_go_next_to_the_source_and_a_guess_is_flagged() {
+    use super::csvflow::{sibling, uncertain};
+    assert_eq!(sibling("data/users.csv", "invite"), "data/users.invite.csv");
+    assert_eq!(sibling(" users.csv ", "report"), "users.report.csv");
+    assert_eq!(sibling("", "invite"), "users.invite.csv");
+    let guess = |certainty| engine::EncodingGuess {
+        certainty,
+        ..engine::detect(&Sample::from_bytes(b"email\na@example.com\n"), None, None).unwrap()
+    };
+    assert!(!uncertain(&guess(engine::Certainty::High)));
+    assert!(uncertain(&guess(engine::Certainty::Medium)));
+    assert!(uncertain(&guess(engine::Certainty::Low)));
 }

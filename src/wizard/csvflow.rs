@@ -3,25 +3,41 @@
 //! again resumes at the same stage with the same choices (kept in `progress.csv_flow`; the
 //! CSV itself is re-read). All file work is an effect; re-reading the sample with another
 //! encoding, delimiter or header row is pure and instant, so it happens here.
+//!
+//! The state is a [`CsvFlow`]: what every stage shares (the path, the file facts, the user's
+//! [`Choices`]) and a [`Stage`] whose variants carry exactly that stage's data. A later stage
+//! carries the earlier screens' own state ([`IntakeView`], [`MappingView`]), so going back
+//! restores them as they were; the intake screen keeps what lies ahead ([`Ahead`]) as long as
+//! the file is read the same way. `update_csv` dispatches to one function per stage.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 
+mod error;
+
+pub use error::{CsvJobError, FlowError, Message, Notice};
+
+use super::list::ListWindow;
 use super::textfield::TextField;
-use super::{ConfirmAction, Effect, Overlay, Screen, StepView, Wizard};
+use super::{ConfirmAction, Effect, Msg, Overlay, Screen, Shared, StepView, Wizard};
 use crate::domain::csv_intake::{
     self as intake, Confidence, EncodingGuess, Field, HeaderChoice, Intake, Mapped, Mapping,
-    Overrides, Region, Report, RowStatus, Sample,
+    Overrides, Region, Report, RowReader, RowStatus, Sample, fingerprint,
 };
 use crate::domain::guide::ItemId;
-use crate::domain::progress::{CsvFlow as SavedFlow, InviteBatch, InviteSource};
+use crate::domain::progress::{
+    ColumnChoice, CsvFlow as SavedFlow, CsvStage, DelimiterChoice, EncodingChoice, InviteBatch,
+    InviteSource, SavedCsvFlow,
+};
 use crate::domain::text::Lang;
 
-/// Where the flow is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
+/// Which stage the flow is at; its kebab-case name picks the word shown
+/// (`csv.tui.stage.<name>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
+pub enum StageKind {
     /// Typing the file's path.
     Pick,
     /// Reading, validating or writing in the background.
@@ -38,30 +54,6 @@ pub enum Stage {
     Done,
 }
 
-impl Stage {
-    /// The word kept in the progress file.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Pick | Stage::Loading | Stage::Intake => "intake",
-            Stage::Mapping => "mapping",
-            Stage::Grid => "grid",
-            Stage::Plan => "plan",
-            Stage::Done => "done",
-        }
-    }
-
-    fn parse(s: &str) -> Stage {
-        match s {
-            "mapping" => Stage::Mapping,
-            "grid" => Stage::Grid,
-            "plan" => Stage::Plan,
-            "done" => Stage::Done,
-            _ => Stage::Intake,
-        }
-    }
-}
-
 /// What runs in the background.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Job {
@@ -73,10 +65,10 @@ pub enum Job {
     Export,
 }
 
-/// A running background job.
+/// A running background job, as the loading screen shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Running {
-    /// Its ticket.
+    /// Its ticket: a result with another one is stale.
     pub ticket: u64,
     /// What it does.
     pub job: Job,
@@ -86,16 +78,13 @@ pub struct Running {
     pub total: Option<u64>,
     /// Rows seen.
     pub rows: u64,
-    /// The stage to go back to when cancelled.
-    pub back_to: Stage,
-    /// The stage to reach when it finishes (for resuming).
-    pub then: Stage,
 }
 
-/// The three switchable rows of the intake screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The three switchable rows of the intake screen, top to bottom.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum IntakeRow {
     /// The encoding.
+    #[default]
     Encoding,
     /// The delimiter.
     Delimiter,
@@ -103,39 +92,60 @@ pub enum IntakeRow {
     Header,
 }
 
-/// An open choice list (intake rows and mapping fields).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Choices {
-    /// Labels are built by the UI from `values`; this is the selected index.
-    pub cursor: usize,
+/// The intake rows, top to bottom.
+pub const INTAKE_ROWS: [IntakeRow; 3] =
+    [IntakeRow::Encoding, IntakeRow::Delimiter, IntakeRow::Header];
+
+impl IntakeRow {
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn up(self) -> IntakeRow {
+        INTAKE_ROWS[self.index().saturating_sub(1)]
+    }
+
+    fn down(self) -> IntakeRow {
+        INTAKE_ROWS[(self.index() + 1).min(INTAKE_ROWS.len() - 1)]
+    }
 }
 
-/// What a key did to an open choice list.
+/// One choice of an intake row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Choice {
-    /// The cursor moved, or the key means nothing here.
-    Stay,
-    /// Esc: close without choosing.
-    Close,
-    /// Enter/Space on the item at this index.
-    Pick(usize),
+pub enum IntakeValue {
+    /// An encoding.
+    Encoding(&'static encoding_rs::Encoding),
+    /// A delimiter byte.
+    Delimiter(u8),
+    /// A header line, or none.
+    Header(Option<u64>),
 }
 
-impl Choices {
-    /// Moves within a list of `len` items, or reports a pick or a close.
-    fn key(&mut self, msg: &super::Msg, len: usize) -> Choice {
-        use super::Msg;
-        let last = len.saturating_sub(1);
-        match msg {
-            Msg::Up => self.cursor = self.cursor.saturating_sub(1),
-            Msg::Down => self.cursor = (self.cursor + 1).min(last),
-            Msg::Home => self.cursor = 0,
-            Msg::End => self.cursor = last,
-            Msg::Back => return Choice::Close,
-            Msg::Next | Msg::Toggle => return Choice::Pick(self.cursor),
-            _ => {}
+/// The focused row of the plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlanRow {
+    /// The clean CSV's path.
+    Out,
+    /// The report's path.
+    Report,
+    /// The confirm button.
+    #[default]
+    Confirm,
+}
+
+impl PlanRow {
+    fn up(self) -> PlanRow {
+        match self {
+            PlanRow::Out | PlanRow::Report => PlanRow::Out,
+            PlanRow::Confirm => PlanRow::Report,
         }
-        Choice::Stay
+    }
+
+    fn down(self) -> PlanRow {
+        match self {
+            PlanRow::Out => PlanRow::Report,
+            PlanRow::Report | PlanRow::Confirm => PlanRow::Confirm,
+        }
     }
 }
 
@@ -151,201 +161,267 @@ pub struct FileMeta {
 /// What the runtime hands back after writing the outputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exported {
-    /// The cleaned invite CSV.
+    /// The cleaned invite CSV, as typed.
     pub clean: String,
-    /// The per-row report.
+    /// The per-row report, as typed.
     pub report: String,
     /// The addresses written to the clean file, in order.
     pub emails: Vec<String>,
 }
 
-/// The whole CSV flow.
-#[derive(Clone, Debug)]
-pub struct CsvFlow {
-    /// The stage shown.
-    pub stage: Stage,
-    /// The path being typed / read.
-    pub path: TextField,
-    /// Path completions offered by Tab.
-    pub completions: Vec<String>,
-    /// A problem to show (localised).
-    pub error: Option<String>,
-    /// A notice to show (file changed since last time, ...).
-    pub notice: Option<String>,
-    /// The background job, if any.
-    pub running: Option<Running>,
-    /// The head of the file.
-    pub sample: Option<Arc<Sample>>,
-    /// File facts.
-    pub meta: FileMeta,
-    /// The user's overrides.
+/// The user's choices, kept across stages and saved (see [`SavedFlow`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choices {
+    /// Encoding, delimiter and header row chosen by hand.
     pub overrides: Overrides,
-    /// What sniffing decided.
-    pub intake: Option<Intake>,
-    /// Focused intake row.
-    pub intake_row: usize,
-    /// Open choice list on the intake or mapping screen.
-    pub choosing: Option<Choices>,
-    /// The mapping.
-    pub mapping: Option<Mapping>,
-    /// Focused mapping row (a field).
-    pub mapping_row: usize,
-    /// The validation report.
-    pub report: Option<Arc<Report>>,
-    /// The file decoded (the grid shows each row's cells from it).
-    pub text: Option<Arc<str>>,
-    /// Indexes of the rows with a problem (for the problems-only view).
-    pub problems: Arc<Vec<u32>>,
-    /// Grid: selected row (index into the current view).
-    pub grid_cursor: usize,
-    /// Grid: only rows with a problem.
-    pub problems_only: bool,
-    /// Grid: search text.
-    pub search: TextField,
-    /// Grid: typing a search.
-    pub searching: bool,
-    /// Plan: output path.
+    /// Columns chosen by hand (applied over the suggestion whenever a mapping is made).
+    pub columns: BTreeMap<Field, ColumnChoice>,
+    /// The clean CSV's path.
     pub out: TextField,
-    /// Plan: report path.
-    pub report_path: TextField,
-    /// Plan: focused row (0 out, 1 report, 2 confirm).
-    pub plan_row: usize,
-    /// What was written.
-    pub exported: Option<Exported>,
-    /// The stage to reach after loading when resuming.
-    resume_to: Option<Stage>,
-    /// Manual mapping choices to re-apply when resuming (field → 1-based column, 0 none).
-    resume_mapping: BTreeMap<String, u64>,
+    /// The report's path.
+    pub report: TextField,
 }
 
-impl PartialEq for CsvFlow {
-    fn eq(&self, other: &Self) -> bool {
-        self.stage == other.stage && self.path == other.path && self.running == other.running
+impl Default for Choices {
+    fn default() -> Self {
+        Choices {
+            overrides: Overrides::default(),
+            columns: BTreeMap::new(),
+            out: TextField::new(4096),
+            report: TextField::new(4096),
+        }
     }
 }
-impl Eq for CsvFlow {}
 
-impl CsvFlow {
-    /// A fresh flow at the file picker.
-    #[must_use]
-    pub fn new() -> CsvFlow {
-        CsvFlow {
-            stage: Stage::Pick,
-            path: TextField::new(4096),
-            completions: Vec::new(),
-            error: None,
-            notice: None,
-            running: None,
-            sample: None,
-            meta: FileMeta::default(),
-            overrides: Overrides::default(),
-            intake: None,
-            intake_row: 0,
-            choosing: None,
-            mapping: None,
-            mapping_row: 0,
-            report: None,
-            text: None,
-            problems: Arc::new(Vec::new()),
-            grid_cursor: 0,
+/// The file as read: its head and what sniffing made of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    /// The head of the file (kept to read it again another way, instantly).
+    pub sample: Shared<Sample>,
+    /// Encoding, dialect, header, columns, preview.
+    pub intake: Intake,
+}
+
+/// The intake screen's own state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntakeView {
+    /// The file as read.
+    pub reading: Reading,
+    /// The focused row.
+    pub row: IntakeRow,
+}
+
+/// The mapping screen's own state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappingView {
+    /// Which column feeds which field.
+    pub mapping: Mapping,
+    /// The focused field.
+    pub field: Field,
+}
+
+/// The validated rows and how the grid shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    /// The validation report.
+    pub report: Shared<Report>,
+    /// The file decoded (the grid shows each row's cells from it).
+    pub text: Shared<str>,
+    /// Indexes of the rows with a problem (the problems-only view).
+    pub problems: Shared<Vec<u32>>,
+    /// The selected row, an index into the current view.
+    pub rows: ListWindow,
+    /// Only rows with a problem.
+    pub problems_only: bool,
+    /// The search text.
+    pub search: TextField,
+    /// Typing a search.
+    pub searching: bool,
+}
+
+impl Checked {
+    fn new(report: Arc<Report>, text: Arc<str>) -> Checked {
+        let problems = report
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.status != RowStatus::Ok || r.reason.is_some())
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect();
+        Checked {
+            report: Shared(report),
+            text: Shared(text),
+            problems: Shared(Arc::new(problems)),
+            rows: ListWindow::default(),
             problems_only: false,
             search: TextField::new(200),
             searching: false,
-            out: TextField::new(4096),
-            report_path: TextField::new(4096),
-            plan_row: 2,
-            exported: None,
-            resume_to: None,
-            resume_mapping: BTreeMap::new(),
         }
-    }
-
-    /// Starts a background job: the loading screen shows it, Esc returns to where it began.
-    fn begin(&mut self, ticket: u64, job: Job, total: Option<u64>, then: Stage, fallback: Stage) {
-        let back_to = if self.stage == Stage::Loading {
-            fallback
-        } else {
-            self.stage
-        };
-        self.running = Some(Running {
-            ticket,
-            job,
-            bytes: 0,
-            total,
-            rows: 0,
-            back_to,
-            then,
-        });
-        self.stage = Stage::Loading;
     }
 
     /// Rows in the current view.
     #[must_use]
     pub fn view_len(&self) -> usize {
-        match (&self.report, self.problems_only) {
-            (None, _) => 0,
-            (Some(_), true) => self.problems.len(),
-            (Some(r), false) => r.rows.len(),
+        if self.problems_only {
+            self.problems.0.len()
+        } else {
+            self.report.0.rows.len()
         }
     }
 
     /// The `n`-th row of the current view (an index into `report.rows`); O(1).
     #[must_use]
     pub fn view_row(&self, n: usize) -> Option<usize> {
-        let r = self.report.as_ref()?;
         if self.problems_only {
-            self.problems.get(n).map(|&i| i as usize)
+            self.problems.0.get(n).map(|&i| i as usize)
         } else {
-            (n < r.rows.len()).then_some(n)
+            (n < self.report.0.rows.len()).then_some(n)
         }
     }
+}
 
-    /// Choices of an intake row: encodings, delimiters or header lines (`None` = no header).
+/// What the intake screen keeps of the later screens while the file is read the same way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ahead {
+    /// The mapping screen as it was.
+    pub mapping: MappingView,
+    /// The validated rows, if the mapping was validated.
+    pub checked: Option<Checked>,
+}
+
+/// Typing the path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PickStage {
+    /// Completions offered by Tab.
+    pub completions: Vec<String>,
+    /// Why the last file could not be used.
+    pub error: Option<FlowError>,
+}
+
+/// A background job runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadingStage {
+    /// The job.
+    pub running: Running,
+    /// The stage reached when it finishes (saved meanwhile, so quitting resumes there).
+    pub then: CsvStage,
+    /// Resuming a saved flow: the file facts are compared with the saved ones.
+    pub resumed: bool,
+    /// Where Esc (cancel) returns, with that stage's data.
+    pub back: Stage,
+}
+
+/// Encoding, delimiter and header row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntakeStage {
+    /// The screen.
+    pub view: IntakeView,
+    /// The open choice list of the focused row.
+    pub choosing: Option<ListWindow>,
+    /// A choice that cannot be applied.
+    pub error: Option<FlowError>,
+    /// The later screens, kept while the file is read the same way.
+    pub ahead: Option<Ahead>,
+}
+
+/// Which column feeds which field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappingStage {
+    /// The intake screen to go back to.
+    pub intake: IntakeView,
+    /// The screen.
+    pub view: MappingView,
+    /// The open choice list of the focused field (every column, then "none").
+    pub choosing: Option<ListWindow>,
+    /// Why it cannot go on.
+    pub error: Option<FlowError>,
+    /// The validated rows, kept while the mapping does not change.
+    pub checked: Option<Checked>,
+}
+
+/// Every row with its status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GridStage {
+    /// The intake screen to go back to.
+    pub intake: IntakeView,
+    /// The mapping screen to go back to.
+    pub mapping: MappingView,
+    /// The rows.
+    pub checked: Checked,
+}
+
+/// What will be written and recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanStage {
+    /// The grid to go back to (and what is written from).
+    pub grid: GridStage,
+    /// The focused row.
+    pub row: PlanRow,
+    /// Why it cannot go on.
+    pub error: Option<FlowError>,
+}
+
+/// Written and recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DoneStage {
+    /// What was written.
+    pub exported: Exported,
+}
+
+/// Where the flow is, with exactly that stage's data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Typing the file's path.
+    Pick(PickStage),
+    /// A background job runs.
+    Loading(Box<LoadingStage>),
+    /// Encoding, delimiter and header row, with a preview.
+    Intake(Box<IntakeStage>),
+    /// Which column feeds which field.
+    Mapping(Box<MappingStage>),
+    /// Every row with its status.
+    Grid(Box<GridStage>),
+    /// What will be written and recorded.
+    Plan(Box<PlanStage>),
+    /// Written and recorded.
+    Done(Box<DoneStage>),
+}
+
+impl Default for Stage {
+    fn default() -> Self {
+        Stage::Pick(PickStage::default())
+    }
+}
+
+impl Stage {
+    /// Which stage this is.
     #[must_use]
-    pub fn intake_values(&self, row: IntakeRow) -> Vec<IntakeValue> {
-        let Some(i) = &self.intake else {
-            return Vec::new();
-        };
-        match row {
-            IntakeRow::Encoding => {
-                let mut encs: Vec<&'static encoding_rs::Encoding> = vec![i.encoding.encoding];
-                encs.extend(i.encoding.alternatives.iter().copied());
-                encs.extend([
-                    encoding_rs::UTF_8,
-                    encoding_rs::UTF_16LE,
-                    encoding_rs::UTF_16BE,
-                ]);
-                encs.extend(intake::legacy_candidates());
-                let mut seen = Vec::new();
-                encs.retain(|e| {
-                    let new = !seen.contains(&e.name());
-                    seen.push(e.name());
-                    new
-                });
-                encs.into_iter().map(IntakeValue::Encoding).collect()
-            }
-            IntakeRow::Delimiter => intake::CANDIDATES
-                .iter()
-                .map(|d| IntakeValue::Delimiter(*d))
-                .collect(),
-            IntakeRow::Header => {
-                let mut lines: Vec<u64> = i.header_row.into_iter().collect();
-                lines.extend(i.preview.iter().take(8).map(|r| r.line));
-                let first = 1u64;
-                if !lines.contains(&first) {
-                    lines.insert(0, first);
-                }
-                lines.sort_unstable();
-                lines.dedup();
-                let mut v: Vec<IntakeValue> = lines
-                    .into_iter()
-                    .map(|l| IntakeValue::Header(Some(l)))
-                    .collect();
-                v.push(IntakeValue::Header(None));
-                v
-            }
+    pub fn kind(&self) -> StageKind {
+        match self {
+            Stage::Pick(_) => StageKind::Pick,
+            Stage::Loading(_) => StageKind::Loading,
+            Stage::Intake(_) => StageKind::Intake,
+            Stage::Mapping(_) => StageKind::Mapping,
+            Stage::Grid(_) => StageKind::Grid,
+            Stage::Plan(_) => StageKind::Plan,
+            Stage::Done(_) => StageKind::Done,
         }
     }
+}
+
+/// The whole CSV flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvFlow {
+    /// The path being typed / read.
+    pub path: TextField,
+    /// File facts when it was read.
+    pub meta: FileMeta,
+    /// Something worth knowing (the file changed since last time).
+    pub notice: Option<Notice>,
+    /// The user's choices.
+    pub choices: Choices,
+    /// Where the flow is.
+    pub stage: Stage,
 }
 
 impl Default for CsvFlow {
@@ -354,98 +430,206 @@ impl Default for CsvFlow {
     }
 }
 
-/// One choice of an intake row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IntakeValue {
-    /// An encoding.
-    Encoding(&'static encoding_rs::Encoding),
-    /// A delimiter byte.
-    Delimiter(u8),
-    /// A header line, or none.
-    Header(Option<u64>),
-}
-
-/// The intake rows, top to bottom.
-pub const INTAKE_ROWS: [IntakeRow; 3] =
-    [IntakeRow::Encoding, IntakeRow::Delimiter, IntakeRow::Header];
-
-/// A header set's fingerprint: the same headers in any order or case give the same one.
-#[must_use]
-pub fn fingerprint(columns: &[String]) -> String {
-    let mut names: Vec<String> = columns
-        .iter()
-        .map(|c| intake::normalize(c))
-        .filter(|c| !c.is_empty())
-        .collect();
-    names.sort();
-    names.dedup();
-    names.join("|")
-}
-
-/// Remembered mappings: fingerprint → field key → header name (empty: no column).
-pub type Remembered = BTreeMap<String, BTreeMap<String, String>>;
-
-/// Cells of the row starting at byte `offset` of the decoded text.
-#[must_use]
-pub fn row_cells(text: &str, offset: u64, delimiter: u8) -> Vec<String> {
-    RowReader::new(delimiter).cells(text, offset)
-}
-
-/// Reads single rows of the decoded text, reusing one parser: building a CSV parser costs more
-/// than reading a row, and the grid reads a screenful of rows per frame (a search, every row).
-#[derive(Debug)]
-pub struct RowReader {
-    rdr: csv_core::Reader,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl RowReader {
-    /// A reader for rows separated by `delimiter`.
+impl CsvFlow {
+    /// A fresh flow at the file picker.
     #[must_use]
-    pub fn new(delimiter: u8) -> RowReader {
-        RowReader {
-            rdr: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            out: vec![0; 1024],
-            ends: vec![0; 16],
+    pub fn new() -> CsvFlow {
+        CsvFlow {
+            path: TextField::new(4096),
+            meta: FileMeta::default(),
+            notice: None,
+            choices: Choices::default(),
+            stage: Stage::default(),
         }
     }
 
-    /// Cells of the row starting at byte `offset` of `text` (none past the end).
-    pub fn cells(&mut self, text: &str, offset: u64) -> Vec<String> {
-        use csv_core::ReadRecordResult;
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(text.len());
-        let mut input = &text.as_bytes()[start..];
-        self.rdr.reset();
-        let (mut nout, mut nend) = (0, 0);
-        loop {
-            let (res, nin, o, e) =
-                self.rdr
-                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
-            input = &input[nin..];
-            nout += o;
-            nend += e;
-            match res {
-                // Called again with no input, the reader ends the record.
-                ReadRecordResult::InputEmpty => {}
-                ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
-                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                ReadRecordResult::Record => break,
-                ReadRecordResult::End => return Vec::new(),
-            }
-        }
-        let mut from = 0;
-        self.ends[..nend]
-            .iter()
-            .map(|&end| {
-                let cell = String::from_utf8_lossy(&self.out[from..end]).into_owned();
-                from = end;
-                cell
-            })
-            .collect()
+    /// Which stage the flow is at.
+    #[must_use]
+    pub fn kind(&self) -> StageKind {
+        self.stage.kind()
     }
+
+    /// The file as read on the intake, mapping, grid and plan screens.
+    #[must_use]
+    pub fn intake(&self) -> Option<&Intake> {
+        match &self.stage {
+            Stage::Intake(s) => Some(&s.view.reading.intake),
+            Stage::Mapping(s) => Some(&s.intake.reading.intake),
+            Stage::Grid(s) => Some(&s.intake.reading.intake),
+            Stage::Plan(s) => Some(&s.grid.intake.reading.intake),
+            Stage::Pick(_) | Stage::Loading(_) | Stage::Done(_) => None,
+        }
+    }
+
+    /// The mapping on the mapping, grid and plan screens.
+    #[must_use]
+    pub fn mapping(&self) -> Option<&Mapping> {
+        match &self.stage {
+            Stage::Mapping(s) => Some(&s.view.mapping),
+            Stage::Grid(s) => Some(&s.mapping.mapping),
+            Stage::Plan(s) => Some(&s.grid.mapping.mapping),
+            _ => None,
+        }
+    }
+
+    /// The validated rows on the grid and the plan.
+    #[must_use]
+    pub fn checked(&self) -> Option<&Checked> {
+        match &self.stage {
+            Stage::Grid(s) => Some(&s.checked),
+            Stage::Plan(s) => Some(&s.grid.checked),
+            _ => None,
+        }
+    }
+
+    /// The problem shown on the current screen.
+    #[must_use]
+    pub fn error(&self) -> Option<&FlowError> {
+        match &self.stage {
+            Stage::Pick(s) => s.error.as_ref(),
+            Stage::Intake(s) => s.error.as_ref(),
+            Stage::Mapping(s) => s.error.as_ref(),
+            Stage::Plan(s) => s.error.as_ref(),
+            Stage::Loading(_) | Stage::Grid(_) | Stage::Done(_) => None,
+        }
+    }
+
+    /// The background job, while one runs.
+    #[must_use]
+    pub fn running(&self) -> Option<&Running> {
+        match &self.stage {
+            Stage::Loading(l) => Some(&l.running),
+            _ => None,
+        }
+    }
+
+    /// Choices of an intake row: encodings, delimiters or header lines (`None` = no header);
+    /// none outside the intake screen.
+    #[must_use]
+    pub fn intake_values(&self, row: IntakeRow) -> Vec<IntakeValue> {
+        match &self.stage {
+            Stage::Intake(s) => intake_values(&s.view.reading.intake, row),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The stage saved while this one is shown.
+    fn saved_stage(&self) -> CsvStage {
+        match &self.stage {
+            Stage::Pick(_) | Stage::Intake(_) => CsvStage::Intake,
+            Stage::Loading(l) => l.then,
+            Stage::Mapping(_) => CsvStage::Mapping,
+            Stage::Grid(_) => CsvStage::Grid,
+            Stage::Plan(_) => CsvStage::Plan,
+            Stage::Done(_) => CsvStage::Done,
+        }
+    }
+
+    /// The choices to save.
+    fn saved(&self) -> SavedFlow {
+        let c = &self.choices;
+        let nonempty = |f: &TextField| (!f.value().is_empty()).then(|| f.value().to_string());
+        SavedFlow {
+            file: self.path.value().trim().to_string(),
+            size: Some(self.meta.size),
+            modified: self.meta.modified,
+            stage: self.saved_stage(),
+            encoding: c.overrides.encoding.map(EncodingChoice),
+            delimiter: c.overrides.delimiter.map(DelimiterChoice),
+            header_row: c.overrides.header,
+            mapping: c.columns.clone(),
+            out: nonempty(&c.out),
+            report: nonempty(&c.report),
+        }
+    }
+
+    /// Fills in the default output paths next to the source, where none was chosen.
+    fn default_outputs(&mut self) {
+        let c = &mut self.choices;
+        if c.out.value().is_empty() {
+            c.out = TextField::with_value(&sibling(self.path.value(), "invite"), 4096);
+        }
+        if c.report.value().is_empty() {
+            c.report = TextField::with_value(&sibling(self.path.value(), "report"), 4096);
+        }
+    }
+}
+
+/// Choices of an intake row for a file read as `i`.
+#[must_use]
+pub fn intake_values(i: &Intake, row: IntakeRow) -> Vec<IntakeValue> {
+    match row {
+        IntakeRow::Encoding => {
+            let mut encs: Vec<&'static encoding_rs::Encoding> = vec![i.encoding.encoding];
+            encs.extend(i.encoding.alternatives.iter().copied());
+            encs.extend([
+                encoding_rs::UTF_8,
+                encoding_rs::UTF_16LE,
+                encoding_rs::UTF_16BE,
+            ]);
+            encs.extend(intake::legacy_candidates());
+            let mut seen = Vec::new();
+            encs.retain(|e| {
+                let new = !seen.contains(&e.name());
+                seen.push(e.name());
+                new
+            });
+            encs.into_iter().map(IntakeValue::Encoding).collect()
+        }
+        IntakeRow::Delimiter => intake::CANDIDATES
+            .iter()
+            .map(|d| IntakeValue::Delimiter(*d))
+            .collect(),
+        IntakeRow::Header => {
+            let mut lines: Vec<u64> = i.header_row.into_iter().collect();
+            lines.extend(i.preview.iter().take(8).map(|r| r.line));
+            if !lines.contains(&1) {
+                lines.insert(0, 1);
+            }
+            lines.sort_unstable();
+            lines.dedup();
+            let mut v: Vec<IntakeValue> = lines
+                .into_iter()
+                .map(|l| IntakeValue::Header(Some(l)))
+                .collect();
+            v.push(IntakeValue::Header(None));
+            v
+        }
+    }
+}
+
+/// The value an intake row has for a file read as `i`.
+fn current_value(i: &Intake, row: IntakeRow) -> IntakeValue {
+    match row {
+        IntakeRow::Encoding => IntakeValue::Encoding(i.encoding.encoding),
+        IntakeRow::Delimiter => IntakeValue::Delimiter(i.dialect.delimiter),
+        IntakeRow::Header => IntakeValue::Header(i.header_row),
+    }
+}
+
+/// What a key did to an open choice list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Choice {
+    /// The cursor moved, or the key means nothing here.
+    Stay,
+    /// Esc: close without choosing.
+    Close,
+    /// Enter/Space on the item at this index.
+    Pick(usize),
+}
+
+/// Moves within an open choice list of `len` items, or reports a pick or a close.
+fn choice_key(list: &mut ListWindow, msg: &Msg, len: usize) -> Choice {
+    match msg {
+        Msg::Up => list.up(1),
+        Msg::Down => list.down(1, len),
+        Msg::Home => list.home(),
+        Msg::End => list.end(len),
+        Msg::Back => return Choice::Close,
+        Msg::Next | Msg::Toggle => return Choice::Pick(list.cursor()),
+        _ => {}
+    }
+    Choice::Stay
 }
 
 fn region(lang: Lang) -> Option<Region> {
@@ -456,53 +640,80 @@ fn region(lang: Lang) -> Option<Region> {
     }
 }
 
+/// What decides how the rows are read: the same reading keeps the mapping and the report.
+fn reading_key(i: &Intake) -> (&'static str, u8, Option<u64>, &[String]) {
+    (
+        i.encoding.encoding.name(),
+        i.dialect.delimiter,
+        i.header_row,
+        &i.columns,
+    )
+}
+
+/// Rows a page key moves in the grid.
+const GRID_PAGE: usize = 20;
+
 impl Wizard {
-    fn flow(&mut self) -> Option<&mut CsvFlow> {
-        match &mut self.screen {
-            Screen::Csv(f) => Some(f),
-            _ => None,
+    /// Runs `f` on the CSV flow taken out of the screen, then puts it back unless `f` left the
+    /// flow (set another screen). The flow's helpers take it as an argument, so none of them
+    /// reads it from `self.screen` meanwhile.
+    fn on_flow(&mut self, f: impl FnOnce(&mut Wizard, &mut CsvFlow) -> Vec<Effect>) -> Vec<Effect> {
+        let Screen::Csv(slot) = &mut self.screen else {
+            return Vec::new();
+        };
+        let mut flow = std::mem::take(slot);
+        let effects = f(self, &mut flow);
+        if let Screen::Csv(slot) = &mut self.screen {
+            *slot = flow;
         }
+        effects
     }
 
     /// Opens the CSV flow at the file picker (or where an unfinished one stopped).
     pub(super) fn open_csv(&mut self) -> Vec<Effect> {
-        if let Some(saved) = self.progress.csv_flow.clone() {
-            return self.resume_csv(&saved);
+        match self.progress.csv_flow.clone() {
+            Some(SavedCsvFlow::Read(saved)) => self.resume_csv(&saved),
+            Some(SavedCsvFlow::Unreadable { error, table }) => {
+                // Said, not guessed: the picker with the file (when known) and the reason.
+                let mut flow = CsvFlow::new();
+                if let Some(file) = table.get("file").and_then(|v| v.as_str()) {
+                    flow.path = TextField::with_value(file, 4096);
+                }
+                flow.stage = Stage::Pick(PickStage {
+                    completions: Vec::new(),
+                    error: Some(FlowError::Saved(error)),
+                });
+                self.set_screen(Screen::Csv(Box::new(flow)));
+                Vec::new()
+            }
+            None => {
+                self.set_screen(Screen::Csv(Box::default()));
+                Vec::new()
+            }
         }
-        self.set_screen(Screen::Csv(Box::default()));
-        Vec::new()
     }
 
     /// Rebuilds the flow from the progress file and re-reads the CSV.
     pub(super) fn resume_csv(&mut self, saved: &SavedFlow) -> Vec<Effect> {
         let mut flow = CsvFlow::new();
         flow.path = TextField::with_value(&saved.file, 4096);
-        flow.overrides.encoding = saved
-            .encoding
-            .as_deref()
-            .and_then(intake::encoding_for_label);
-        flow.overrides.delimiter = saved.delimiter.as_deref().and_then(intake::parse_delimiter);
-        flow.overrides.header = saved.header_row.map(|n| {
-            if n == 0 {
-                HeaderChoice::None
-            } else {
-                HeaderChoice::Line(n)
-            }
-        });
-        flow.resume_to = Some(Stage::parse(&saved.stage));
-        flow.resume_mapping = saved.mapping.clone();
+        flow.choices.overrides.encoding = saved.encoding.map(|e| e.0);
+        flow.choices.overrides.delimiter = saved.delimiter.map(|d| d.0);
+        flow.choices.overrides.header = saved.header_row;
+        flow.choices.columns = saved.mapping.clone();
         flow.meta = FileMeta {
             size: saved.size.unwrap_or(0),
             modified: saved.modified,
         };
         if let Some(o) = &saved.out {
-            flow.out = TextField::with_value(o, 4096);
+            flow.choices.out = TextField::with_value(o, 4096);
         }
         if let Some(r) = &saved.report {
-            flow.report_path = TextField::with_value(r, 4096);
+            flow.choices.report = TextField::with_value(r, 4096);
         }
+        let effects = self.start_sample(&mut flow, Some(saved.stage));
         self.set_screen(Screen::Csv(Box::new(flow)));
-        self.start_sample()
+        effects
     }
 
     fn new_ticket(&mut self) -> u64 {
@@ -510,66 +721,38 @@ impl Wizard {
         self.next_ticket
     }
 
-    fn start_sample(&mut self) -> Vec<Effect> {
-        let ticket = self.new_ticket();
-        let Some(flow) = self.flow() else {
-            return Vec::new();
-        };
+    /// Reads the head of the file; `resume` is the saved stage to reach again.
+    fn start_sample(&mut self, flow: &mut CsvFlow, resume: Option<CsvStage>) -> Vec<Effect> {
         let path = flow.path.value().trim().to_string();
         if path.is_empty() {
             return Vec::new();
         }
-        flow.begin(ticket, Job::Sample, None, Stage::Intake, Stage::Pick);
-        flow.error = None;
+        let ticket = self.new_ticket();
+        let completions = match std::mem::take(&mut flow.stage) {
+            Stage::Pick(p) => p.completions,
+            _ => Vec::new(),
+        };
+        flow.stage = Stage::Loading(Box::new(LoadingStage {
+            running: Running {
+                ticket,
+                job: Job::Sample,
+                bytes: 0,
+                total: None,
+                rows: 0,
+            },
+            then: resume.unwrap_or(CsvStage::Intake),
+            resumed: resume.is_some(),
+            back: Stage::Pick(PickStage {
+                completions,
+                error: None,
+            }),
+        }));
         vec![Effect::LoadCsv { ticket, path }]
     }
 
     /// Saves where the flow stands (choices only).
-    fn save_flow(&mut self) -> Vec<Effect> {
-        let Screen::Csv(flow) = &self.screen else {
-            return Vec::new();
-        };
-        let Some(i) = &flow.intake else {
-            return Vec::new();
-        };
-        let mut mapping = BTreeMap::new();
-        if let Some(m) = &flow.mapping {
-            for f in Field::ALL {
-                match m.get(f) {
-                    Some(Mapped {
-                        column,
-                        confidence: Confidence::Manual,
-                    }) => {
-                        mapping.insert(f.key().to_string(), column as u64 + 1);
-                    }
-                    None if flow.resume_mapping.get(f.key()) == Some(&0) => {
-                        mapping.insert(f.key().to_string(), 0);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let stage = match flow.stage {
-            Stage::Loading => flow.running.map_or(Stage::Intake, |r| r.then),
-            s => s,
-        };
-        let saved = SavedFlow {
-            file: flow.path.value().trim().to_string(),
-            size: Some(flow.meta.size),
-            modified: flow.meta.modified,
-            stage: stage.as_str().to_string(),
-            encoding: flow.overrides.encoding.map(|e| e.name().to_string()),
-            delimiter: flow.overrides.delimiter.map(|d| char::from(d).to_string()),
-            header_row: flow.overrides.header.map(|h| match h {
-                HeaderChoice::Line(n) => n,
-                HeaderChoice::None => 0,
-            }),
-            mapping,
-            out: (!flow.out.value().is_empty()).then(|| flow.out.value().to_string()),
-            report: (!flow.report_path.value().is_empty())
-                .then(|| flow.report_path.value().to_string()),
-        };
-        let _ = i;
+    fn save_flow(&mut self, flow: &CsvFlow) -> Vec<Effect> {
+        let saved = SavedCsvFlow::Read(flow.saved());
         if self.progress.csv_flow.as_ref() == Some(&saved) {
             return Vec::new();
         }
@@ -577,38 +760,16 @@ impl Wizard {
         self.save()
     }
 
-    /// Re-reads the sample with the current overrides (pure, instant).
-    fn resniff(&mut self) {
-        let lang = self.tr.lang();
-        let tr_err = |e: &intake::SniffError, tr: &crate::domain::text::Catalog| match e {
-            intake::SniffError::Empty => tr.t("csv.tui.err-empty").to_string(),
-            intake::SniffError::Binary(k) => tr.f("csv.tui.err-binary", &[("kind", &k.as_str())]),
-            intake::SniffError::HeaderNotInSample { line, .. } => {
-                tr.f("csv.tui.err-header", &[("line", line)])
-            }
-            intake::SniffError::BadDelimiter(c) => tr.f("csv.tui.err-delimiter", &[("char", c)]),
-        };
-        let Screen::Csv(flow) = &mut self.screen else {
-            return;
-        };
-        let Some(sample) = flow.sample.clone() else {
-            return;
-        };
-        let mut ov = flow.overrides;
-        ov.region = region(lang);
-        match intake::sniff(&sample, &ov) {
-            Ok(i) => {
-                flow.intake = Some(i);
-                flow.error = None;
-            }
-            Err(e) => flow.error = Some(tr_err(&e, &self.tr)),
-        }
+    /// Reads the sample with `overrides` (pure, instant).
+    fn sniff(&self, sample: &Sample, overrides: &Overrides) -> Result<Intake, intake::SniffError> {
+        let mut ov = *overrides;
+        ov.region = region(self.tr.lang());
+        intake::sniff(sample, &ov)
     }
 
-    /// The mapping for the current intake: remembered for this header set, else suggested;
-    /// then manual choices kept from before.
-    fn fresh_mapping(&self, flow: &CsvFlow) -> Option<Mapping> {
-        let i = flow.intake.as_ref()?;
+    /// The mapping for a file read as `i`: remembered for this header set, else suggested; then
+    /// the columns chosen by hand (where such a column exists).
+    fn fresh_mapping(&self, i: &Intake, choices: &Choices) -> Mapping {
         let mut m = i.suggest_mapping();
         if let Some(fields) = self.remembered.get(&fingerprint(&i.columns)) {
             for f in Field::ALL {
@@ -629,54 +790,52 @@ impl Wizard {
                 }
             }
         }
-        for (key, col) in &flow.resume_mapping {
-            if let Some(f) = Field::parse(key) {
-                if *col == 0 {
-                    m.set(f, None);
-                } else if let Ok(c) = usize::try_from(col - 1)
-                    && c < i.columns.len().max(1)
-                {
-                    m.set(
-                        f,
-                        Some(Mapped {
-                            column: c,
-                            confidence: Confidence::Manual,
-                        }),
-                    );
-                }
+        for (f, choice) in &choices.columns {
+            match *choice {
+                ColumnChoice::None => m.set(*f, None),
+                ColumnChoice::Column(c) if c < i.columns.len().max(1) => m.set(
+                    *f,
+                    Some(Mapped {
+                        column: c,
+                        confidence: Confidence::Manual,
+                    }),
+                ),
+                ColumnChoice::Column(_) => {}
             }
         }
-        Some(m)
+        m
     }
 
-    fn start_validate(&mut self, then: Stage) -> Vec<Effect> {
+    /// Validates every row of the mapping screen's mapping; `then` is the stage to reach.
+    fn start_validate(&mut self, flow: &mut CsvFlow, then: CsvStage) -> Vec<Effect> {
+        let Stage::Mapping(m) = std::mem::take(&mut flow.stage) else {
+            return Vec::new();
+        };
         let ticket = self.new_ticket();
         let invited: Vec<String> = self.progress.invited_emails().into_iter().collect();
-        let Some(flow) = self.flow() else {
-            return Vec::new();
-        };
-        let (Some(i), Some(m)) = (flow.intake.clone(), flow.mapping.clone()) else {
-            return Vec::new();
-        };
-        let size = flow.meta.size;
-        flow.begin(ticket, Job::Validate, Some(size), then, Stage::Mapping);
-        let path = flow.path.value().trim().to_string();
-        vec![Effect::ValidateCsv {
+        let effect = Effect::ValidateCsv {
             ticket,
-            path,
-            intake: Box::new(i),
-            mapping: Box::new(m),
+            path: flow.path.value().trim().to_string(),
+            intake: Box::new(m.intake.reading.intake.clone()),
+            mapping: Box::new(m.view.mapping.clone()),
             invited,
-        }]
+        };
+        flow.stage = Stage::Loading(Box::new(LoadingStage {
+            running: Running {
+                ticket,
+                job: Job::Validate,
+                bytes: 0,
+                total: Some(flow.meta.size),
+                rows: 0,
+            },
+            then,
+            resumed: false,
+            back: Stage::Mapping(m),
+        }));
+        vec![effect]
     }
 
-    fn remember_mapping(&mut self) -> Vec<Effect> {
-        let Screen::Csv(flow) = &self.screen else {
-            return Vec::new();
-        };
-        let (Some(i), Some(m)) = (&flow.intake, &flow.mapping) else {
-            return Vec::new();
-        };
+    fn remember_mapping(&mut self, i: &Intake, m: &Mapping) -> Vec<Effect> {
         let mut fields = BTreeMap::new();
         for f in Field::ALL {
             match m.get(f) {
@@ -699,406 +858,472 @@ impl Wizard {
         vec![Effect::SaveMappings(Box::new(self.remembered.clone()))]
     }
 
-    /// Messages on the CSV screens.
-    pub(super) fn update_csv(&mut self, msg: super::Msg, now: Timestamp) -> Vec<Effect> {
-        use super::Msg;
-        let Screen::Csv(flow) = &mut self.screen else {
+    fn leave_csv(&mut self) {
+        self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
+    }
+
+    /// Messages on the CSV screens: one function per stage.
+    pub(super) fn update_csv(&mut self, msg: Msg) -> Vec<Effect> {
+        // In text fields the keymap types `q` instead, so Quit only comes from elsewhere.
+        if msg == Msg::Quit {
+            return vec![Effect::Quit];
+        }
+        self.on_flow(|w, flow| match flow.kind() {
+            StageKind::Pick => w.csv_pick(flow, msg),
+            StageKind::Loading => w.csv_loading(flow, &msg),
+            StageKind::Intake => w.csv_intake(flow, &msg),
+            StageKind::Mapping => w.csv_mapping(flow, &msg),
+            StageKind::Grid => w.csv_grid(flow, msg),
+            StageKind::Plan => w.csv_plan(flow, msg),
+            StageKind::Done => w.csv_done(&msg),
+        })
+    }
+
+    fn csv_pick(&mut self, flow: &mut CsvFlow, msg: Msg) -> Vec<Effect> {
+        let Stage::Pick(pick) = &mut flow.stage else {
             return Vec::new();
         };
-        let stage = flow.stage;
-        match (stage, msg) {
-            // In text fields the keymap types `q` instead, so Quit only comes from elsewhere.
-            (_, Msg::Quit) => {
-                return vec![Effect::Quit];
-            }
-            // ---- pick ----
-            (Stage::Pick, Msg::Input(c)) => {
+        match msg {
+            Msg::Input(c) => {
                 flow.path.insert(c);
-                flow.completions.clear();
+                pick.completions.clear();
             }
-            (Stage::Pick, Msg::Paste(s)) => flow.path.insert_str(s.trim()),
-            (Stage::Pick, Msg::Backspace) => {
+            Msg::Paste(s) => flow.path.insert_str(s.trim()),
+            Msg::Backspace => {
                 flow.path.backspace();
-                flow.completions.clear();
+                pick.completions.clear();
             }
-            (Stage::Pick, Msg::CursorLeft) => flow.path.left(),
-            (Stage::Pick, Msg::CursorRight) => flow.path.right(),
-            (Stage::Pick, Msg::FocusNext) => {
+            Msg::CursorLeft => flow.path.left(),
+            Msg::CursorRight => flow.path.right(),
+            Msg::FocusNext => {
                 let partial = flow.path.value().to_string();
                 return vec![Effect::CompletePath { partial }];
             }
-            (Stage::Pick, Msg::Next) => return self.start_sample(),
-            (Stage::Pick, Msg::Back) => return self.leave_csv(),
-            // ---- loading ----
-            (Stage::Loading, Msg::Back) => {
-                if let Some(r) = flow.running.take() {
-                    flow.stage = r.back_to;
-                    flow.resume_to = None;
-                    return vec![Effect::CancelCsv { ticket: r.ticket }];
+            Msg::Next => return self.start_sample(flow, None),
+            Msg::Back => self.leave_csv(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Esc cancels the job and returns where it began, as it was.
+    fn csv_loading(&mut self, flow: &mut CsvFlow, msg: &Msg) -> Vec<Effect> {
+        if *msg != Msg::Back {
+            return Vec::new();
+        }
+        let Stage::Loading(l) = std::mem::take(&mut flow.stage) else {
+            return Vec::new();
+        };
+        flow.stage = l.back;
+        vec![Effect::CancelCsv {
+            ticket: l.running.ticket,
+        }]
+    }
+
+    fn csv_intake(&mut self, flow: &mut CsvFlow, msg: &Msg) -> Vec<Effect> {
+        let Stage::Intake(st) = &mut flow.stage else {
+            return Vec::new();
+        };
+        if let Some(list) = &mut st.choosing {
+            let values = intake_values(&st.view.reading.intake, st.view.row);
+            match choice_key(list, msg, values.len()) {
+                Choice::Stay => {}
+                Choice::Close => st.choosing = None,
+                Choice::Pick(at) => {
+                    st.choosing = None;
+                    let mut ov = flow.choices.overrides;
+                    match values.get(at) {
+                        Some(IntakeValue::Encoding(e)) => ov.encoding = Some(e),
+                        Some(IntakeValue::Delimiter(d)) => ov.delimiter = Some(*d),
+                        Some(IntakeValue::Header(Some(l))) => {
+                            ov.header = Some(HeaderChoice::Line(*l));
+                        }
+                        Some(IntakeValue::Header(None)) => ov.header = Some(HeaderChoice::None),
+                        None => {}
+                    }
+                    match self.sniff(&st.view.reading.sample.0, &ov) {
+                        Ok(i) => {
+                            if reading_key(&i) != reading_key(&st.view.reading.intake) {
+                                // Another reading of the file: the mapping is suggested again
+                                // and every row is checked again.
+                                st.ahead = None;
+                            }
+                            st.view.reading.intake = i;
+                            st.error = None;
+                            flow.choices.overrides = ov;
+                        }
+                        // A choice that cannot be applied is said and not kept.
+                        Err(e) => st.error = Some(FlowError::Sniff(e)),
+                    }
+                    return self.save_flow(flow);
                 }
             }
-            // ---- intake ----
-            (Stage::Intake, msg) if flow.choosing.is_some() => {
-                let row = INTAKE_ROWS[flow.intake_row.min(2)];
-                let values = flow.intake_values(row);
-                let Some(ch) = &mut flow.choosing else {
+            return Vec::new();
+        }
+        match msg {
+            Msg::Up => st.view.row = st.view.row.up(),
+            Msg::Down => st.view.row = st.view.row.down(),
+            Msg::Toggle => {
+                let i = &st.view.reading.intake;
+                let values = intake_values(i, st.view.row);
+                let current = current_value(i, st.view.row);
+                let cursor = values.iter().position(|v| *v == current).unwrap_or(0);
+                st.choosing = Some(ListWindow::at(cursor));
+            }
+            Msg::Next => {
+                let Stage::Intake(st) = std::mem::take(&mut flow.stage) else {
                     return Vec::new();
                 };
-                match ch.key(&msg, values.len()) {
-                    Choice::Stay => {}
-                    Choice::Close => flow.choosing = None,
-                    Choice::Pick(at) => {
-                        if let Some(v) = values.get(at) {
-                            match *v {
-                                IntakeValue::Encoding(e) => flow.overrides.encoding = Some(e),
-                                IntakeValue::Delimiter(d) => flow.overrides.delimiter = Some(d),
-                                IntakeValue::Header(Some(l)) => {
-                                    flow.overrides.header = Some(HeaderChoice::Line(l))
-                                }
-                                IntakeValue::Header(None) => {
-                                    flow.overrides.header = Some(HeaderChoice::None)
-                                }
-                            }
-                        }
-                        flow.choosing = None;
-                        let before = flow.intake.as_ref().map(reading);
-                        self.resniff();
-                        if let Some(flow) = self.flow()
-                            && flow.intake.as_ref().map(reading) != before
-                        {
-                            // Another reading of the file: the mapping is suggested again and
-                            // every row is checked again (the old report is of the old reading).
-                            flow.mapping = None;
-                            flow.report = None;
-                        }
-                        return self.save_flow();
-                    }
-                }
+                let IntakeStage { view, ahead, .. } = *st;
+                let (mapping, checked) = match ahead {
+                    Some(a) => (a.mapping, a.checked),
+                    None => (
+                        MappingView {
+                            mapping: self.fresh_mapping(&view.reading.intake, &flow.choices),
+                            field: Field::Email,
+                        },
+                        None,
+                    ),
+                };
+                flow.stage = Stage::Mapping(Box::new(MappingStage {
+                    intake: view,
+                    view: mapping,
+                    choosing: None,
+                    error: None,
+                    checked,
+                }));
+                return self.save_flow(flow);
             }
-            (Stage::Intake, Msg::Up) => flow.intake_row = flow.intake_row.saturating_sub(1),
-            (Stage::Intake, Msg::Down) => flow.intake_row = (flow.intake_row + 1).min(2),
-            (Stage::Intake, Msg::Toggle) => {
-                let row = INTAKE_ROWS[flow.intake_row.min(2)];
-                let values = flow.intake_values(row);
-                let current = current_value(flow, row);
-                let cursor = values.iter().position(|v| Some(*v) == current).unwrap_or(0);
-                flow.choosing = Some(Choices { cursor });
+            Msg::Back => {
+                flow.stage = Stage::default();
+                return self.save_flow(flow);
             }
-            (Stage::Intake, Msg::Next) => {
-                if flow.intake.is_none() {
-                    return Vec::new();
-                }
-                if flow.mapping.is_none() {
-                    let m = {
-                        let Screen::Csv(flow) = &self.screen else {
-                            return Vec::new();
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn csv_mapping(&mut self, flow: &mut CsvFlow, msg: &Msg) -> Vec<Effect> {
+        let Stage::Mapping(st) = &mut flow.stage else {
+            return Vec::new();
+        };
+        let ncols = st.intake.reading.intake.columns.len();
+        let field = st.view.field;
+        if let Some(list) = &mut st.choosing {
+            // Choices: every column, then "none".
+            match choice_key(list, msg, ncols + 1) {
+                Choice::Stay => {}
+                Choice::Close => st.choosing = None,
+                Choice::Pick(pick) => {
+                    st.choosing = None;
+                    if pick < ncols {
+                        let mapped = Mapped {
+                            column: pick,
+                            confidence: Confidence::Manual,
                         };
-                        self.fresh_mapping(flow)
-                    };
-                    if let Some(flow) = self.flow() {
-                        flow.mapping = m;
+                        st.view.mapping.set(field, Some(mapped));
+                        flow.choices
+                            .columns
+                            .insert(field, ColumnChoice::Column(pick));
+                    } else if field != Field::Email {
+                        st.view.mapping.set(field, None);
+                        flow.choices.columns.insert(field, ColumnChoice::None);
                     }
-                }
-                if let Some(flow) = self.flow() {
-                    flow.stage = Stage::Mapping;
-                }
-                return self.save_flow();
-            }
-            (Stage::Intake, Msg::Back) => {
-                flow.stage = Stage::Pick;
-                return self.save_flow();
-            }
-            // ---- mapping ----
-            (Stage::Mapping, msg) if flow.choosing.is_some() => {
-                let ncols = flow.intake.as_ref().map_or(0, |i| i.columns.len());
-                let field = Field::ALL[flow.mapping_row.min(4)];
-                let Some(ch) = &mut flow.choosing else {
-                    return Vec::new();
-                };
-                // Choices: every column, then "none".
-                match ch.key(&msg, ncols + 1) {
-                    Choice::Stay => {}
-                    Choice::Close => flow.choosing = None,
-                    Choice::Pick(pick) => {
-                        flow.choosing = None;
-                        if let Some(m) = &mut flow.mapping {
-                            if pick < ncols {
-                                m.set(
-                                    field,
-                                    Some(Mapped {
-                                        column: pick,
-                                        confidence: Confidence::Manual,
-                                    }),
-                                );
-                                flow.resume_mapping.remove(field.key());
-                            } else if field != Field::Email {
-                                m.set(field, None);
-                                flow.resume_mapping.insert(field.key().to_string(), 0);
-                            }
-                        }
-                        flow.report = None;
-                        flow.error = None;
-                        return self.save_flow();
-                    }
+                    st.checked = None;
+                    st.error = None;
+                    return self.save_flow(flow);
                 }
             }
-            (Stage::Mapping, Msg::Up) => flow.mapping_row = flow.mapping_row.saturating_sub(1),
-            (Stage::Mapping, Msg::Down) => flow.mapping_row = (flow.mapping_row + 1).min(4),
-            (Stage::Mapping, Msg::Toggle) => {
-                let field = Field::ALL[flow.mapping_row.min(4)];
-                let ncols = flow.intake.as_ref().map_or(0, |i| i.columns.len());
-                let cursor = flow
-                    .mapping
-                    .as_ref()
-                    .and_then(|m| m.get(field))
-                    .map_or(ncols, |m| m.column);
-                flow.choosing = Some(Choices { cursor });
+            return Vec::new();
+        }
+        let at = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
+        match msg {
+            Msg::Up => st.view.field = Field::ALL[at.saturating_sub(1)],
+            Msg::Down => st.view.field = Field::ALL[(at + 1).min(Field::ALL.len() - 1)],
+            Msg::Toggle => {
+                let cursor = st.view.mapping.get(field).map_or(ncols, |m| m.column);
+                st.choosing = Some(ListWindow::at(cursor));
             }
-            (Stage::Mapping, Msg::Next) => {
-                let email = flow.mapping.as_ref().and_then(|m| m.get(Field::Email));
-                match email {
+            Msg::Next => {
+                match st.view.mapping.get(Field::Email) {
                     None => {
-                        flow.error = Some(self.tr.t("csv.tui.need-email").to_string());
+                        st.error = Some(FlowError::NeedEmail);
                         return Vec::new();
                     }
+                    // A fuzzy e-mail column is never accepted silently.
                     Some(m) if m.confidence == Confidence::Fuzzy => {
-                        // A fuzzy e-mail column is never accepted silently.
-                        flow.error = Some(self.tr.t("csv.tui.fuzzy-email").to_string());
+                        st.error = Some(FlowError::FuzzyEmail);
                         return Vec::new();
                     }
                     Some(_) => {}
                 }
-                if flow.report.is_some() {
-                    flow.stage = Stage::Grid;
-                    return self.save_flow();
-                }
-                let mut effects = self.remember_mapping();
-                effects.extend(self.start_validate(Stage::Grid));
-                effects.extend(self.save_flow());
-                return effects;
-            }
-            (Stage::Mapping, Msg::Back) => {
-                flow.stage = Stage::Intake;
-                flow.error = None;
-                return self.save_flow();
-            }
-            // ---- grid ----
-            (Stage::Grid, msg) if flow.searching => match msg {
-                Msg::Input(c) => flow.search.insert(c),
-                Msg::Paste(s) => flow.search.insert_str(&s),
-                Msg::Backspace => flow.search.backspace(),
-                Msg::Back => {
-                    flow.searching = false;
-                    flow.search = TextField::new(200);
-                }
-                Msg::Next => {
-                    flow.searching = false;
-                    self.grid_find(true, false);
-                }
-                _ => {}
-            },
-            (Stage::Grid, Msg::Up) => flow.grid_cursor = flow.grid_cursor.saturating_sub(1),
-            (Stage::Grid, Msg::Down) => {
-                flow.grid_cursor = (flow.grid_cursor + 1).min(flow.view_len().saturating_sub(1))
-            }
-            (Stage::Grid, Msg::PageUp) => flow.grid_cursor = flow.grid_cursor.saturating_sub(20),
-            (Stage::Grid, Msg::PageDown) => {
-                flow.grid_cursor = (flow.grid_cursor + 20).min(flow.view_len().saturating_sub(1))
-            }
-            (Stage::Grid, Msg::Home) => flow.grid_cursor = 0,
-            (Stage::Grid, Msg::End) => flow.grid_cursor = flow.view_len().saturating_sub(1),
-            (Stage::Grid, Msg::ToggleProblems) => {
-                flow.problems_only = !flow.problems_only;
-                flow.grid_cursor = 0;
-            }
-            (Stage::Grid, Msg::NextProblem) => self.grid_find(false, true),
-            (Stage::Grid, Msg::Search) => flow.searching = true,
-            (Stage::Grid, Msg::Next) => {
-                let default_out = sibling(flow.path.value(), "invite");
-                let default_report = sibling(flow.path.value(), "report");
-                if flow.out.value().is_empty() {
-                    flow.out = TextField::with_value(&default_out, 4096);
-                }
-                if flow.report_path.value().is_empty() {
-                    flow.report_path = TextField::with_value(&default_report, 4096);
-                }
-                flow.stage = Stage::Plan;
-                flow.plan_row = 2;
-                return self.save_flow();
-            }
-            (Stage::Grid, Msg::Back) => {
-                flow.stage = Stage::Mapping;
-                return self.save_flow();
-            }
-            // ---- plan ----
-            (Stage::Plan, Msg::Up) => flow.plan_row = flow.plan_row.saturating_sub(1),
-            (Stage::Plan, Msg::Down | Msg::FocusNext) => flow.plan_row = (flow.plan_row + 1).min(2),
-            (Stage::Plan, Msg::Input(c)) if flow.plan_row < 2 => plan_field(flow).insert(c),
-            (Stage::Plan, Msg::Paste(s)) if flow.plan_row < 2 => {
-                plan_field(flow).insert_str(s.trim())
-            }
-            (Stage::Plan, Msg::Backspace) if flow.plan_row < 2 => plan_field(flow).backspace(),
-            (Stage::Plan, Msg::CursorLeft) if flow.plan_row < 2 => plan_field(flow).left(),
-            (Stage::Plan, Msg::CursorRight) if flow.plan_row < 2 => plan_field(flow).right(),
-            (Stage::Plan, Msg::Next) if flow.plan_row < 2 => flow.plan_row += 1,
-            (Stage::Plan, Msg::Next) => {
-                let n = flow.report.as_ref().map_or(0, |r| r.seats.needed);
-                if n == 0 {
-                    flow.error = Some(self.tr.t("csv.tui.nothing-new").to_string());
+                let Stage::Mapping(st) = std::mem::take(&mut flow.stage) else {
                     return Vec::new();
+                };
+                let MappingStage {
+                    intake,
+                    view,
+                    checked,
+                    choosing,
+                    error,
+                } = *st;
+                if let Some(checked) = checked {
+                    flow.stage = Stage::Grid(Box::new(GridStage {
+                        intake,
+                        mapping: view,
+                        checked,
+                    }));
+                    return self.save_flow(flow);
                 }
-                self.overlay = Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: n }));
-                return self.save_flow();
-            }
-            (Stage::Plan, Msg::Back) => {
-                flow.stage = Stage::Grid;
-                flow.error = None;
-                return self.save_flow();
-            }
-            // ---- done ----
-            (Stage::Done, Msg::Next | Msg::Back) => {
-                self.progress.csv_flow = None;
-                let effects = self.save();
-                self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
+                let mut effects = self.remember_mapping(&intake.reading.intake, &view.mapping);
+                flow.stage = Stage::Mapping(Box::new(MappingStage {
+                    intake,
+                    view,
+                    choosing,
+                    error,
+                    checked: None,
+                }));
+                effects.extend(self.start_validate(flow, CsvStage::Grid));
+                effects.extend(self.save_flow(flow));
                 return effects;
+            }
+            Msg::Back => {
+                let Stage::Mapping(st) = std::mem::take(&mut flow.stage) else {
+                    return Vec::new();
+                };
+                let MappingStage {
+                    intake,
+                    view,
+                    checked,
+                    ..
+                } = *st;
+                flow.stage = Stage::Intake(Box::new(IntakeStage {
+                    view: intake,
+                    choosing: None,
+                    error: None,
+                    ahead: Some(Ahead {
+                        mapping: view,
+                        checked,
+                    }),
+                }));
+                return self.save_flow(flow);
             }
             _ => {}
         }
-        let _ = now;
         Vec::new()
     }
 
-    fn leave_csv(&mut self) -> Vec<Effect> {
-        self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
-        Vec::new()
-    }
-
-    /// Grid: jump to the next row matching the search (`search`) or with a problem (`problem`).
-    fn grid_find(&mut self, search: bool, problem: bool) {
-        let Screen::Csv(flow) = &mut self.screen else {
-            return;
+    fn csv_grid(&mut self, flow: &mut CsvFlow, msg: Msg) -> Vec<Effect> {
+        let Stage::Grid(st) = &mut flow.stage else {
+            return Vec::new();
         };
-        let (Some(report), Some(text), Some(i)) =
-            (flow.report.clone(), flow.text.clone(), flow.intake.as_ref())
-        else {
-            return;
-        };
-        let delim = i.dialect.delimiter;
-        let email_col = flow
-            .mapping
-            .as_ref()
-            .and_then(|m| m.get(Field::Email))
-            .map(|m| m.column);
-        let needle = flow.search.value().to_lowercase();
-        let mut rows = RowReader::new(delim);
-        let n = flow.view_len();
-        if n == 0 {
-            return;
-        }
-        for step in 1..=n {
-            let pos = (flow.grid_cursor + step) % n;
-            let Some(idx) = flow.view_row(pos) else {
-                continue;
-            };
-            let row = report.rows[idx];
-            let hit = if problem {
-                row.status != RowStatus::Ok || row.reason.is_some()
-            } else if search && !needle.is_empty() {
-                let cells = rows.cells(&text, row.offset);
-                let hay = email_col
-                    .and_then(|c| cells.get(c))
-                    .map_or_else(|| cells.join(" "), Clone::clone);
-                hay.to_lowercase().contains(&needle)
-                    || cells.iter().any(|c| c.to_lowercase().contains(&needle))
-            } else {
-                false
-            };
-            if hit {
-                flow.grid_cursor = pos;
-                return;
+        let c = &mut st.checked;
+        if c.searching {
+            match msg {
+                Msg::Input(ch) => c.search.insert(ch),
+                Msg::Paste(s) => c.search.insert_str(&s),
+                Msg::Backspace => c.search.backspace(),
+                Msg::Back => {
+                    c.searching = false;
+                    c.search = TextField::new(200);
+                }
+                Msg::Next => {
+                    c.searching = false;
+                    grid_find(st, Find::Search);
+                }
+                _ => {}
             }
+            return Vec::new();
         }
+        let len = c.view_len();
+        match msg {
+            Msg::Up => c.rows.up(1),
+            Msg::Down => c.rows.down(1, len),
+            Msg::PageUp => c.rows.up(GRID_PAGE),
+            Msg::PageDown => c.rows.down(GRID_PAGE, len),
+            Msg::Home => c.rows.home(),
+            Msg::End => c.rows.end(len),
+            Msg::ToggleProblems => {
+                c.problems_only = !c.problems_only;
+                c.rows = ListWindow::default();
+            }
+            Msg::NextProblem => grid_find(st, Find::Problem),
+            Msg::Search => c.searching = true,
+            Msg::Next => {
+                let Stage::Grid(grid) = std::mem::take(&mut flow.stage) else {
+                    return Vec::new();
+                };
+                flow.default_outputs();
+                flow.stage = Stage::Plan(Box::new(PlanStage {
+                    grid: *grid,
+                    row: PlanRow::Confirm,
+                    error: None,
+                }));
+                return self.save_flow(flow);
+            }
+            Msg::Back => {
+                let Stage::Grid(grid) = std::mem::take(&mut flow.stage) else {
+                    return Vec::new();
+                };
+                let GridStage {
+                    intake,
+                    mapping,
+                    checked,
+                } = *grid;
+                flow.stage = Stage::Mapping(Box::new(MappingStage {
+                    intake,
+                    view: mapping,
+                    choosing: None,
+                    error: None,
+                    checked: Some(checked),
+                }));
+                return self.save_flow(flow);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn csv_plan(&mut self, flow: &mut CsvFlow, msg: Msg) -> Vec<Effect> {
+        let Stage::Plan(st) = &mut flow.stage else {
+            return Vec::new();
+        };
+        let field = match st.row {
+            PlanRow::Out => Some(&mut flow.choices.out),
+            PlanRow::Report => Some(&mut flow.choices.report),
+            PlanRow::Confirm => None,
+        };
+        match (msg, field) {
+            (Msg::Up, _) => st.row = st.row.up(),
+            (Msg::Down | Msg::FocusNext, _) => st.row = st.row.down(),
+            (Msg::Input(c), Some(f)) => f.insert(c),
+            (Msg::Paste(s), Some(f)) => f.insert_str(s.trim()),
+            (Msg::Backspace, Some(f)) => f.backspace(),
+            (Msg::CursorLeft, Some(f)) => f.left(),
+            (Msg::CursorRight, Some(f)) => f.right(),
+            (Msg::Next, Some(_)) => st.row = st.row.down(),
+            (Msg::Next, None) => {
+                let n = st.grid.checked.report.0.seats.needed;
+                if n == 0 {
+                    st.error = Some(FlowError::NothingNew);
+                    return Vec::new();
+                }
+                self.overlay = Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: n }));
+                return self.save_flow(flow);
+            }
+            (Msg::Back, _) => {
+                let Stage::Plan(plan) = std::mem::take(&mut flow.stage) else {
+                    return Vec::new();
+                };
+                flow.stage = Stage::Grid(Box::new(plan.grid));
+                return self.save_flow(flow);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn csv_done(&mut self, msg: &Msg) -> Vec<Effect> {
+        if matches!(msg, Msg::Next | Msg::Back) {
+            self.progress.csv_flow = None;
+            let effects = self.save();
+            self.leave_csv();
+            return effects;
+        }
+        Vec::new()
     }
 
     /// The runtime read the head of the file.
     pub(super) fn csv_sampled(
         &mut self,
         ticket: u64,
-        result: Result<(Arc<Sample>, FileMeta), String>,
+        result: Result<(Arc<Sample>, FileMeta), CsvJobError>,
     ) -> Vec<Effect> {
-        let tr = self.tr.clone();
-        let Screen::Csv(flow) = &mut self.screen else {
-            return Vec::new();
-        };
-        if flow.running.map(|r| r.ticket) != Some(ticket) {
-            return Vec::new();
-        }
-        flow.running = None;
-        match result {
-            Err(text) => {
-                flow.stage = Stage::Pick;
-                flow.error = Some(text);
-                flow.resume_to = None;
-                Vec::new()
-            }
-            Ok((sample, meta)) => {
-                let resumed = flow.resume_to.is_some();
-                if resumed && (meta.size != flow.meta.size || meta.modified != flow.meta.modified) {
-                    flow.notice = Some(tr.t("csv.tui.file-changed").to_string());
-                }
-                flow.sample = Some(sample);
-                flow.meta = meta;
-                flow.stage = Stage::Intake;
-                flow.mapping = None;
-                flow.report = None;
-                flow.intake = None;
-                self.resniff();
-                // A file that cannot be read as CSV at all (a workbook, empty): back to the
-                // picker with the path kept and the reason shown, so it can be fixed at once.
-                if let Some(flow) = self.flow()
-                    && flow.intake.is_none()
-                {
-                    flow.stage = Stage::Pick;
-                    flow.resume_to = None;
+        self.on_flow(|w, flow| {
+            let Some(loading) = take_loading(flow, ticket, Job::Sample) else {
+                return Vec::new();
+            };
+            let (sample, meta) = match result {
+                Ok(ok) => ok,
+                Err(e) => {
+                    flow.stage = Stage::Pick(PickStage {
+                        completions: Vec::new(),
+                        error: Some(FlowError::Job(e)),
+                    });
                     return Vec::new();
                 }
-                let target = self.flow().and_then(|f| f.resume_to.take());
-                let mut work = Vec::new();
-                if let Some(target) = target.filter(|t| *t != Stage::Intake) {
-                    let m = {
-                        let Screen::Csv(flow) = &self.screen else {
-                            return Vec::new();
-                        };
-                        self.fresh_mapping(flow)
-                    };
-                    if let Some(flow) = self.flow() {
-                        flow.mapping = m;
-                        if flow.intake.is_some() {
-                            if target == Stage::Mapping {
-                                flow.stage = Stage::Mapping;
-                            } else {
-                                work = self.start_validate(target);
-                            }
-                        }
-                    }
-                }
-                // Saved once the resumed stage and mapping are set: quitting while the file is
-                // validated again resumes at the same stage with the same choices.
-                let mut effects = self.save_flow();
-                effects.extend(work);
-                effects
+            };
+            if loading.resumed
+                && (meta.size != flow.meta.size || meta.modified != flow.meta.modified)
+            {
+                flow.notice = Some(Notice::FileChanged);
             }
-        }
+            flow.meta = meta;
+            let intake = match w.sniff(&sample, &flow.choices.overrides) {
+                Ok(i) => i,
+                // A file that cannot be read as CSV at all (a workbook, empty): back to the
+                // picker with the path kept and the reason shown, so it can be fixed at once.
+                Err(e) => {
+                    flow.stage = Stage::Pick(PickStage {
+                        completions: Vec::new(),
+                        error: Some(FlowError::Sniff(e)),
+                    });
+                    return Vec::new();
+                }
+            };
+            let view = IntakeView {
+                reading: Reading {
+                    sample: Shared(sample),
+                    intake,
+                },
+                row: IntakeRow::Encoding,
+            };
+            let target = if loading.resumed {
+                loading.then
+            } else {
+                CsvStage::Intake
+            };
+            if target == CsvStage::Intake {
+                flow.stage = Stage::Intake(Box::new(IntakeStage {
+                    view,
+                    choosing: None,
+                    error: None,
+                    ahead: None,
+                }));
+                return w.save_flow(flow);
+            }
+            let mapping = w.fresh_mapping(&view.reading.intake, &flow.choices);
+            flow.stage = Stage::Mapping(Box::new(MappingStage {
+                intake: view,
+                view: MappingView {
+                    mapping,
+                    field: Field::Email,
+                },
+                choosing: None,
+                error: None,
+                checked: None,
+            }));
+            let work = if target == CsvStage::Mapping {
+                Vec::new()
+            } else {
+                w.start_validate(flow, target)
+            };
+            // Saved once the resumed stage and mapping are set: quitting while the file is
+            // validated again resumes at the same stage with the same choices.
+            let mut effects = w.save_flow(flow);
+            effects.extend(work);
+            effects
+        })
     }
 
-    /// Validation progress.
+    /// Progress of a background job.
     pub(super) fn csv_progress(&mut self, ticket: u64, bytes: u64, rows: u64) {
-        if let Some(flow) = self.flow()
-            && let Some(r) = &mut flow.running
-            && r.ticket == ticket
+        if let Screen::Csv(flow) = &mut self.screen
+            && let Stage::Loading(l) = &mut flow.stage
+            && l.running.ticket == ticket
         {
-            r.bytes = bytes;
-            r.rows = rows;
+            l.running.bytes = bytes;
+            l.running.rows = rows;
         }
     }
 
@@ -1106,180 +1331,212 @@ impl Wizard {
     pub(super) fn csv_validated(
         &mut self,
         ticket: u64,
-        result: Result<(Arc<Report>, Arc<str>), String>,
+        result: Result<(Arc<Report>, Arc<str>), CsvJobError>,
     ) -> Vec<Effect> {
-        let Screen::Csv(flow) = &mut self.screen else {
-            return Vec::new();
-        };
-        let Some(run) = flow.running.filter(|r| r.ticket == ticket) else {
-            return Vec::new();
-        };
-        flow.running = None;
-        match result {
-            Err(text) => {
-                flow.stage = Stage::Mapping;
-                flow.error = Some(text);
-                Vec::new()
-            }
-            Ok((report, text)) => {
-                flow.problems = Arc::new(
-                    report
-                        .rows
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.status != RowStatus::Ok || r.reason.is_some())
-                        .filter_map(|(i, _)| u32::try_from(i).ok())
-                        .collect(),
-                );
-                flow.report = Some(report);
-                flow.text = Some(text);
-                flow.grid_cursor = 0;
-                flow.stage = if run.then == Stage::Plan || run.then == Stage::Done {
-                    Stage::Plan
-                } else {
-                    Stage::Grid
-                };
-                if flow.stage == Stage::Plan && flow.out.value().is_empty() {
-                    flow.out = TextField::with_value(&sibling(flow.path.value(), "invite"), 4096);
-                    flow.report_path =
-                        TextField::with_value(&sibling(flow.path.value(), "report"), 4096);
+        self.on_flow(|w, flow| {
+            let Some(loading) = take_loading(flow, ticket, Job::Validate) else {
+                return Vec::new();
+            };
+            let LoadingStage { then, back, .. } = *loading;
+            let Stage::Mapping(mut m) = back else {
+                return Vec::new();
+            };
+            match result {
+                Err(e) => {
+                    m.error = Some(FlowError::Job(e));
+                    flow.stage = Stage::Mapping(m);
+                    Vec::new()
                 }
-                self.save_flow()
+                Ok((report, text)) => {
+                    let grid = GridStage {
+                        intake: m.intake,
+                        mapping: m.view,
+                        checked: Checked::new(report, text),
+                    };
+                    flow.stage = if matches!(then, CsvStage::Plan | CsvStage::Done) {
+                        if flow.choices.out.value().is_empty() {
+                            flow.default_outputs();
+                        }
+                        Stage::Plan(Box::new(PlanStage {
+                            grid,
+                            row: PlanRow::Confirm,
+                            error: None,
+                        }))
+                    } else {
+                        Stage::Grid(Box::new(grid))
+                    };
+                    w.save_flow(flow)
+                }
             }
-        }
+        })
     }
 
     /// The user confirmed the plan: write the files.
     pub(super) fn csv_export(&mut self) -> Vec<Effect> {
-        let ticket = self.new_ticket();
-        let Some(flow) = self.flow() else {
-            return Vec::new();
-        };
-        let (Some(i), Some(m), Some(r)) = (
-            flow.intake.clone(),
-            flow.mapping.clone(),
-            flow.report.clone(),
-        ) else {
-            return Vec::new();
-        };
-        let size = flow.meta.size;
-        flow.begin(ticket, Job::Export, Some(size), Stage::Done, Stage::Plan);
-        vec![Effect::ExportCsv {
-            ticket,
-            path: flow.path.value().trim().to_string(),
-            out: flow.out.value().trim().to_string(),
-            report_path: flow.report_path.value().trim().to_string(),
-            intake: Box::new(i),
-            mapping: Box::new(m),
-            report: r,
-        }]
+        self.on_flow(|w, flow| {
+            let Stage::Plan(plan) = std::mem::take(&mut flow.stage) else {
+                return Vec::new();
+            };
+            let ticket = w.new_ticket();
+            let grid = &plan.grid;
+            let effect = Effect::ExportCsv {
+                ticket,
+                path: flow.path.value().trim().to_string(),
+                out: flow.choices.out.value().trim().to_string(),
+                report_path: flow.choices.report.value().trim().to_string(),
+                intake: Box::new(grid.intake.reading.intake.clone()),
+                mapping: Box::new(grid.mapping.mapping.clone()),
+                report: Arc::clone(&grid.checked.report.0),
+            };
+            flow.stage = Stage::Loading(Box::new(LoadingStage {
+                running: Running {
+                    ticket,
+                    job: Job::Export,
+                    bytes: 0,
+                    total: Some(flow.meta.size),
+                    rows: 0,
+                },
+                then: CsvStage::Done,
+                resumed: false,
+                back: Stage::Plan(plan),
+            }));
+            vec![effect]
+        })
     }
 
     /// The runtime wrote the files: record the batch as invited and tick the CSV sub-steps.
     pub(super) fn csv_exported(
         &mut self,
         ticket: u64,
-        result: Result<Exported, String>,
+        result: Result<Exported, CsvJobError>,
         now: Timestamp,
     ) -> Vec<Effect> {
-        let by = self.by();
-        let Screen::Csv(flow) = &mut self.screen else {
-            return Vec::new();
-        };
-        if flow.running.map(|r| r.ticket) != Some(ticket) {
-            return Vec::new();
-        }
-        flow.running = None;
-        match result {
-            Err(text) => {
-                flow.stage = Stage::Plan;
-                flow.error = Some(text);
-                Vec::new()
-            }
-            Ok(done) => {
-                let file = flow.path.value().trim().to_string();
-                let emails = done.emails.clone();
-                flow.exported = Some(done);
-                flow.stage = Stage::Done;
-                {
-                    let item = self.guide.item(ItemId::InviteUsers).clone();
-                    self.progress.set_variant(&item, "csv", now, by.as_deref());
-                    for s in [
-                        "prepare-csv",
-                        "open-settings",
-                        "open-user-management",
-                        "choose-invite-csv",
-                        "choose-file",
-                        "check-mapping",
-                        "confirm-csv",
-                    ] {
-                        let _ = self.progress.set_ticked(&item, s, true, now, by.as_deref());
+        self.on_flow(|w, flow| {
+            let Some(loading) = take_loading(flow, ticket, Job::Export) else {
+                return Vec::new();
+            };
+            let done = match result {
+                Ok(done) => done,
+                Err(e) => {
+                    flow.stage = loading.back;
+                    if let Stage::Plan(plan) = &mut flow.stage {
+                        plan.error = Some(FlowError::Job(e));
                     }
+                    return Vec::new();
                 }
-                self.progress.record_invites(InviteBatch {
-                    at: now,
-                    by,
-                    source: InviteSource::Csv,
-                    file: Some(file),
-                    teams: Vec::new(),
-                    workspace: None,
-                    emails,
-                });
-                // The flow is over: quitting on the done screen must not resume it next time.
-                self.progress.csv_flow = None;
-                self.save()
+            };
+            let by = w.by();
+            let file = flow.path.value().trim().to_string();
+            let emails = done.emails.clone();
+            flow.stage = Stage::Done(Box::new(DoneStage { exported: done }));
+            {
+                let item = w.guide.item(ItemId::InviteUsers).clone();
+                w.progress.set_variant(&item, "csv", now, by.as_deref());
+                for s in [
+                    "prepare-csv",
+                    "open-settings",
+                    "open-user-management",
+                    "choose-invite-csv",
+                    "choose-file",
+                    "check-mapping",
+                    "confirm-csv",
+                ] {
+                    let _ = w.progress.set_ticked(&item, s, true, now, by.as_deref());
+                }
             }
-        }
+            w.progress.record_invites(InviteBatch {
+                at: now,
+                by,
+                source: InviteSource::Csv,
+                file: Some(file),
+                teams: Vec::new(),
+                workspace: None,
+                emails,
+            });
+            // The flow is over: quitting on the done screen must not resume it next time.
+            w.progress.csv_flow = None;
+            w.save()
+        })
     }
 
     /// Path completions arrived.
     pub(super) fn csv_completions(&mut self, partial: &str, list: Vec<String>) {
-        let Some(flow) = self.flow() else { return };
+        let Screen::Csv(flow) = &mut self.screen else {
+            return;
+        };
+        let Stage::Pick(pick) = &mut flow.stage else {
+            return;
+        };
         if flow.path.value() != partial {
             return;
         }
         match list.len() {
-            0 => flow.completions.clear(),
+            0 => pick.completions.clear(),
             1 => {
                 flow.path = TextField::with_value(&list[0], 4096);
-                flow.completions.clear();
+                pick.completions.clear();
             }
             _ => {
                 let prefix = common_prefix(&list);
                 if prefix.chars().count() > partial.chars().count() {
                     flow.path = TextField::with_value(&prefix, 4096);
                 }
-                flow.completions = list;
+                pick.completions = list;
             }
         }
     }
 }
 
-/// What decides how the rows are read: the same reading keeps the mapping and the report.
-fn reading(i: &Intake) -> (&'static str, u8, Option<u64>, Vec<String>) {
-    (
-        i.encoding.encoding.name(),
-        i.dialect.delimiter,
-        i.header_row,
-        i.columns.clone(),
-    )
-}
-
-fn plan_field(flow: &mut CsvFlow) -> &mut TextField {
-    if flow.plan_row == 0 {
-        &mut flow.out
-    } else {
-        &mut flow.report_path
+/// Takes the loading stage out of `flow` when `ticket` is the running job's and it does `job`;
+/// otherwise (a late result of a cancelled or replaced job) leaves the flow as it is.
+fn take_loading(flow: &mut CsvFlow, ticket: u64, job: Job) -> Option<Box<LoadingStage>> {
+    match &flow.stage {
+        Stage::Loading(l) if l.running.ticket == ticket && l.running.job == job => {}
+        _ => return None,
+    }
+    match std::mem::take(&mut flow.stage) {
+        Stage::Loading(l) => Some(l),
+        _ => None,
     }
 }
 
-fn current_value(flow: &CsvFlow, row: IntakeRow) -> Option<IntakeValue> {
-    let i = flow.intake.as_ref()?;
-    Some(match row {
-        IntakeRow::Encoding => IntakeValue::Encoding(i.encoding.encoding),
-        IntakeRow::Delimiter => IntakeValue::Delimiter(i.dialect.delimiter),
-        IntakeRow::Header => IntakeValue::Header(i.header_row),
-    })
+/// What the grid looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Find {
+    /// The search text, in any cell.
+    Search,
+    /// A row with a problem or a warning.
+    Problem,
+}
+
+/// Grid: puts the cursor on the next row (after the cursor, wrapping) that matches.
+fn grid_find(st: &mut GridStage, find: Find) {
+    let c = &mut st.checked;
+    let report = &c.report.0;
+    let needle = c.search.value().to_lowercase();
+    if find == Find::Search && needle.is_empty() {
+        return;
+    }
+    let mut rows = RowReader::new(st.intake.reading.intake.dialect.delimiter);
+    let n = c.view_len();
+    for step in 1..=n {
+        let pos = (c.rows.cursor() + step) % n;
+        let Some(idx) = c.view_row(pos) else {
+            continue;
+        };
+        let row = report.rows[idx];
+        let hit = match find {
+            Find::Problem => row.status != RowStatus::Ok || row.reason.is_some(),
+            Find::Search => rows
+                .cells(&c.text.0, row.offset)
+                .iter()
+                .any(|cell| cell.to_lowercase().contains(&needle)),
+        };
+        if hit {
+            c.rows.select(pos);
+            return;
+        }
+    }
 }
 
 /// `users.csv` → `users.invite.csv` (next to the source).
@@ -1311,34 +1568,6 @@ fn common_prefix(list: &[String]) -> String {
             .min(end);
     }
     first[..end].to_string()
-}
-
-/// The report as the cleaned invite file sees it: rows whose address is already recorded as
-/// invited are left out, as the plan says (the engine keeps them valid, for `csv check`), so the
-/// file and the batch recorded from it hold only the new addresses. Borrowed when there are none.
-#[must_use]
-pub fn without_invited(report: &Report) -> std::borrow::Cow<'_, Report> {
-    let mut lines = report
-        .issues
-        .iter()
-        .filter(|i| i.kind == intake::IssueKind::AlreadyInvited)
-        .map(|i| i.line)
-        .peekable();
-    if lines.peek().is_none() {
-        return std::borrow::Cow::Borrowed(report);
-    }
-    let mut clean = report.clone();
-    for line in lines {
-        let at = clean.rows.partition_point(|r| r.line < line);
-        if let Some(row) = clean.rows.get_mut(at)
-            && row.line == line
-            && row.status == RowStatus::Ok
-        {
-            // `write_clean` writes the `Ok` rows only.
-            row.status = RowStatus::Duplicate;
-        }
-    }
-    std::borrow::Cow::Owned(clean)
 }
 
 /// Whether a guess is worth a second look.

@@ -2,6 +2,7 @@
 //! sortable by any column, filterable with `/`, with live annotations once the
 //! `marketo-sync-fields` check has run, and the first-sync calculator.
 
+use super::list::ListWindow;
 use super::textfield::TextField;
 use super::{Effect, Msg, Screen, StepView, Wizard};
 use crate::domain::checks::{CheckFacts, CheckId};
@@ -22,8 +23,8 @@ pub enum PreviewMode {
 /// The preview screen's state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Preview {
-    /// Selected row, an index into the current view.
-    pub cursor: usize,
+    /// Selected row, an index into the current view (and the first row on screen).
+    pub rows: ListWindow,
     /// Sort order, if chosen.
     pub sort: Option<SortKey>,
     /// Filter text.
@@ -39,7 +40,7 @@ impl Preview {
     #[must_use]
     pub fn new() -> Preview {
         Preview {
-            cursor: 0,
+            rows: ListWindow::default(),
             sort: None,
             filter: TextField::new(60),
             mode: PreviewMode::Table,
@@ -82,12 +83,12 @@ impl Wizard {
         match (p.mode, msg) {
             (PreviewMode::Filter, Msg::Input(c)) => {
                 p.filter.insert(c);
-                p.cursor = 0;
+                p.rows = ListWindow::default();
             }
             (PreviewMode::Filter, Msg::Paste(s)) => p.filter.insert_str(&s),
             (PreviewMode::Filter, Msg::Backspace) => {
                 p.filter.backspace();
-                p.cursor = 0;
+                p.rows = ListWindow::default();
             }
             (PreviewMode::Filter, Msg::Back) => {
                 p.filter = TextField::new(60);
@@ -114,12 +115,10 @@ impl Wizard {
                     p.head_count.right()
                 }
             }
-            (PreviewMode::Table, Msg::Up) => p.cursor = p.cursor.saturating_sub(1),
-            (PreviewMode::Table, Msg::Down) => {
-                p.cursor = (p.cursor + 1).min(n_view.saturating_sub(1))
-            }
-            (PreviewMode::Table, Msg::Home) => p.cursor = 0,
-            (PreviewMode::Table, Msg::End) => p.cursor = n_view.saturating_sub(1),
+            (PreviewMode::Table, Msg::Up) => p.rows.up(1),
+            (PreviewMode::Table, Msg::Down) => p.rows.down(1, n_view),
+            (PreviewMode::Table, Msg::Home) => p.rows.home(),
+            (PreviewMode::Table, Msg::End) => p.rows.end(n_view),
             (PreviewMode::Table, Msg::SortBy(col)) => {
                 if let Some(column) = Column::ALL.get(usize::from(col)).copied() {
                     p.sort = Some(match p.sort {
@@ -132,7 +131,7 @@ impl Wizard {
                             dir: SortDir::Asc,
                         },
                     });
-                    p.cursor = 0;
+                    p.rows = ListWindow::default();
                 }
             }
             (PreviewMode::Table, Msg::Search) => p.mode = PreviewMode::Filter,

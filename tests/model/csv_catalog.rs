@@ -51,6 +51,8 @@ fn every_key_the_command_uses_exists() {
         include_str!("../../src/csv_text.rs"),
         include_str!("../../src/ui/invite.rs"),
         include_str!("../../src/wizard/csvflow.rs"),
+        include_str!("../../src/wizard/csvflow/error.rs"),
+        include_str!("../../src/domain/progress/csv_flow.rs"),
         include_str!("../../src/wizard/individual.rs"),
         include_str!("../../src/app/csv_jobs.rs"),
         include_str!("../../src/ui.rs"),

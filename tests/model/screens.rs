@@ -387,9 +387,9 @@ fn step_with_live_results_and_credentials_form() {
 
 use std::ops::ControlFlow;
 
-use msi_setup::domain::csv_intake::{self as engine, Options, Sample};
+use msi_setup::domain::csv_intake::{self as engine, Options, Outputs, Sample};
 use msi_setup::domain::text::MISSING;
-use msi_setup::wizard::csvflow::{Exported, FileMeta, IntakeRow, IntakeValue, without_invited};
+use msi_setup::wizard::csvflow::{Exported, FileMeta, IntakeRow, IntakeValue};
 use msi_setup::wizard::{Effect, Screen, Shared};
 
 /// A users export from a Korean HR system, saved by Excel as CP949.
@@ -448,14 +448,15 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                 report,
                 ..
             } => {
-                let mut clean = Vec::new();
-                let view = without_invited(&report);
-                engine::write_clean(bytes, &intake, &mapping, &view, &mut clean, keep_going)
+                let (mut clean, mut emails) = (Vec::new(), Vec::new());
+                let outputs = Outputs {
+                    clean: Some(&mut clean),
+                    leave_out_invited: true,
+                    emails: Some(&mut emails),
+                    report: None,
+                };
+                engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
                     .unwrap_or_else(|e| panic!("{e}"));
-                let emails = csv::Reader::from_reader(clean.as_slice())
-                    .records()
-                    .filter_map(|r| r.ok().and_then(|r| r.get(0).map(str::to_string)))
-                    .collect();
                 Msg::CsvExported {
                     ticket,
                     result: Ok(Exported {
@@ -566,7 +567,7 @@ fn csv_invite_screens() {
         let Screen::Csv(flow) = &w.screen else {
             panic!("not on the CSV flow")
         };
-        let intake = flow.intake.as_ref().unwrap_or_else(|| panic!("no intake"));
+        let intake = flow.intake().unwrap_or_else(|| panic!("no intake"));
         assert_eq!(intake.encoding.encoding, encoding_rs::EUC_KR);
         assert_eq!(intake.columns[2], "이메일");
 
@@ -620,4 +621,74 @@ fn csv_mapping_with_a_fuzzy_email_column() {
         send(&mut w, &[Msg::Next, Msg::Next]);
         snap_checked("csv-mapping-fuzzy", lang, &w);
     }
+}
+
+/// The address numbers on screen (`userNN@`), top to bottom, and the selected one.
+fn grid_rows(w: &Wizard) -> (Vec<u32>, Option<u32>) {
+    let screen = draw(w, 80, 24);
+    let mut shown = Vec::new();
+    let mut selected = None;
+    for line in screen.lines() {
+        let Some(at) = line.find("user") else {
+            continue;
+        };
+        let Ok(n) = line[at + 4..at + 6].parse::<u32>() else {
+            continue;
+        };
+        shown.push(n);
+        if line.contains("│>") {
+            selected = Some(n);
+        }
+    }
+    (shown, selected)
+}
+
+#[test]
+fn the_grid_scrolls_only_when_the_cursor_leaves_the_rows_on_screen() {
+    let mut csv = String::from("email,first_name\n");
+    for n in 1..=60 {
+        csv.push_str(&format!("user{n:02}@example.com,Name{n}\n"));
+    }
+    let bytes = csv.into_bytes();
+    let mut w = invite_wizard(Lang::En);
+    w.update(Msg::InviteCsv, at(0));
+    type_in(&mut w, "users.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, &bytes, effects);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    serve(&mut w, &bytes, effects);
+    let (shown, selected) = grid_rows(&w);
+    assert_eq!((shown[0], selected), (1, Some(1)));
+    let visible = shown.len() as u32;
+    assert!(visible > 5, "{shown:?}");
+
+    // Down past the bottom: the view follows, the cursor on its last row.
+    for _ in 0..30 {
+        w.update(Msg::Down, at(0));
+        grid_rows(&w);
+    }
+    let (shown, selected) = grid_rows(&w);
+    assert_eq!(selected, Some(31));
+    assert_eq!(shown.last().copied(), Some(31));
+    let top = shown[0];
+    // Up inside the rows on screen: the view stays where it is.
+    send(&mut w, &[Msg::Up, Msg::Up, Msg::Up]);
+    let (shown, selected) = grid_rows(&w);
+    assert_eq!((shown[0], selected), (top, Some(28)));
+    // Up past the top: the view follows.
+    let steps = 28 - top + 1;
+    for _ in 0..steps {
+        w.update(Msg::Up, at(0));
+        grid_rows(&w);
+    }
+    let (shown, selected) = grid_rows(&w);
+    assert_eq!((shown[0], selected), (top - 1, Some(top - 1)));
+    // A shorter terminal still shows the cursor.
+    w.update(Msg::End, at(0));
+    w.update(Msg::Resize(80, 30), at(0));
+    draw(&w, 80, 30);
+    w.update(Msg::Resize(80, 24), at(0));
+    let (shown, selected) = grid_rows(&w);
+    assert_eq!((shown.last().copied(), selected), (Some(60), Some(60)));
+    assert_eq!(shown.len() as u32, visible);
 }

@@ -14,8 +14,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// A field of the invite file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A field of the invite file. Its serde form is its [`key`](Field::key).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     /// The address to invite (required).
     Email,
@@ -334,21 +337,23 @@ pub fn normalize(header: &str) -> String {
     // 1. Fold characters.
     let mut folded = String::with_capacity(header.len() + 8);
     let mut prev: Option<char> = None;
+    let mut chars = Vec::with_capacity(4);
     for c in header.chars() {
-        let c = fold_width(c);
         if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
             continue;
         }
-        if let Some(p) = prev
-            && ((p.is_ascii_alphabetic() && c.is_ascii_digit())
-                || (p.is_ascii_digit() && c.is_ascii_alphabetic()))
-        {
-            folded.push(' ');
+        chars.clear();
+        fold_char(c, &mut chars);
+        for &f in &chars {
+            if let Some(p) = prev
+                && ((p.is_ascii_alphabetic() && f.is_ascii_digit())
+                    || (p.is_ascii_digit() && f.is_ascii_alphabetic()))
+            {
+                folded.push(' ');
+            }
+            folded.push(f);
+            prev = Some(f);
         }
-        for l in c.to_lowercase() {
-            push_unaccented(&mut folded, l);
-        }
-        prev = Some(c);
     }
     // 2. Bracketed markers: drop `[Required]`, `(optional)`, `[UPLOAD ONLY]`...; keep other
     //    bracketed words (`Email (personal)` is a personal address).
@@ -405,43 +410,39 @@ fn compact(norm: &str) -> String {
     norm.split(' ').collect()
 }
 
-fn fold_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' | '\u{00A0}' => ' ',
-        _ => c,
+/// One character as compared: lower case, full-width and other compatibility forms as their
+/// plain letters (Unicode NFKD), accents and other combining marks dropped ("Dirección" is
+/// "direccion", "Şehir" and "Șoseaua" start with "s"). Hangul, kana and CJK ideographs are kept
+/// as they are (NFKD would split Hangul syllables into jamo). Letters that carry no mark to drop
+/// are folded by hand: ı, đ, ð, ł, ø, ħ, ß, æ, œ, þ.
+fn fold_char(c: char, out: &mut Vec<char>) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
     }
-}
-
-fn push_unaccented(out: &mut String, c: char) {
-    let base = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
-        'ç' | 'ć' | 'č' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => 'i',
-        'ñ' | 'ń' | 'ň' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'ś' | 'š' => 's',
-        'ź' | 'ż' | 'ž' => 'z',
-        'ł' => 'l',
-        'ř' => 'r',
-        'ß' => {
-            out.push_str("ss");
+    if is_cjk(c) {
+        out.push(c);
+        return;
+    }
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        if unicode_normalization::char::is_combining_mark(d) {
             return;
         }
-        'æ' => {
-            out.push_str("ae");
-            return;
+        for l in d.to_lowercase() {
+            match l {
+                'ı' => out.push('i'),
+                'đ' | 'ð' => out.push('d'),
+                'ł' => out.push('l'),
+                'ø' => out.push('o'),
+                'ħ' => out.push('h'),
+                'ß' => out.extend(['s', 's']),
+                'æ' => out.extend(['a', 'e']),
+                'œ' => out.extend(['o', 'e']),
+                'þ' => out.extend(['t', 'h']),
+                other => out.push(other),
+            }
         }
-        'œ' => {
-            out.push_str("oe");
-            return;
-        }
-        _ => c,
-    };
-    out.push(base);
+    });
 }
 
 fn is_marker(inner: &str) -> bool {
@@ -498,8 +499,9 @@ struct Table {
     sign_in: HashMap<String, ()>,
     /// compact names looked for inside longer headers ("Legal First Name", "영문 이름").
     contained: Vec<(Field, String)>,
-    /// compact Latin names of at least 5 letters, for typo matching.
-    latin: Vec<(Field, Vec<char>)>,
+    /// compact Latin names of at least 5 letters (and their length in characters), for typo
+    /// matching.
+    latin: Vec<(Field, String, usize)>,
 }
 
 fn table() -> &'static Table {
@@ -534,7 +536,7 @@ fn table() -> &'static Table {
                     t.contained.push((field, c.clone()));
                 }
                 if !cjk && chars >= 5 {
-                    t.latin.push((field, c.chars().collect()));
+                    t.latin.push((field, c.clone(), chars));
                 }
             }
         }
@@ -621,12 +623,11 @@ fn email_class(h: &Header) -> EmailClass {
             return EmailClass::Excluded(PassedOver::AddressList);
         }
         // A typo of "email" ("Emial", "E-mial Address").
-        let hc: Vec<char> = h.compact.chars().collect();
-        let typo = hc.len() >= 5
-            && ["email", "emailaddress"].iter().any(|name| {
-                let name: Vec<char> = name.chars().collect();
-                osa(&hc, &name) * 5 <= hc.len().max(name.len())
-            });
+        let len = h.compact.chars().count();
+        let typo = len >= 5
+            && ["email", "emailaddress"]
+                .iter()
+                .any(|name| strsim::osa_distance(&h.compact, name) * 5 <= len.max(name.len()));
         return if typo {
             EmailClass::Primary(Confidence::Fuzzy)
         } else {
@@ -661,31 +662,6 @@ fn email_class(h: &Header) -> EmailClass {
     }
 }
 
-/// Optimal-string-alignment distance (edits, with adjacent transpositions counted once).
-fn osa(a: &[char], b: &[char]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
-}
-
 /// A non-e-mail field match: field, confidence, similarity 0..=100.
 fn field_match(h: &Header, field: Field) -> Option<(Confidence, u8)> {
     let t = table();
@@ -715,15 +691,16 @@ fn field_match(h: &Header, field: Field) -> Option<(Confidence, u8)> {
             best = best.max(Some(85));
         }
     }
-    // A typo ("Frist Name", "Workspce").
-    let hc: Vec<char> = h.compact.chars().collect();
-    if hc.len() >= 5 && !hc.iter().copied().any(is_cjk) {
-        for (f, name) in &t.latin {
-            if *f != field || name.len().abs_diff(hc.len()) > 2 {
+    // A typo ("Frist Name", "Workspce"): optimal-string-alignment distance (edits, an
+    // adjacent transposition counted once).
+    let hlen = h.compact.chars().count();
+    if hlen >= 5 && !h.compact.chars().any(is_cjk) {
+        for (f, name, nlen) in &t.latin {
+            if *f != field || nlen.abs_diff(hlen) > 2 {
                 continue;
             }
-            let dist = osa(&hc, name);
-            let len = hc.len().max(name.len());
+            let dist = strsim::osa_distance(&h.compact, name);
+            let len = hlen.max(*nlen);
             let sim = 100 - (dist * 100 / len).min(100);
             if sim >= 80 {
                 best = best.max(u8::try_from(sim).ok());
@@ -999,8 +976,54 @@ mod tests {
 
     #[test]
     fn osa_counts_transpositions_once() {
-        let a: Vec<char> = "fristname".chars().collect();
-        let b: Vec<char> = "firstname".chars().collect();
-        assert_eq!(osa(&a, &b), 1);
+        assert_eq!(strsim::osa_distance("fristname", "firstname"), 1);
+        // One swap is one edit (two for a plain edit distance, too far for a 9-letter name).
+        let c = cols(&["Email", "Workspcae"]);
+        assert_eq!(
+            mapped(&suggest_mapping(&c), Field::Workspace, &c),
+            Some(("Workspcae".into(), Confidence::Fuzzy))
+        );
+    }
+
+    #[test]
+    fn accents_marks_and_widths_fold_like_their_plain_letters() {
+        for (raw, want) in [
+            ("Dirección", "direccion"),
+            ("Şehir", "sehir"),
+            ("Șoseaua", "soseaua"),
+            ("Ţară", "tara"),
+            ("Ðorđe", "dorde"),
+            ("Soyadı", "soyadi"),
+            ("İsim", "isim"),
+            ("Ｅｍａｉｌ", "email"),
+            ("Ｅｍａｉｌ２", "email 2"),
+            ("Łódź", "lodz"),
+            ("Søren", "soren"),
+            ("Straße", "strasse"),
+            ("Ærøskøbing", "aeroskobing"),
+            ("ﬁrst name", "first name"),
+            ("E\u{00A0}mail\u{3000}Address", "e mail address"),
+        ] {
+            assert_eq!(normalize(raw), want, "{raw}");
+        }
+        // Hangul, kana and ideographs are not split or changed.
+        assert_eq!(normalize("이메일 주소"), "이메일 주소");
+        assert_eq!(normalize("メールアドレス"), "メールアドレス");
+        assert_eq!(normalize("電子郵件"), "電子郵件");
+        // Folding makes these headers meet the names they spell.
+        let c = cols(&["Ｅｍａｉｌ", "Prénom", "NOM", "Équipe"]);
+        let m = suggest_mapping(&c);
+        assert_eq!(
+            mapped(&m, Field::Email, &c).map(|x| x.1),
+            Some(Confidence::Exact)
+        );
+        assert_eq!(
+            mapped(&m, Field::FirstName, &c),
+            Some(("Prénom".into(), Confidence::Alias))
+        );
+        assert_eq!(
+            mapped(&m, Field::Team, &c),
+            Some(("Équipe".into(), Confidence::Alias))
+        );
     }
 }

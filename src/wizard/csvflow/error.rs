@@ -1,0 +1,236 @@
+//! What the CSV screens have to say, typed until the UI shows it: each message is a catalog key
+//! and its arguments (`message()`), rendered only in `ui`.
+
+use std::io;
+
+use crate::domain::csv_intake::{SniffError, ValidateError};
+use crate::domain::progress::SavedFlowError;
+use crate::wizard::Shared;
+
+/// A message: a catalog key and the values of its placeholders.
+pub type Message = (&'static str, Vec<(&'static str, String)>);
+
+/// Why a background CSV job failed, with the path it was about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CsvJobError {
+    /// The source cannot be opened or read (missing, a folder, no permission...).
+    Read {
+        /// The path as typed.
+        path: String,
+        /// Why.
+        error: Shared<io::Error>,
+    },
+    /// A pass over the rows stopped (a row too long, the file changed...).
+    Rows {
+        /// The source, as typed.
+        path: String,
+        /// Why.
+        error: Shared<ValidateError>,
+    },
+    /// An output cannot be written.
+    Write {
+        /// The output, as typed.
+        path: String,
+        /// Why.
+        error: Shared<io::Error>,
+    },
+}
+
+impl CsvJobError {
+    /// The source could not be read.
+    #[must_use]
+    pub fn read(path: &str, error: io::Error) -> CsvJobError {
+        CsvJobError::Read {
+            path: path.to_string(),
+            error: Shared(std::sync::Arc::new(error)),
+        }
+    }
+
+    /// A pass over the source stopped.
+    #[must_use]
+    pub fn rows(path: &str, error: ValidateError) -> CsvJobError {
+        CsvJobError::Rows {
+            path: path.to_string(),
+            error: Shared(std::sync::Arc::new(error)),
+        }
+    }
+
+    /// An output could not be written.
+    #[must_use]
+    pub fn write(path: &str, error: io::Error) -> CsvJobError {
+        CsvJobError::Write {
+            path: path.to_string(),
+            error: Shared(std::sync::Arc::new(error)),
+        }
+    }
+
+    /// The message: a catalog key and its arguments.
+    #[must_use]
+    pub fn message(&self) -> Message {
+        match self {
+            CsvJobError::Read { path, error } => {
+                let key = match error.0.kind() {
+                    io::ErrorKind::NotFound => "csv.tui.err-not-found",
+                    io::ErrorKind::PermissionDenied => "csv.tui.err-permission",
+                    io::ErrorKind::IsADirectory => "csv.tui.err-directory",
+                    _ => "csv.tui.err-read",
+                };
+                (
+                    key,
+                    vec![("path", path.clone()), ("error", error.0.to_string())],
+                )
+            }
+            CsvJobError::Rows { path, error } => {
+                let path = ("path", path.clone());
+                match &*error.0 {
+                    ValidateError::Io(e) => {
+                        ("csv.tui.err-validate", vec![path, ("error", e.to_string())])
+                    }
+                    ValidateError::Cancelled => ("csv.tui.err-cancelled", vec![]),
+                    ValidateError::NoEmailColumn => ("csv.tui.need-email", vec![]),
+                    ValidateError::HeaderNotFound { line } => (
+                        "csv.tui.err-header-gone",
+                        vec![path, ("line", line.to_string())],
+                    ),
+                    ValidateError::RowTooLong { line } => (
+                        "csv.tui.err-row-too-long",
+                        vec![path, ("line", line.to_string())],
+                    ),
+                    ValidateError::TooLarge => ("csv.tui.err-too-large", vec![path]),
+                    ValidateError::Changed { line } => (
+                        "csv.tui.err-changed",
+                        vec![path, ("line", line.to_string())],
+                    ),
+                }
+            }
+            CsvJobError::Write { path, error } => (
+                "csv.tui.err-write",
+                vec![("path", path.clone()), ("error", error.0.to_string())],
+            ),
+        }
+    }
+}
+
+/// A problem shown under a CSV screen's rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlowError {
+    /// A background job failed.
+    Job(CsvJobError),
+    /// The file cannot be read as a CSV (with these choices).
+    Sniff(SniffError),
+    /// No column is mapped to Email.
+    NeedEmail,
+    /// The Email column is only a fuzzy match: it must be chosen by hand.
+    FuzzyEmail,
+    /// Every valid address is already recorded as invited.
+    NothingNew,
+    /// The flow saved in the progress file holds a value this build does not know.
+    Saved(SavedFlowError),
+}
+
+impl FlowError {
+    /// The message: a catalog key and its arguments.
+    #[must_use]
+    pub fn message(&self) -> Message {
+        match self {
+            FlowError::Job(e) => e.message(),
+            FlowError::Sniff(e) => match e {
+                SniffError::Empty => ("csv.tui.err-empty", vec![]),
+                SniffError::Binary(k) => ("csv.tui.err-binary", vec![("kind", k.as_str().into())]),
+                SniffError::HeaderNotInSample { line, .. } => {
+                    ("csv.tui.err-header", vec![("line", line.to_string())])
+                }
+                SniffError::BadDelimiter(c) => {
+                    ("csv.tui.err-delimiter", vec![("char", c.to_string())])
+                }
+            },
+            FlowError::NeedEmail => ("csv.tui.need-email", vec![]),
+            FlowError::FuzzyEmail => ("csv.tui.fuzzy-email", vec![]),
+            FlowError::NothingNew => ("csv.tui.nothing-new", vec![]),
+            FlowError::Saved(e) => e.message(),
+        }
+    }
+}
+
+/// Something worth knowing, shown in the CSV screens' title line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The file changed since the flow was saved: the choices were checked again.
+    FileChanged,
+}
+
+impl Notice {
+    /// The message: a catalog key and its arguments.
+    #[must_use]
+    pub fn message(self) -> Message {
+        match self {
+            Notice::FileChanged => ("csv.tui.file-changed", vec![]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_say_what_happened_to_the_path() {
+        let e = |kind| {
+            CsvJobError::read("u.csv", io::Error::new(kind, "x"))
+                .message()
+                .0
+        };
+        assert_eq!(e(io::ErrorKind::NotFound), "csv.tui.err-not-found");
+        assert_eq!(e(io::ErrorKind::PermissionDenied), "csv.tui.err-permission");
+        assert_eq!(e(io::ErrorKind::IsADirectory), "csv.tui.err-directory");
+        assert_eq!(e(io::ErrorKind::Other), "csv.tui.err-read");
+        let (key, args) = CsvJobError::write("o.csv", io::Error::other("disk full")).message();
+        assert_eq!(key, "csv.tui.err-write");
+        assert_eq!(
+            args,
+            [
+                ("path", "o.csv".to_string()),
+                ("error", "disk full".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stopped_pass_is_said_in_the_catalog_not_in_english() {
+        for (error, key, line) in [
+            (
+                ValidateError::RowTooLong { line: 7 },
+                "csv.tui.err-row-too-long",
+                Some("7"),
+            ),
+            (
+                ValidateError::Changed { line: 9 },
+                "csv.tui.err-changed",
+                Some("9"),
+            ),
+            (
+                ValidateError::HeaderNotFound { line: 2 },
+                "csv.tui.err-header-gone",
+                Some("2"),
+            ),
+            (ValidateError::TooLarge, "csv.tui.err-too-large", None),
+            (ValidateError::NoEmailColumn, "csv.tui.need-email", None),
+            (ValidateError::Cancelled, "csv.tui.err-cancelled", None),
+        ] {
+            let (k, args) = CsvJobError::rows("u.csv", error).message();
+            assert_eq!(k, key);
+            assert_eq!(
+                args.iter()
+                    .find(|(n, _)| *n == "line")
+                    .map(|(_, v)| v.as_str()),
+                line
+            );
+        }
+        let (k, args) =
+            FlowError::Sniff(SniffError::HeaderNotInSample { line: 4, limit: 1 }).message();
+        assert_eq!(
+            (k, args),
+            ("csv.tui.err-header", vec![("line", "4".to_string())])
+        );
+    }
+}
