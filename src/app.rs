@@ -26,7 +26,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::credentials::{self, Availability, ConfigError, Credentials, SavedCredentials};
+use crate::credentials::{self, Availability, ConfigError, Credentials};
 use crate::domain::checks::System;
 use crate::domain::text::Localize;
 use crate::input;
@@ -100,7 +100,10 @@ impl Live {
         }
         self.rebuild();
         if input.remember {
-            let saved = SavedCredentials::from_credentials(&self.creds);
+            // Only this form's values; what else is remembered stays as it is.
+            let saved = credentials::load(&self.config_dir)?
+                .unwrap_or_default()
+                .with_typed(input.system, &self.creds);
             credentials::save(&self.config_dir, &saved)?;
         }
         Ok(())
@@ -336,5 +339,54 @@ async fn event_loop(
         }
         queue.extend(wizard.update(msg, Timestamp::now()));
         dirty = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{SalesforceCredentials, SfSource};
+
+    #[test]
+    fn remember_stores_only_what_was_typed_in_that_form() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let env_token = "00Dxx!FROM-THE-ENVIRONMENT";
+        let sf = SalesforceCredentials {
+            instance_url: reqwest::Url::parse("https://acme.my.salesforce.com")
+                .unwrap_or_else(|e| panic!("{e}")),
+            access_token: credentials::Secret::new(env_token),
+            api_version: "60.0".to_string(),
+            source: SfSource::Env,
+        };
+        let creds = Credentials {
+            marketo: Availability::Missing(crate::domain::checks::Detail::new("x")),
+            salesforce: Availability::Ready(sf),
+        };
+        let http = HttpConfig::default();
+        let mut live = Live {
+            clients: Clients::new(&creds, &http),
+            creds,
+            http,
+            config_dir: dir.path().to_path_buf(),
+            tasks: HashMap::new(),
+        };
+        let input = CredentialInput {
+            system: System::Marketo,
+            values: vec![
+                "https://123-ABC-456.mktorest.com".to_string(),
+                "typed-id".to_string(),
+                "typed-secret".to_string(),
+            ],
+            remember: true,
+        };
+        live.accept(&input).unwrap_or_else(|e| panic!("{e:?}"));
+        let text = std::fs::read_to_string(credentials::credentials_path(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.contains("typed-secret"), "{text}");
+        assert!(
+            !text.contains(env_token),
+            "the environment's token was stored"
+        );
+        assert!(!text.contains("salesforce"), "{text}");
     }
 }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::checks::System;
 use crate::domain::checks::salesforce::DEFAULT_API_VERSION;
 use crate::domain::text::{Detail, Localize};
 
@@ -627,21 +628,28 @@ impl fmt::Debug for SavedSalesforce {
 }
 
 impl SavedCredentials {
-    /// What to remember of resolved credentials.
+    /// `self` with the `system` section replaced by what was just typed into that system's
+    /// form (`creds` holds it); the other system's section stays as it was on disk, never
+    /// filled from the environment or the `sf` CLI.
     #[must_use]
-    pub fn from_credentials(creds: &Credentials) -> SavedCredentials {
-        SavedCredentials {
-            marketo: creds.marketo.ready().map(|m| SavedMarketo {
-                base_url: Some(safe_url(&m.base_url)),
-                client_id: Some(m.client_id.clone()),
-                client_secret: Some(m.client_secret.clone()),
-            }),
-            salesforce: creds.salesforce.ready().map(|s| SavedSalesforce {
-                instance_url: Some(safe_url(&s.instance_url)),
-                access_token: Some(s.access_token.clone()),
-                api_version: Some(s.api_version.clone()),
-            }),
+    pub fn with_typed(mut self, system: System, creds: &Credentials) -> SavedCredentials {
+        match system {
+            System::Marketo => {
+                self.marketo = creds.marketo.ready().map(|m| SavedMarketo {
+                    base_url: Some(safe_url(&m.base_url)),
+                    client_id: Some(m.client_id.clone()),
+                    client_secret: Some(m.client_secret.clone()),
+                });
+            }
+            System::Salesforce => {
+                self.salesforce = creds.salesforce.ready().map(|s| SavedSalesforce {
+                    instance_url: Some(safe_url(&s.instance_url)),
+                    access_token: Some(s.access_token.clone()),
+                    api_version: Some(s.api_version.clone()),
+                });
+            }
         }
+        self
     }
 }
 

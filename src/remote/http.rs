@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, Url};
 
-use crate::credentials::safe_url;
+use crate::credentials::{is_local, safe_url};
 use crate::domain::checks::Problem;
 
 /// Total timeout of a request, in ms (default 30 000).
@@ -79,28 +79,67 @@ impl HttpConfig {
     }
 }
 
-/// Builds the one client every check shares.
+/// The HTTP clients every check shares: requests to this machine go straight to it (never
+/// through a proxy, whatever `HTTP_PROXY`/`ALL_PROXY` say: a local test server gets credentials
+/// in clear), every other request is HTTPS only (refused before a socket opens otherwise) and
+/// may go through the system proxy, which honours `NO_PROXY`. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Http {
+    /// For loopback URLs only: no proxy at all.
+    direct: reqwest::Client,
+    /// For everything else: HTTPS only, system proxy.
+    remote: reqwest::Client,
+}
+
+impl Http {
+    /// The client for `url`: the direct one for this machine, the HTTPS-only one otherwise.
+    #[must_use]
+    pub fn client_for(&self, url: &Url) -> &reqwest::Client {
+        if is_local(url) {
+            &self.direct
+        } else {
+            &self.remote
+        }
+    }
+
+    /// A GET request to `url`.
+    pub fn get(&self, url: Url) -> RequestBuilder {
+        self.client_for(&url).get(url)
+    }
+
+    /// A POST request to `url`.
+    pub fn post(&self, url: Url) -> RequestBuilder {
+        self.client_for(&url).post(url)
+    }
+}
+
+/// Builds the clients every check shares (see [`Http`]).
 ///
 /// # Errors
 /// A message (no secrets involved) when TLS cannot be set up, e.g. no usable root certificates.
-pub fn build_client(cfg: &HttpConfig) -> Result<reqwest::Client, String> {
+pub fn build_client(cfg: &HttpConfig) -> Result<Http, String> {
     // reqwest is built without a default provider (no aws-lc-sys); ring is ours. Installing
     // twice is harmless: the second call just reports that one is installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .connect_timeout(cfg.connect_timeout)
-        .timeout(cfg.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("msi-setup/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| {
-            // reqwest's builder errors name no URL and no secret; keep only the kind.
-            if e.is_builder() {
-                "could not set up TLS".to_string()
-            } else {
-                "could not set up HTTP".to_string()
-            }
-        })
+    let base = || {
+        reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("msi-setup/", env!("CARGO_PKG_VERSION")))
+    };
+    let fail = |e: reqwest::Error| {
+        // reqwest's builder errors name no URL and no secret; keep only the kind.
+        if e.is_builder() {
+            "could not set up TLS".to_string()
+        } else {
+            "could not set up HTTP".to_string()
+        }
+    };
+    Ok(Http {
+        direct: base().no_proxy().build().map_err(fail)?,
+        remote: base().https_only(true).build().map_err(fail)?,
+    })
 }
 
 /// An HTTP answer: status and (bounded) body.
@@ -235,5 +274,24 @@ mod tests {
             u.map(|u| u.to_string()).as_deref(),
             Some("http://127.0.0.1:1/rest/v1/x.json")
         );
+    }
+
+    #[test]
+    fn plain_http_leaves_this_machine_never() {
+        // The non-local client refuses plain http before any socket opens (a closed port on
+        // a documentation address would otherwise be a connect error, not a builder error).
+        let http = build_client(&HttpConfig::default()).ok();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok();
+        let (Some(http), Some(rt)) = (http, rt) else {
+            panic!("no client or runtime");
+        };
+        let far = Url::parse("http://192.0.2.1:9/x").ok();
+        let err = far.and_then(|u| rt.block_on(http.get(u).send()).err());
+        assert!(err.is_some_and(|e| e.is_builder()), "plain http was sent");
+        let near = Url::parse("http://127.0.0.1:9/x").ok();
+        assert!(near.is_some_and(|u| std::ptr::eq(http.client_for(&u), &http.direct)));
     }
 }

@@ -11,7 +11,7 @@ use reqwest::Url;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::http::{Answer, HttpConfig, backoff_delay, join, send};
+use super::http::{Answer, Http, HttpConfig, backoff_delay, join, send};
 use crate::credentials::{MarketoCredentials, Secret, safe_url};
 use crate::domain::checks::marketo::{
     self as mk, MAX_ROLE_LOOKUPS, NEED_LEADS, RetryClass, TokenAnswer, USERS_PAGE_SIZE,
@@ -42,7 +42,7 @@ pub struct TokenInfo {
 /// A Marketo instance. Cheap to clone; clones share the HTTP client and the token cache.
 #[derive(Clone)]
 pub struct MarketoClient {
-    http: reqwest::Client,
+    http: Http,
     cfg: HttpConfig,
     creds: MarketoCredentials,
     token: Arc<Mutex<Option<CachedToken>>>,
@@ -59,7 +59,7 @@ impl std::fmt::Debug for MarketoClient {
 impl MarketoClient {
     /// A client for `creds` (already checked: HTTPS or local).
     #[must_use]
-    pub fn new(http: reqwest::Client, cfg: HttpConfig, creds: MarketoCredentials) -> MarketoClient {
+    pub fn new(http: Http, cfg: HttpConfig, creds: MarketoCredentials) -> MarketoClient {
         MarketoClient {
             http,
             cfg,

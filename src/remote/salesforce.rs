@@ -5,7 +5,7 @@
 use reqwest::Url;
 use serde_json::Value;
 
-use super::http::{HttpConfig, backoff_delay, join, send};
+use super::http::{Http, HttpConfig, backoff_delay, join, send};
 use crate::credentials::{SalesforceCredentials, safe_url};
 use crate::domain::checks::Problem;
 use crate::domain::checks::salesforce::{self as sf, QueryPage};
@@ -16,7 +16,7 @@ const MAX_PAGES: usize = 20;
 /// A Salesforce org. Cheap to clone.
 #[derive(Clone)]
 pub struct SalesforceClient {
-    http: reqwest::Client,
+    http: Http,
     cfg: HttpConfig,
     creds: SalesforceCredentials,
 }
@@ -32,11 +32,7 @@ impl std::fmt::Debug for SalesforceClient {
 impl SalesforceClient {
     /// A client for `creds` (already checked: HTTPS or local).
     #[must_use]
-    pub fn new(
-        http: reqwest::Client,
-        cfg: HttpConfig,
-        creds: SalesforceCredentials,
-    ) -> SalesforceClient {
+    pub fn new(http: Http, cfg: HttpConfig, creds: SalesforceCredentials) -> SalesforceClient {
         SalesforceClient { http, cfg, creds }
     }
 

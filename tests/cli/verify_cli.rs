@@ -604,3 +604,64 @@ async fn sf_target_org_reads_the_sf_cli() {
         "checks.skipped.salesforce-missing"
     );
 }
+
+/// A stand-in proxy on 127.0.0.1 that records every connection it gets (and closes it).
+fn fake_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            let mut buf = vec![0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            buf.truncate(n);
+            log.lock().unwrap().push(buf);
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn loopback_never_goes_through_a_proxy() {
+    let server = healthy_server().await;
+    let (proxy, seen) = fake_proxy();
+    let dir = tempfile::tempdir().unwrap();
+    let env = all_env(&server.uri());
+    let localhost = server.uri().replace("127.0.0.1", "localhost");
+    let proxies: Vec<(&'static str, &str)> = [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .map(|k| (*k, proxy.as_str()))
+    .collect();
+    let run = verify(dir.path(), &["--json"], &with(&env, &proxies));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // `localhost` too, and an explicit NO_PROXY that does not name it changes nothing.
+    let mut env2 = all_env(&localhost);
+    env2.push(("NO_PROXY", "example.com".to_string()));
+    let run2 = verify(dir.path(), &["--json"], &with(&env2, &proxies));
+    assert_eq!(run2.code, 0, "{}\n{}", run2.stdout, run2.stderr);
+    let got = seen.lock().unwrap();
+    assert!(
+        got.is_empty(),
+        "the proxy received {} connection(s): {:?}",
+        got.len(),
+        got.iter()
+            .map(|b| String::from_utf8_lossy(b)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_no_secrets(&run, dir.path());
+}

@@ -8,6 +8,7 @@ use msi_setup::credentials::{
     SavedCredentials, SavedMarketo, SavedSalesforce, Secret, SfSource, resolve_marketo,
     resolve_salesforce,
 };
+use msi_setup::domain::checks::System;
 use msi_setup::domain::text::Localize;
 use msi_setup::remote::sf_cli::{SfCli, SfCliError};
 use msi_setup::remote::{Clients, HttpConfig};
@@ -265,7 +266,7 @@ fn remembered_file_is_private_and_round_trips() {
 }
 
 #[test]
-fn from_credentials_keeps_what_was_resolved() {
+fn with_typed_keeps_what_was_resolved_for_that_system_only() {
     let s = saved();
     let creds = Credentials {
         marketo: resolve_marketo(&env(&[]), None, Some(&s)).unwrap(),
@@ -275,7 +276,14 @@ fn from_credentials_keeps_what_was_resolved() {
     if let Some(m) = want.marketo.as_mut() {
         m.base_url = Some("https://111-aaa-222.mktorest.com".into());
     }
-    assert_eq!(SavedCredentials::from_credentials(&creds), want);
+    let both = SavedCredentials::default()
+        .with_typed(System::Marketo, &creds)
+        .with_typed(System::Salesforce, &creds);
+    assert_eq!(both, want);
+    // One form: the other system's remembered values are left as they were.
+    let only = SavedCredentials::default().with_typed(System::Marketo, &creds);
+    assert_eq!(only.salesforce, None);
+    assert_eq!(only.marketo, want.marketo);
 }
 
 #[cfg(unix)]
