@@ -7,12 +7,194 @@
 //! any point leaves the old file or the new one, never a torn one. A write that fails or is
 //! abandoned (dropped without [`AtomicFile::commit`], e.g. a cancelled export) removes its temp
 //! file and leaves the target untouched.
+//!
+//! File rules for everything the program writes or reads as state: only regular files. A path
+//! that is a directory, FIFO, socket or device (or a symlink to one, like `/proc/self/fd/1`) is
+//! refused with [`NotRegular`] before anything is opened for writing; a symlink to a regular
+//! file (or to a path that does not exist yet) is written through: the temp file, the backup and
+//! the rename happen next to the file it points to, so the link stays a link. State files are
+//! opened non-blocking and checked after opening, so a FIFO never hangs a read.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
+
+/// What a path is when it is not a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A named pipe.
+    Fifo,
+    /// A character device (a terminal, `/dev/null`, `/dev/zero`).
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+    /// A Unix socket.
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// `None` for a regular file, else what it is.
+    #[must_use]
+    pub fn of(ft: fs::FileType) -> Option<FileKind> {
+        if ft.is_file() {
+            return None;
+        }
+        if ft.is_dir() {
+            return Some(FileKind::Directory);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if ft.is_fifo() {
+                return Some(FileKind::Fifo);
+            }
+            if ft.is_char_device() {
+                return Some(FileKind::CharDevice);
+            }
+            if ft.is_block_device() {
+                return Some(FileKind::BlockDevice);
+            }
+            if ft.is_socket() {
+                return Some(FileKind::Socket);
+            }
+        }
+        Some(FileKind::Other)
+    }
+
+    /// The catalog key of the message "`{path}` is a …, not a regular file" (`files.not-regular.*`).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            FileKind::Directory => "files.not-regular.directory",
+            FileKind::Fifo => "files.not-regular.fifo",
+            FileKind::CharDevice => "files.not-regular.char-device",
+            FileKind::BlockDevice => "files.not-regular.block-device",
+            FileKind::Socket => "files.not-regular.socket",
+            FileKind::Other => "files.not-regular.other",
+        }
+    }
+}
+
+/// A path that is not a regular file where one is needed. Carried inside an [`io::Error`]
+/// (kind `InvalidInput`); find it with [`not_regular`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{}` is not a regular file ({kind:?})", path.display())]
+pub struct NotRegular {
+    /// The path as given.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: FileKind,
+}
+
+impl NotRegular {
+    fn into_io(self) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidInput, self)
+    }
+}
+
+/// The [`NotRegular`] inside `e`, if that is what it is.
+#[must_use]
+pub fn not_regular(e: &io::Error) -> Option<&NotRegular> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<NotRegular>())
+}
+
+/// Follows `path` through symlinks to the path that is finally read or written (which may not
+/// exist yet). A path that is not a link is returned as it is.
+///
+/// # Errors
+/// A link cannot be read, or more than 40 links in a row.
+pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&p)?;
+                p = if to.is_absolute() {
+                    to
+                } else {
+                    p.parent().unwrap_or_else(|| Path::new(".")).join(to)
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::other(format!(
+        "too many symbolic links at `{}`",
+        path.display()
+    )))
+}
+
+/// Where a write to `path` lands: `path` itself, or the file its symlinks point to.
+///
+/// # Errors
+/// [`NotRegular`] (inside the `io::Error`) when `path` is, or points to, something other than
+/// a regular file; a link that cannot be read.
+pub fn write_target(path: &Path) -> io::Result<PathBuf> {
+    match fs::metadata(path) {
+        Ok(m) => {
+            if let Some(kind) = FileKind::of(m.file_type()) {
+                return Err(NotRegular {
+                    path: path.to_path_buf(),
+                    kind,
+                }
+                .into_io());
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    resolve_links(path)
+}
+
+/// Reads a state file whole: `Ok(None)` when it does not exist (or is a dangling link). It is
+/// opened non-blocking and checked once open, so a FIFO or a device is refused, never waited on.
+///
+/// # Errors
+/// [`NotRegular`] (inside the `io::Error`), or the read error.
+pub fn read_regular(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut f = match opts.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            // A directory cannot always be opened; say what it is rather than "is a directory".
+            if let Ok(m) = fs::metadata(path)
+                && let Some(kind) = FileKind::of(m.file_type())
+            {
+                return Err(NotRegular {
+                    path: path.to_path_buf(),
+                    kind,
+                }
+                .into_io());
+            }
+            return Err(e);
+        }
+    };
+    let meta = f.metadata()?;
+    if let Some(kind) = FileKind::of(meta.file_type()) {
+        return Err(NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        }
+        .into_io());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(1 << 20));
+    io::Read::read_to_end(&mut f, &mut bytes)?;
+    Ok(Some(bytes))
+}
 
 /// A file being written in place of `path`; nothing is visible at `path` before
 /// [`commit`](AtomicFile::commit).
@@ -40,11 +222,13 @@ impl AtomicFile {
     }
 
     /// Like [`create`](AtomicFile::create) with temp files named `<prefix><random>.tmp` (so a
-    /// caller can sweep the ones a kill left behind).
+    /// caller can sweep the ones a kill left behind). A symlinked `path` is written through
+    /// (see the module docs); anything but a regular file or nothing is refused.
     ///
     /// # Errors
-    /// The temp file cannot be created.
+    /// [`NotRegular`]; the temp file cannot be created.
     pub fn with_prefix(path: &Path, prefix: &str) -> io::Result<AtomicFile> {
+        let path = &write_target(path)?;
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -77,6 +261,12 @@ impl AtomicFile {
     pub fn backup_to(mut self, backup: PathBuf) -> AtomicFile {
         self.backup = Some(backup);
         self
+    }
+
+    /// The file that the commit replaces (`path`, or where its symlinks lead).
+    #[must_use]
+    pub fn target(&self) -> &Path {
+        &self.path
     }
 
     /// The temp file, to write into (wrap it in a `BufWriter` for many small writes).

@@ -10,13 +10,15 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
 use crate::domain::csv_intake::Remembered;
 use crate::domain::progress::{self, Progress};
 use crate::domain::text::{self, Detail, Localize};
-use crate::fsutil::{AtomicFile, write_atomic};
+use crate::fsutil::{self, AtomicFile, FileKind, read_regular, write_atomic};
 
 /// The progress file's name.
 pub const FILE: &str = "progress.toml";
@@ -57,9 +59,38 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
         /// Its version.
-        found: u32,
+        found: u64,
         /// Ours.
         supported: u32,
+    },
+    /// A word this build does not know (a newer build wrote it); the file is left untouched.
+    UnknownWord {
+        /// The file.
+        path: PathBuf,
+        /// Where, like `items.invite-users.status`.
+        field: String,
+        /// The word.
+        value: String,
+    },
+    /// The progress file is a directory, FIFO, device or socket.
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// The config directory does not let us create or open the lock (read-only, say).
+    CannotWrite {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The lock file was replaced underneath a running instance and someone else holds the new
+    /// one: saving now could overwrite their work.
+    LockTaken {
+        /// The lock file.
+        path: PathBuf,
     },
     /// The file does not parse (read-only commands do not quarantine).
     Corrupt {
@@ -110,6 +141,23 @@ impl Localize for StoreError {
             StoreError::Write { path: p, source } => Detail::new("core.err.write")
                 .arg("path", path(p))
                 .arg("error", source),
+            StoreError::UnknownWord {
+                path: p,
+                field,
+                value,
+            } => Detail::new("files.err.unknown-word")
+                .arg("path", path(p))
+                .arg("field", field)
+                .arg("value", value),
+            StoreError::NotRegular { path: p, kind } => {
+                Detail::new(kind.key()).arg("path", path(p))
+            }
+            StoreError::CannotWrite { path: p, source } => Detail::new("files.err.cannot-write")
+                .arg("path", path(p))
+                .arg("error", source),
+            StoreError::LockTaken { path: p } => {
+                Detail::new("files.err.lock-taken").arg("path", path(p))
+            }
         }
     }
 }
@@ -133,6 +181,13 @@ pub enum LoadNotice {
         /// Where the damaged file now is.
         corrupt: PathBuf,
     },
+    /// The progress file was missing (or a dangling link) and its backup was put back.
+    RestoredMissing {
+        /// The progress file.
+        path: PathBuf,
+        /// The backup used.
+        backup: PathBuf,
+    },
 }
 
 impl Localize for LoadNotice {
@@ -143,6 +198,11 @@ impl Localize for LoadNotice {
             }
             LoadNotice::StartedFresh { corrupt } => {
                 Detail::new("core.notice.fresh").arg("corrupt", corrupt.display())
+            }
+            LoadNotice::RestoredMissing { path, backup } => {
+                Detail::new("files.notice.restored-missing")
+                    .arg("path", path.display())
+                    .arg("backup", backup.display())
             }
         }
     }
@@ -165,11 +225,41 @@ pub fn resolve_dir(given: Option<PathBuf>) -> Result<PathBuf, StoreError> {
         .ok_or(StoreError::NoConfigDir)
 }
 
+/// How long `mark` and `reset` wait for another instance's lock before giving up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
+
 /// The opened store: holds the lock until dropped.
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-    _lock: File,
+    lock: Mutex<HeldLock>,
+    /// What the caller had when it last loaded or saved: the base of the three-way merge that
+    /// keeps another writer's changes (see [`Store::save`]).
+    base: Mutex<Progress>,
+}
+
+#[derive(Debug)]
+struct HeldLock {
+    _file: File,
+    /// Device and inode of the lock file we hold, to notice it being replaced.
+    id: Option<(u64, u64)>,
+}
+
+fn file_id(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Result of [`Store::open`].
@@ -202,7 +292,34 @@ fn create_dir(dir: &Path) -> Result<(), StoreError> {
 enum Parsed {
     Ok(Box<Progress>),
     Corrupt(String),
-    Newer(u32),
+    Newer(u64),
+    UnknownWord { field: String, value: String },
+}
+
+/// A `status` word under `items` or `checks` that this build cannot read.
+fn unknown_word(table: &toml::Table) -> Option<(String, String)> {
+    use crate::domain::checks::CheckStatus;
+    use crate::domain::progress::Status;
+    let readable = |section: &str, word: &str| {
+        let v = toml::Value::String(word.to_string());
+        match section {
+            "items" => v.try_into::<Status>().is_ok(),
+            _ => v.try_into::<CheckStatus>().is_ok(),
+        }
+    };
+    for section in ["items", "checks"] {
+        let Some(entries) = table.get(section).and_then(toml::Value::as_table) else {
+            continue;
+        };
+        for (id, entry) in entries {
+            if let Some(word) = entry.get("status").and_then(toml::Value::as_str)
+                && !readable(section, word)
+            {
+                return Some((format!("{section}.{id}.status"), word.to_string()));
+            }
+        }
+    }
+    None
 }
 
 fn parse(bytes: &[u8]) -> Parsed {
@@ -212,28 +329,77 @@ fn parse(bytes: &[u8]) -> Parsed {
         Ok(t) => t,
         Err(e) => return Parsed::Corrupt(format!("not UTF-8 text: {e}")),
     };
-    match progress::probe_version(text) {
-        Some(v) if v > progress::VERSION => Parsed::Newer(v),
-        Some(v) if v == progress::VERSION => match Progress::from_toml(text) {
-            Ok(p) => Parsed::Ok(Box::new(p)),
-            Err(e) => Parsed::Corrupt(e.message().to_string()),
-        },
+    let table = match toml::from_str::<toml::Table>(text) {
+        Ok(t) => t,
+        Err(e) => return Parsed::Corrupt(e.message().to_string()),
+    };
+    let ours = i64::from(progress::VERSION);
+    match table.get("version").and_then(toml::Value::as_integer) {
+        // Any version above ours, however large, is a newer file: refused, never quarantined.
+        Some(v) if v > ours => Parsed::Newer(v.unsigned_abs()),
+        Some(v) if v == ours => {
+            if let Some((field, value)) = unknown_word(&table) {
+                return Parsed::UnknownWord { field, value };
+            }
+            match Progress::from_toml(text) {
+                Ok(p) => Parsed::Ok(Box::new(p)),
+                Err(e) => Parsed::Corrupt(e.message().to_string()),
+            }
+        }
         Some(v) => Parsed::Corrupt(format!("unknown version {v}")),
-        None => Parsed::Corrupt(match toml::from_str::<toml::Table>(text) {
-            Err(e) => e.message().to_string(),
-            Ok(_) => "no `version` key".to_string(),
-        }),
+        None => Parsed::Corrupt("no `version` key".to_string()),
     }
 }
 
 fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(StoreError::Read {
+    read_regular(path).map_err(|source| match fsutil::not_regular(&source) {
+        Some(n) => StoreError::NotRegular {
+            path: n.path.clone(),
+            kind: n.kind,
+        },
+        None => StoreError::Read {
             path: path.to_path_buf(),
             source,
+        },
+    })
+}
+
+/// Where the progress file's content really lives: `dir/progress.toml`, or where its symlinks
+/// lead (dotfiles kept in a repository): saves write through to it.
+fn target_of(path: &Path) -> PathBuf {
+    fsutil::resolve_links(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The backup next to `target`: `<name>.bak`.
+fn backup_of(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| FILE.into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!("{name}.bak"))
+}
+
+/// The temp file prefix next to `target`: `.<name>.`.
+fn temp_prefix_of(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map_or_else(|| FILE.into(), |n| n.to_string_lossy().into_owned());
+    format!(".{name}.")
+}
+
+/// The error for a file this build must not touch.
+fn untouchable(path: PathBuf, parsed: &Parsed) -> Option<StoreError> {
+    match parsed {
+        Parsed::Newer(found) => Some(StoreError::NewerVersion {
+            path,
+            found: *found,
+            supported: progress::VERSION,
         }),
+        Parsed::UnknownWord { field, value } => Some(StoreError::UnknownWord {
+            path,
+            field: field.clone(),
+            value: value.clone(),
+        }),
+        Parsed::Ok(_) | Parsed::Corrupt(_) => None,
     }
 }
 
@@ -243,75 +409,124 @@ fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
 /// Unreadable, damaged or newer files.
 pub fn read_only(dir: &Path) -> Result<Option<Progress>, StoreError> {
     let path = dir.join(FILE);
-    let Some(bytes) = read_bytes(&path)? else {
+    let target = target_of(&path);
+    let Some(bytes) = read_bytes(&target)? else {
         return Ok(None);
     };
-    match parse(&bytes) {
+    let parsed = parse(&bytes);
+    if let Some(e) = untouchable(path.clone(), &parsed) {
+        return Err(e);
+    }
+    match parsed {
         Parsed::Ok(p) => Ok(Some(*p)),
-        Parsed::Newer(found) => Err(StoreError::NewerVersion {
-            path,
-            found,
-            supported: progress::VERSION,
-        }),
         Parsed::Corrupt(message) => Err(StoreError::Corrupt {
-            backup: dir.join(BACKUP),
+            backup: backup_of(&target),
             path,
             message,
         }),
+        Parsed::Newer(_) | Parsed::UnknownWord { .. } => Ok(None),
     }
 }
 
-/// A name for a corrupt copy that does not exist yet (never overwrites).
-fn quarantine_path(dir: &Path, now: Timestamp) -> PathBuf {
+/// A name for a corrupt copy of `target` next to it that does not exist yet (never
+/// overwrites).
+fn quarantine_path(target: &Path, now: Timestamp) -> PathBuf {
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
-    let base = dir.join(format!("{FILE}.corrupt-{stamp}"));
+    let name = target
+        .file_name()
+        .map_or_else(|| FILE.into(), |n| n.to_string_lossy().into_owned());
+    let base = target.with_file_name(format!("{name}.corrupt-{stamp}"));
     if !base.exists() {
         return base;
     }
     (1..)
-        .map(|n| dir.join(format!("{FILE}.corrupt-{stamp}-{n}")))
+        .map(|n| target.with_file_name(format!("{name}.corrupt-{stamp}-{n}")))
         .find(|p| !p.exists())
         .unwrap_or(base)
 }
 
-impl Store {
-    /// Creates the directory, takes the lock, sweeps stray temp files and loads the progress,
-    /// moving a damaged file aside (and falling back to the backup).
-    ///
-    /// # Errors
-    /// See [`StoreError`]; a newer file is refused and left untouched.
-    pub fn open(dir: &Path, now: Timestamp) -> Result<Opened, StoreError> {
-        create_dir(dir)?;
-        let lock_path = dir.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|source| StoreError::Read {
-                path: lock_path.clone(),
-                source,
-            })?;
-        match lock.try_lock() {
-            Ok(()) => {}
+/// Opens and takes the lock, polling for up to `wait` while another instance holds it.
+fn take_lock(dir: &Path, wait: Duration) -> Result<HeldLock, StoreError> {
+    let lock_path = dir.join(LOCK);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| StoreError::CannotWrite {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    let deadline = Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             Err(fs::TryLockError::WouldBlock) => {
                 return Err(StoreError::Locked { path: lock_path });
             }
             Err(fs::TryLockError::Error(source)) => {
-                return Err(StoreError::Read {
-                    path: lock_path,
+                return Err(StoreError::CannotWrite {
+                    path: dir.to_path_buf(),
                     source,
                 });
             }
         }
+    }
+    let id = file.metadata().ok().as_ref().and_then(file_id);
+    Ok(HeldLock { _file: file, id })
+}
+
+impl Store {
+    /// Creates the directory, takes the lock, sweeps stray temp files and loads the progress,
+    /// moving a damaged file aside (and falling back to the backup). Another instance's lock is
+    /// refused at once.
+    ///
+    /// # Errors
+    /// See [`StoreError`]; a newer file is refused and left untouched.
+    pub fn open(dir: &Path, now: Timestamp) -> Result<Opened, StoreError> {
+        Store::open_waiting(dir, now, Duration::ZERO)
+    }
+
+    /// [`Store::open`], waiting up to `wait` for another instance's lock (for `mark` and
+    /// `reset` run side by side from scripts).
+    ///
+    /// # Errors
+    /// See [`Store::open`].
+    pub fn open_waiting(dir: &Path, now: Timestamp, wait: Duration) -> Result<Opened, StoreError> {
+        create_dir(dir)?;
+        let held = take_lock(dir, wait)?;
         let store = Store {
             dir: dir.to_path_buf(),
-            _lock: lock,
+            lock: Mutex::new(held),
+            base: Mutex::new(Progress::default()),
         };
         store.sweep();
         let path = store.path();
+        let target = target_of(&path);
         let mut notices = Vec::new();
-        let Some(bytes) = read_bytes(&path)? else {
+        let Some(bytes) = read_bytes(&target)? else {
+            // Missing (or a dangling link): a good backup is put back, never left to be
+            // rotated away by a fresh file.
+            let mut backups = vec![backup_of(&target), dir.join(BACKUP)];
+            backups.dedup();
+            for backup in backups {
+                if let Ok(Some(b)) = read_bytes(&backup)
+                    && let Parsed::Ok(p) = parse(&b)
+                {
+                    store.write(&p, false)?;
+                    *guard(&store.base) = (*p).clone();
+                    notices.push(LoadNotice::RestoredMissing { path, backup });
+                    return Ok(Opened {
+                        store,
+                        progress: *p,
+                        existed: true,
+                        notices,
+                    });
+                }
+            }
             return Ok(Opened {
                 store,
                 progress: Progress::default(),
@@ -319,39 +534,38 @@ impl Store {
                 notices,
             });
         };
-        let progress = match parse(&bytes) {
+        let parsed = parse(&bytes);
+        if let Some(e) = untouchable(path.clone(), &parsed) {
+            return Err(e);
+        }
+        let progress = match parsed {
             Parsed::Ok(p) => *p,
-            Parsed::Newer(found) => {
-                return Err(StoreError::NewerVersion {
-                    path,
-                    found,
-                    supported: progress::VERSION,
-                });
-            }
+            Parsed::Newer(_) | Parsed::UnknownWord { .. } => Progress::default(),
             Parsed::Corrupt(_) => {
-                let corrupt = quarantine_path(dir, now);
+                let corrupt = quarantine_path(&target, now);
                 let werr = |source| StoreError::Write {
                     path: path.clone(),
                     source,
                 };
-                let backup = read_bytes(&dir.join(BACKUP))?.map(|b| parse(&b));
+                let backup = read_bytes(&backup_of(&target))?.map(|b| parse(&b));
                 if let Some(Parsed::Ok(p)) = backup {
                     // Keep the damaged bytes under the new name first, then put the backup in
                     // place with one rename: a kill or a failed write in between leaves the
                     // damaged file where it was (handled again at the next start), never a
                     // missing file that would silently start fresh and later rotate the good
                     // backup away.
-                    keep_copy(&path, &corrupt).map_err(werr)?;
+                    keep_copy(&target, &corrupt).map_err(werr)?;
                     store.write(&p, false)?;
                     notices.push(LoadNotice::RestoredFromBackup { corrupt });
                     *p
                 } else {
-                    fs::rename(&path, &corrupt).map_err(werr)?;
+                    fs::rename(&target, &corrupt).map_err(werr)?;
                     notices.push(LoadNotice::StartedFresh { corrupt });
                     Progress::default()
                 }
             }
         };
+        *guard(&store.base) = progress.clone();
         Ok(Opened {
             store,
             progress,
@@ -372,45 +586,114 @@ impl Store {
         &self.dir
     }
 
-    /// Removes temp files left by a save that was killed (we hold the lock, so none is live).
+    /// Removes temp files left by a save that was killed (we hold the lock, so none is live),
+    /// in the config dir and next to a symlinked progress file's target.
     fn sweep(&self) -> usize {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return 0;
-        };
+        let target = target_of(&self.path());
+        let mut places = vec![(self.dir.clone(), TEMP_PREFIX.to_string())];
+        if let Some(parent) = target.parent() {
+            places.push((parent.to_path_buf(), temp_prefix_of(&target)));
+        }
+        places.dedup();
         let mut n = 0;
-        for e in entries.flatten() {
-            let name = e.file_name();
-            if name.to_string_lossy().starts_with(TEMP_PREFIX) && fs::remove_file(e.path()).is_ok()
-            {
-                n += 1;
+        for (dir, prefix) in places {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name();
+                if name.to_string_lossy().starts_with(&prefix) && fs::remove_file(e.path()).is_ok()
+                {
+                    n += 1;
+                }
             }
         }
         n
     }
 
-    /// Saves atomically and durably, keeping the previous file as `progress.toml.bak`.
+    /// Checks that the lock file is still the one we hold; if it was deleted or replaced, takes
+    /// the new one (so later writers wait for us) or, when someone else holds it, refuses.
+    fn check_lock(&self) -> Result<(), StoreError> {
+        let mut held = guard(&self.lock);
+        let lock_path = self.dir.join(LOCK);
+        let now = fs::metadata(&lock_path).ok().as_ref().and_then(file_id);
+        if held.id.is_none() || now == held.id {
+            return Ok(());
+        }
+        tracing::warn!(path = %lock_path.display(), "the lock file was replaced underneath");
+        match take_lock(&self.dir, Duration::ZERO) {
+            Ok(new) => {
+                *held = new;
+                Ok(())
+            }
+            Err(StoreError::Locked { path }) => Err(StoreError::LockTaken { path }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Saves atomically and durably, keeping the previous file as the `.bak` next to it. The
+    /// file is read first: whatever another program wrote there since this store loaded or
+    /// last saved is merged in ([`Progress::merge3`]), never overwritten silently; a file that
+    /// became newer than this build is refused.
     ///
     /// # Errors
     /// Any IO failure; the previous file is then intact.
     pub fn save(&self, progress: &Progress) -> Result<(), StoreError> {
-        self.write(progress, true)
+        self.check_lock()?;
+        let path = self.path();
+        let target = target_of(&path);
+        let mut base = guard(&self.base);
+        let (merged, rotate) = match read_bytes(&target)? {
+            None => (progress.clone(), true),
+            Some(bytes) => {
+                let parsed = parse(&bytes);
+                if let Some(e) = untouchable(path.clone(), &parsed) {
+                    return Err(e);
+                }
+                match parsed {
+                    Parsed::Ok(theirs) => {
+                        let merged = Progress::merge3(&base, progress, &theirs);
+                        if &merged != progress {
+                            tracing::warn!(
+                                path = %path.display(),
+                                "merged changes another program made to the progress file"
+                            );
+                        }
+                        (merged, true)
+                    }
+                    // Damaged underneath us: replaced, but never rotated into the backup.
+                    _ => (progress.clone(), false),
+                }
+            }
+        };
+        self.write(&merged, rotate)?;
+        *base = progress.clone();
+        Ok(())
     }
 
-    /// Writes atomically; with `rotate`, the current file first becomes the backup.
+    /// Writes atomically through to the progress file's target; with `rotate`, the current
+    /// file first becomes the backup next to it.
     fn write(&self, progress: &Progress, rotate: bool) -> Result<(), StoreError> {
         let path = self.path();
-        let werr = |source: io::Error| StoreError::Write {
-            path: path.clone(),
-            source,
+        let target = target_of(&path);
+        let werr = |source: io::Error| match fsutil::not_regular(&source) {
+            Some(n) => StoreError::NotRegular {
+                path: n.path.clone(),
+                kind: n.kind,
+            },
+            None => StoreError::Write {
+                path: path.clone(),
+                source,
+            },
         };
         let text = progress
             .to_toml()
             .map_err(|e| werr(io::Error::new(io::ErrorKind::InvalidData, e.to_string())))?;
-        let mut file = AtomicFile::with_prefix(&path, TEMP_PREFIX).map_err(werr)?;
+        let mut file = AtomicFile::with_prefix(&target, &temp_prefix_of(&target)).map_err(werr)?;
         // The current file is good (we loaded or wrote it): it becomes the backup by a hard
         // link + rename, so the backup is never torn either.
         if rotate {
-            file = file.backup_to(self.dir.join(BACKUP));
+            file = file.backup_to(backup_of(&target));
         }
         file.file().write_all(text.as_bytes()).map_err(werr)?;
         file.commit().map_err(werr)
@@ -507,6 +790,20 @@ mod tests {
                 path: p(),
                 source: io(),
             },
+            StoreError::UnknownWord {
+                path: p(),
+                field: "items.x.status".into(),
+                value: "delegated".into(),
+            },
+            StoreError::NotRegular {
+                path: p(),
+                kind: FileKind::Fifo,
+            },
+            StoreError::CannotWrite {
+                path: p(),
+                source: io(),
+            },
+            StoreError::LockTaken { path: p() },
         ]
     }
 
@@ -525,6 +822,10 @@ mod tests {
                 "core.err.newer",
                 "core.err.corrupt",
                 "core.err.write",
+                "files.err.unknown-word",
+                "files.not-regular.fifo",
+                "files.err.cannot-write",
+                "files.err.lock-taken",
             ]
         );
         for lang in Lang::ALL {
@@ -540,6 +841,7 @@ mod tests {
                     StoreError::CreateDir { .. }
                         | StoreError::Read { .. }
                         | StoreError::Write { .. }
+                        | StoreError::CannotWrite { .. }
                 ) {
                     assert!(text.contains("denied"), "{lang}: {text}");
                 }
@@ -567,5 +869,74 @@ mod tests {
         };
         assert_eq!(fresh.detail().key, "core.notice.fresh");
         assert!(fresh.localize(&en).contains("/cfg/y.corrupt"));
+    }
+
+    fn guide() -> crate::domain::guide::Guide {
+        crate::domain::guide::Guide::embedded().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn done(p: &mut Progress, id: crate::domain::guide::ItemId) {
+        let g = guide();
+        p.set_status(
+            g.item(id),
+            progress::Status::Done,
+            None,
+            Timestamp::now(),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// The lost update of issue 11: with the TUI's store open, the lock is deleted, `mark`
+    /// writes, and the TUI saves again. The mark's change must survive; while the other writer
+    /// still holds the new lock, the TUI's save is refused instead.
+    #[test]
+    fn a_change_made_underneath_is_merged_never_overwritten() {
+        use crate::domain::guide::ItemId;
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path();
+        let tui = Store::open(dir, Timestamp::now()).unwrap_or_else(|e| panic!("{e}"));
+        let mut ours = tui.progress;
+        done(&mut ours, ItemId::PrereqCrmSync);
+        tui.store.save(&ours).unwrap_or_else(|e| panic!("{e}"));
+
+        fs::remove_file(dir.join(LOCK)).unwrap_or_else(|e| panic!("{e}"));
+        let other = Store::open(dir, Timestamp::now()).unwrap_or_else(|e| panic!("{e}"));
+        let mut theirs = other.progress.clone();
+        done(&mut theirs, ItemId::ConnectMarketo);
+        other.store.save(&theirs).unwrap_or_else(|e| panic!("{e}"));
+
+        done(&mut ours, ItemId::InviteUsers);
+        match tui.store.save(&ours) {
+            Err(StoreError::LockTaken { path }) => assert_eq!(path, dir.join(LOCK)),
+            other => panic!("expected LockTaken, got {other:?}"),
+        }
+        drop(other);
+        tui.store.save(&ours).unwrap_or_else(|e| panic!("{e}"));
+        let on_disk = read_only(dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_default();
+        for id in [
+            ItemId::PrereqCrmSync,
+            ItemId::ConnectMarketo,
+            ItemId::InviteUsers,
+        ] {
+            assert_eq!(on_disk.status(id), progress::Status::Done, "{id} lost");
+        }
+        // The TUI took the new lock: a third writer is kept out.
+        assert!(matches!(
+            Store::open(dir, Timestamp::now()),
+            Err(StoreError::Locked { .. })
+        ));
+        // A later save of the TUI (which never saw the other change) still keeps it.
+        done(&mut ours, ItemId::InstallPackage);
+        tui.store.save(&ours).unwrap_or_else(|e| panic!("{e}"));
+        let on_disk = read_only(dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_default();
+        assert_eq!(
+            on_disk.status(ItemId::ConnectMarketo),
+            progress::Status::Done
+        );
     }
 }

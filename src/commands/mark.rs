@@ -30,7 +30,7 @@ pub fn run(args: &MarkArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Wr
         return fail(err, ProgressError::ReasonRequired(status).localize(tr));
     }
     let now = Timestamp::now();
-    let mut opened = match Store::open(&ctx.config_dir, now) {
+    let mut opened = match Store::open_waiting(&ctx.config_dir, now, crate::store::LOCK_WAIT) {
         Ok(o) => o,
         Err(e) => return fail(err, e.localize(tr)),
     };

@@ -32,10 +32,11 @@ pub fn run(
     if !args.yes && !input_is_tty {
         return fail(err, tr.f("core.reset.need-yes", &[("what", &what)]));
     }
-    let mut opened = match Store::open(&ctx.config_dir, Timestamp::now()) {
-        Ok(o) => o,
-        Err(e) => return fail(err, e.localize(tr)),
-    };
+    let mut opened =
+        match Store::open_waiting(&ctx.config_dir, Timestamp::now(), crate::store::LOCK_WAIT) {
+            Ok(o) => o,
+            Err(e) => return fail(err, e.localize(tr)),
+        };
     for n in &opened.notices {
         let _ = writeln!(err, "msi-setup: {}", n.localize(tr));
     }

@@ -22,6 +22,7 @@ use super::guide::{Guide, Item, ItemId, Role};
 use super::text::{Detail, Lang, Localize};
 
 mod csv_flow;
+mod merge;
 
 pub use csv_flow::{
     ColumnChoice, CsvFlow, CsvStage, DelimiterChoice, EncodingChoice, SavedCsvFlow, SavedFlowError,
@@ -123,6 +124,27 @@ pub struct ItemProgress {
     /// Who made the last change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+    /// Keys this build does not know, kept as read.
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+/// Keys of a table that this build does not know (a newer build or a hand edit wrote them),
+/// kept as read and written back so that no save drops them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Extra(pub BTreeMap<String, toml::Value>);
+
+// TOML values hold floats, but a NaN read from a file only makes two copies compare unequal,
+// which at worst saves once more.
+impl Eq for Extra {}
+
+impl Extra {
+    /// No unknown keys.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The whole progress file (read and written through [`ProgressFile`]).
@@ -155,6 +177,10 @@ pub struct Unknown {
     pub items: BTreeMap<String, ItemProgress>,
     /// Check outcomes, by check id.
     pub checks: BTreeMap<String, CheckOutcome>,
+    /// Top-level keys and tables this build does not know.
+    pub tables: Extra,
+    /// Keys in `[setup]` this build does not know.
+    pub setup: Extra,
 }
 
 /// The file's schema: [`Progress`] with its typed ids as strings. Maps keyed by string keep
@@ -173,6 +199,8 @@ struct ProgressFile {
     invites: Vec<InviteBatch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     csv_flow: Option<SavedCsvFlow>,
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
+    extra: Extra,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +214,8 @@ struct SetupFile {
     lang: Option<Lang>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     started_at: Option<Timestamp>,
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
+    extra: Extra,
 }
 
 impl SetupFile {
@@ -251,6 +281,8 @@ impl From<ProgressFile> for Progress {
                 roles: unknown_roles,
                 items: unknown_items,
                 checks: unknown_checks,
+                tables: f.extra,
+                setup: f.setup.extra,
             },
         }
     }
@@ -266,11 +298,13 @@ impl From<Progress> for ProgressFile {
                 name: p.setup.name,
                 lang: p.setup.lang,
                 started_at: p.setup.started_at,
+                extra: p.unknown.setup,
             },
             items: join_keys(p.items, p.unknown.items),
             checks: join_keys(p.checks, p.unknown.checks),
             invites: p.invites,
             csv_flow: p.csv_flow,
+            extra: p.unknown.tables,
         }
     }
 }

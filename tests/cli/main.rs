@@ -7,5 +7,6 @@ mod csv_support;
 
 mod cli_headless;
 mod csv_cli;
+mod files;
 mod kill;
 mod verify_cli;
