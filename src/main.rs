@@ -90,6 +90,8 @@ fn main() -> ExitCode {
         }
         Cmd::Verify(a) => commands::verify::run(&a, &ctx, &mut out, &mut err),
         Cmd::Csv(CsvCmd::Check(a)) => commands::csv_check::run(&a, &ctx, &mut out, &mut err),
+        Cmd::Completions(a) => commands::shell::completions(a.shell, &ctx, &mut out, &mut err),
+        Cmd::Man => commands::shell::man(&ctx, &mut out, &mut err),
     };
     let _ = out.flush();
     ExitCode::from(code)
