@@ -62,6 +62,30 @@ pub enum Cmd {
     Man,
 }
 
+impl Cmd {
+    /// Whether the command prints JSON (`--json`); its errors are then JSON too.
+    #[must_use]
+    pub fn json(&self) -> bool {
+        match self {
+            Cmd::Status(a) => a.json,
+            Cmd::Verify(a) => a.json,
+            Cmd::Csv(CsvCmd::Check(a)) => a.json,
+            Cmd::Mark(_) | Cmd::Reset(_) | Cmd::Completions(_) | Cmd::Man => false,
+        }
+    }
+}
+
+/// Whether `--json` (or `--json=…`) is among `args` before a `--`: a usage error found while
+/// parsing is then printed as JSON too.
+#[must_use]
+pub fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json" || a.starts_with("--json="))
+}
+
 /// `completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
