@@ -8,6 +8,7 @@ use std::ffi::OsStr;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::builder::TypedValueParser;
 use clap::error::ErrorKind;
 use clap::{Arg, Args, Command, Parser, Subcommand};
@@ -33,7 +34,7 @@ pub struct Cli {
     pub no_color: bool,
 
     /// Open this step directly (TUI only).
-    #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En))]
+    #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En), hide_possible_values = true)]
     pub step: Option<ItemId>,
 
     /// A headless command; without one the interactive wizard starts.
@@ -55,6 +56,42 @@ pub enum Cmd {
     Csv(CsvCmd),
     /// Run the live checks against Marketo and Salesforce.
     Verify(VerifyArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+}
+
+impl Cmd {
+    /// Whether the command prints JSON (`--json`); its errors are then JSON too.
+    #[must_use]
+    pub fn json(&self) -> bool {
+        match self {
+            Cmd::Status(a) => a.json,
+            Cmd::Verify(a) => a.json,
+            Cmd::Csv(CsvCmd::Check(a)) => a.json,
+            Cmd::Mark(_) | Cmd::Reset(_) | Cmd::Completions(_) | Cmd::Man => false,
+        }
+    }
+}
+
+/// Whether `--json` (or `--json=…`) is among `args` before a `--`: a usage error found while
+/// parsing is then printed as JSON too.
+#[must_use]
+pub fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json" || a.starts_with("--json="))
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish.
+    #[arg(value_enum, value_name = "SHELL", hide_possible_values = true)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `status`.
@@ -64,7 +101,7 @@ pub struct StatusArgs {
     #[arg(long)]
     pub json: bool,
     /// Only the items of this role: marketo-admin or salesforce-admin.
-    #[arg(long, value_name = "ROLE", value_parser = Closed::<Role>::new(Lang::En))]
+    #[arg(long, value_name = "ROLE", value_parser = Closed::<Role>::new(Lang::En), hide_possible_values = true)]
     pub role: Option<Role>,
 }
 
@@ -72,10 +109,10 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct MarkArgs {
     /// Prerequisite or step id, e.g. setup-sales-account.
-    #[arg(value_parser = Closed::<ItemId>::new(Lang::En))]
+    #[arg(value_parser = Closed::<ItemId>::new(Lang::En), hide_possible_values = true)]
     pub id: ItemId,
     /// todo, in-progress, done, skipped or blocked.
-    #[arg(value_parser = Closed::<Status>::new(Lang::En))]
+    #[arg(value_parser = Closed::<Status>::new(Lang::En), hide_possible_values = true)]
     pub status: Status,
     /// Why (for skipped and blocked).
     #[arg(long, value_name = "TEXT")]
@@ -89,7 +126,7 @@ pub struct MarkArgs {
 #[derive(Debug, Args)]
 pub struct ResetArgs {
     /// Reset only this step (default: everything).
-    #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En))]
+    #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En), hide_possible_values = true)]
     pub step: Option<ItemId>,
     /// Do not ask for confirmation.
     #[arg(long)]
@@ -155,9 +192,16 @@ pub struct VerifyArgs {
 }
 
 /// A closed set the command line takes by name ([`ItemId`], [`Role`], [`Status`]).
-pub trait ClosedSet: Copy + Send + Sync + 'static {
+pub trait ClosedSet:
+    Copy + Send + Sync + 'static + strum::VariantArray + Into<&'static str>
+{
     /// Parses a name as typed (surrounding spaces ignored).
     fn parse(s: &str) -> Result<Self, ProgressError>;
+
+    /// Every name, in order (for completions; the help text lists them in words).
+    fn names() -> impl Iterator<Item = &'static str> {
+        Self::VARIANTS.iter().map(|v| (*v).into())
+    }
 }
 
 impl ClosedSet for ItemId {
@@ -226,6 +270,12 @@ impl<T: ClosedSet> TypedValueParser for Closed<T> {
             };
             clap::Error::raw(ErrorKind::InvalidValue, format!("{text}\n"))
         })
+    }
+
+    /// The names, so shell completions offer them. Help does not list them (each argument's own
+    /// help names them in words): the arguments set `hide_possible_values`.
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(T::names().map(PossibleValue::new)))
     }
 }
 

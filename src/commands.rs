@@ -25,5 +25,6 @@ pub struct Context {
 pub mod common;
 pub mod mark;
 pub mod reset;
+pub mod shell;
 pub mod status;
 pub mod verify;

@@ -37,6 +37,10 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
+            if e.use_stderr() && cli::wants_json(&args) {
+                let message = commands::common::usage_message(&e);
+                commands::common::write_json_error(&mut std::io::stdout(), "usage", &message, None);
+            }
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -45,8 +49,18 @@ fn main() -> ExitCode {
     let config_dir = match store::resolve_dir(parsed.config_dir.clone()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("msi-setup: {}", e.localize(&tr));
-            return ExitCode::from(2);
+            use commands::common::ErrorCode;
+            let json = parsed.command.as_ref().is_some_and(Cmd::json);
+            let code = commands::common::report_error(
+                json,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+                e.code(),
+                &e.localize(&tr),
+                e.path(),
+                2,
+            );
+            return ExitCode::from(code);
         }
     };
     let no_color = parsed.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -90,6 +104,8 @@ fn main() -> ExitCode {
         }
         Cmd::Verify(a) => commands::verify::run(&a, &ctx, &mut out, &mut err),
         Cmd::Csv(CsvCmd::Check(a)) => commands::csv_check::run(&a, &ctx, &mut out, &mut err),
+        Cmd::Completions(a) => commands::shell::completions(a.shell, &ctx, &mut out, &mut err),
+        Cmd::Man => commands::shell::man(&ctx, &mut out, &mut err),
     };
     let _ = out.flush();
     ExitCode::from(code)

@@ -18,7 +18,7 @@ use serde::ser::{SerializeSeq, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::CsvCheckArgs;
-use crate::commands::Context;
+use crate::commands::{Context, common};
 use crate::csv_export::{self, Export, ExportError, ReportFile};
 use crate::domain::csv_intake::{
     self as intake, BinaryKind, Certainty, Confidence, DelimiterSource, Detail, EmailBasis,
@@ -58,16 +58,13 @@ pub fn run(args: &CsvCheckArgs, ctx: &Context, out: &mut dyn Write, err: &mut dy
         Err(failure) => {
             let message = check.failure_message(&failure);
             if args.json {
-                let obj = JsonFailure {
-                    file: args.file.to_string_lossy().into_owned(),
-                    error: JsonError {
-                        kind: failure.kind(),
-                        message: message.clone(),
-                    },
+                let path = match &failure {
+                    Failure::Write { path, .. }
+                    | Failure::SameAsInput { path, .. }
+                    | Failure::SameOutput(path) => path,
+                    _ => &args.file,
                 };
-                if serde_json::to_writer(&mut *out, &obj).is_ok() {
-                    let _ = writeln!(out);
-                }
+                common::write_json_error(out, failure.kind(), &message, Some(path));
             }
             let _ = writeln!(err, "{}", check.error_line(&message));
             2
@@ -718,6 +715,7 @@ impl Check<'_> {
             })
         };
         let obj = Json {
+            version: common::JSON_VERSION,
             file: self.args.file.to_string_lossy().into_owned(),
             encoding: g.encoding.name(),
             encoding_confidence: g.certainty.as_str(),
@@ -811,19 +809,8 @@ use crate::csv_text::safe;
 // --- JSON shapes ------------------------------------------------------------------------------
 
 #[derive(Serialize)]
-struct JsonFailure {
-    file: String,
-    error: JsonError,
-}
-
-#[derive(Serialize)]
-struct JsonError {
-    kind: &'static str,
-    message: String,
-}
-
-#[derive(Serialize)]
 struct Json<'a> {
+    version: u32,
     file: String,
     encoding: &'static str,
     encoding_confidence: &'static str,

@@ -6,7 +6,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::Context;
-use super::common;
+use super::common::{self, ErrorCode};
 use crate::cli::StatusArgs;
 use crate::domain::guide::{Guide, Item, ItemId, Kind, Role};
 use crate::domain::progress::{InviteSource, Progress, Status};
@@ -53,16 +53,13 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
     let tr = &ctx.tr;
     let guide = match common::guide() {
         Ok(g) => g,
-        Err(e) => {
-            let _ = writeln!(err, "msi-setup: {e}");
-            return 2;
-        }
+        Err(e) => return common::report_error(args.json, out, err, "internal", &e, None, 2),
     };
     let progress = match store::read_only(&ctx.config_dir) {
         Ok(p) => p.unwrap_or_default(),
         Err(e) => {
-            let _ = writeln!(err, "msi-setup: {}", e.localize(tr));
-            return 2;
+            let message = e.localize(tr);
+            return common::report_error(args.json, out, err, e.code(), &message, e.path(), 2);
         }
     };
     let items: Vec<&Item> = guide
@@ -109,7 +106,7 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
             })
             .collect();
         let doc = JsonStatus {
-            version: crate::domain::progress::VERSION,
+            version: common::JSON_VERSION,
             roles: progress.roles_as_written(),
             steps,
         };
@@ -123,10 +120,15 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
         Ok(()) => 0,
         // The reader went away (`msi-setup status | head -1`): not a failure of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            let _ = writeln!(err, "msi-setup: {e}");
-            2
-        }
+        Err(e) => common::report_error(
+            args.json,
+            out,
+            err,
+            "output_failed",
+            &e.to_string(),
+            None,
+            2,
+        ),
     }
 }
 

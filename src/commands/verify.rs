@@ -1,6 +1,6 @@
 //! `msi-setup verify [--marketo] [--salesforce] [--json]`: runs every live check it has
 //! credentials for (neither flag = both systems) and prints the outcomes, in the user's language
-//! or as JSON: `{"checks":[{"id","step","status","detail",...}]}`.
+//! or as JSON: `{"version":1,"checks":[{"id","step","status","detail",...}]}` (docs/json.md).
 //!
 //! Exit codes: 0 when nothing failed or errored (passes, warnings, skips), 1 when a check failed
 //! or could not run, 2 for a configuration error (a non-HTTPS URL, a malformed Munchkin ID, an
@@ -13,6 +13,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::Context;
+use super::common::{self, ErrorCode};
 use crate::cli::VerifyArgs;
 use crate::credentials::{self, Availability, ConfigError, Credentials};
 use crate::domain::checks::{
@@ -78,7 +79,11 @@ pub fn run_with_env(
     let mut creds = match resolve(args, ctx, env) {
         Ok(c) => c,
         Err(e) => {
-            let _ = writeln!(err, "msi-setup verify: {}", e.detail().render(tr));
+            let message = e.detail().render(tr);
+            if args.json {
+                common::write_json_error(out, e.code(), &message, e.path());
+            }
+            let _ = writeln!(err, "msi-setup verify: {message}");
             return 2;
         }
     };
@@ -99,13 +104,13 @@ pub fn run_with_env(
     {
         Ok(rt) => rt,
         Err(e) => {
-            let _ = writeln!(
-                err,
-                "msi-setup verify: {}",
-                Detail::new("checks.error.runtime")
-                    .arg("reason", e.kind())
-                    .render(tr)
-            );
+            let message = Detail::new("checks.error.runtime")
+                .arg("reason", e.kind())
+                .render(tr);
+            if args.json {
+                common::write_json_error(out, "internal", &message, None);
+            }
+            let _ = writeln!(err, "msi-setup verify: {message}");
             return 2;
         }
     };
@@ -133,6 +138,7 @@ pub fn exit_code(outcomes: &[CheckOutcome]) -> u8 {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
+    version: u32,
     checks: Vec<JsonCheck<'a>>,
 }
 
@@ -153,11 +159,12 @@ struct JsonCheck<'a> {
     facts: Option<&'a CheckFacts>,
 }
 
-/// The JSON report: `{"checks":[...]}`, one line plus a newline. `detail` is rendered in the
+/// The JSON report: `{"version":1,"checks":[...]}`, one line plus a newline. `detail` is rendered in the
 /// user's language; `detail_key` and `detail_args` are stable for scripts.
 #[must_use]
 pub fn render_json(tr: &Catalog, outcomes: &[CheckOutcome]) -> String {
     let report = JsonReport {
+        version: common::JSON_VERSION,
         checks: outcomes
             .iter()
             .map(|o| JsonCheck {
@@ -174,7 +181,8 @@ pub fn render_json(tr: &Catalog, outcomes: &[CheckOutcome]) -> String {
             })
             .collect(),
     };
-    let mut s = serde_json::to_string(&report).unwrap_or_else(|_| "{\"checks\":[]}".to_string());
+    let mut s = serde_json::to_string(&report)
+        .unwrap_or_else(|_| "{\"version\":1,\"checks\":[]}".to_string());
     s.push('\n');
     s
 }

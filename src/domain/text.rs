@@ -147,7 +147,8 @@ pub const SOURCES: &[Source] = sources![
     "csv.toml",
     "checks.toml",
     "cli.toml",
-    "files.toml"
+    "files.toml",
+    "ecosystem.toml",
 ];
 
 /// A catalog file that is not a table of strings.

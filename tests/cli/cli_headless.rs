@@ -168,7 +168,22 @@ impl Run {
     #[track_caller]
     fn usage(&self, needles: &[&str]) -> &Run {
         assert_eq!(self.code, Some(2), "expected exit 2: {self:#?}");
-        assert!(self.stdout.is_empty(), "nothing on stdout: {self:#?}");
+        // Text mode prints nothing on stdout; `--json` mode the error document (docs/json.md).
+        if !self.stdout.is_empty() {
+            let doc: Value = serde_json::from_str(&self.stdout)
+                .unwrap_or_else(|e| panic!("stdout is not a JSON error ({e}): {self:#?}"));
+            assert_eq!(doc["version"], 1, "{self:#?}");
+            assert!(doc["error"]["code"].is_string(), "{self:#?}");
+            for n in needles {
+                assert!(
+                    doc["error"]["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains(n),
+                    "the JSON error should mention {n:?}: {self:#?}"
+                );
+            }
+        }
         for n in needles {
             assert!(
                 self.stderr.contains(n),

@@ -197,7 +197,9 @@ fn unreadable_file_is_exit_2_naming_the_file() {
     let (code, out, _) = run(env.cmd(&["csv", "check", s(&missing), "--json"]));
     assert_eq!(code, 2);
     let v = json(&out);
-    assert_eq!(v["error"]["kind"], "unreadable");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["error"]["code"], "unreadable");
+    assert_eq!(v["error"]["path"], s(&missing));
     assert!(v["error"]["message"].as_str().unwrap().contains("nope.csv"));
     let (code, _, err) = run(env.cmd(&["csv", "check", s(env.dir.path())]));
     assert_eq!(code, 2);
@@ -219,7 +221,7 @@ fn unusable_files_are_exit_2() {
     let no_email = env.file("names.csv", b"Name,Phone\nKim,010\n");
     let (code, out, err) = run(env.cmd(&["csv", "check", s(&no_email), "--json"]));
     assert_eq!(code, 2);
-    assert_eq!(json(&out)["error"]["kind"], "no_email_column");
+    assert_eq!(json(&out)["error"]["code"], "no_email_column");
     assert!(
         err.contains("names.csv") && err.contains("--map email=COLUMN") && err.contains("`Name`"),
         "{err}"

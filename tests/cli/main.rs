@@ -8,5 +8,7 @@ mod csv_support;
 mod cli_headless;
 mod csv_cli;
 mod files;
+mod json_contract;
 mod kill;
+mod shell_cli;
 mod verify_cli;

@@ -119,7 +119,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// A Marketo + Salesforce stand-in where everything is set up.
-async fn healthy_server() -> MockServer {
+pub(crate) async fn healthy_server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/identity/oauth/token"))
@@ -370,7 +370,9 @@ fn configuration_errors_exit_2() {
         &[("SF_INSTANCE_URL", "ftp://example.com")],
     );
     assert_eq!(run.code, 2);
-    assert!(run.stdout.is_empty());
+    let doc = json_of(&run);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["error"]["code"], "not_https");
 
     // A URL with credentials in it is refused without repeating them.
     let run = verify(
