@@ -15,7 +15,7 @@ use jiff::Timestamp;
 
 use crate::domain::csv_intake::Remembered;
 use crate::domain::progress::{self, Progress};
-use crate::domain::text::{self, Detail, Localize};
+use crate::domain::text::{self, Detail, Localize, io_error};
 use crate::fsutil::{AtomicFile, write_atomic};
 
 /// The progress file's name.
@@ -86,11 +86,11 @@ impl Localize for StoreError {
             StoreError::NoConfigDir => Detail::new("core.err.no-config-dir"),
             StoreError::CreateDir { path: p, source } => Detail::new("core.err.create-dir")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
             StoreError::Locked { path: p } => Detail::new("core.err.locked").arg("path", path(p)),
             StoreError::Read { path: p, source } => Detail::new("core.err.read")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
             StoreError::NewerVersion {
                 path: p,
                 found,
@@ -109,7 +109,7 @@ impl Localize for StoreError {
                 .arg("error", message),
             StoreError::Write { path: p, source } => Detail::new("core.err.write")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
         }
     }
 }
