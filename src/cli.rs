@@ -13,6 +13,10 @@ use clap::builder::TypedValueParser;
 use clap::error::ErrorKind;
 use clap::{Arg, Args, Command, Parser, Subcommand};
 
+mod clap_text;
+
+pub use clap_text::{localize_help, render_error};
+
 use crate::domain::guide::{ItemId, Role};
 use crate::domain::progress::{ProgressError, Status};
 use crate::domain::text::{Catalog, Lang, Localize};
@@ -294,7 +298,23 @@ fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
         })
         .collect();
     for (id, item, role, status) in typed {
-        if item {
+        if id == "lang" {
+            let msg = Catalog::load(lang).map_or_else(
+                |_| "unknown language: use en, zh-TW or ko".to_string(),
+                |tr| tr.t("clap.unknown-lang").to_string(),
+            );
+            cmd = cmd.mut_arg(id, move |a| {
+                a.value_parser(move |s: &str| Lang::parse_tag(s).ok_or_else(|| msg.clone()))
+            });
+        } else if matches!(id.as_str(), "seats" | "header_row") {
+            let msg = Catalog::load(lang).map_or_else(
+                |_| "expected a whole number".to_string(),
+                |tr| tr.t("clap.not-a-number").to_string(),
+            );
+            cmd = cmd.mut_arg(id, move |a| {
+                a.value_parser(move |s: &str| s.trim().parse::<usize>().map_err(|_| msg.clone()))
+            });
+        } else if item {
             cmd = cmd.mut_arg(id, |a| a.value_parser(Closed::<ItemId>::new(lang)));
         } else if role {
             cmd = cmd.mut_arg(id, |a| a.value_parser(Closed::<Role>::new(lang)));
@@ -329,10 +349,14 @@ pub fn early_lang(args: &[std::ffi::OsString], env: impl Fn(&str) -> Option<Stri
     Lang::from_env(env)
 }
 
-/// Replaces every help text of `cmd` (recursively) with the catalog's, where the catalog has it.
+/// Replaces every help text of `cmd` (recursively) with the catalog's, where the catalog has it,
+/// and clap's own words (headings, help flags, notes) with the catalog's `clap.*` words.
 #[must_use]
-pub fn localize(cmd: Command, tr: &Catalog) -> Command {
-    localize_at(cmd, tr, "cli")
+pub fn localize(mut cmd: Command, tr: &Catalog) -> Command {
+    cmd = localize_at(cmd, tr, "cli");
+    cmd = clap_text::before_build(cmd, tr);
+    cmd.build();
+    clap_text::after_build(cmd, tr)
 }
 
 fn localize_at(mut cmd: Command, tr: &Catalog, path: &str) -> Command {

@@ -35,14 +35,26 @@ fn main() -> ExitCode {
         .and_then(|m| Cli::from_arg_matches(&m))
     {
         Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version, in the user's language; styled only on a terminal.
+            let styled = e.render();
+            let text = if std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            {
+                styled.ansi().to_string()
+            } else {
+                styled.to_string()
+            };
+            print!("{}", cli::localize_help(&text, &tr));
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            if e.use_stderr() && cli::wants_json(&args) {
+            if cli::wants_json(&args) {
                 let message = commands::common::usage_message(&e);
                 commands::common::write_json_error(&mut std::io::stdout(), "usage", &message, None);
             }
-            let _ = e.print();
-            return ExitCode::from(code);
+            eprint!("{}", cli::render_error(&e, &tr));
+            return ExitCode::from(2);
         }
     };
     let explicit_dir = parsed.config_dir.is_some();
@@ -189,6 +201,12 @@ fn run_tui(
     );
     wizard.tz = TimeZone::system();
     match app::run(wizard, &opened.store, started) {
+        // Quitting before anything was saved (the welcome screen on a first run) must not
+        // claim that progress was saved.
+        Ok(w) if !opened.store.path().is_file() => {
+            println!("{}", w.tr.t("core.exit.nothing-saved"));
+            ExitCode::SUCCESS
+        }
         Ok(w) => {
             let line = w.tr.f(
                 "core.exit.saved",

@@ -10,6 +10,9 @@ use jiff::tz::TimeZone;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::progress::Status;
+use crate::domain::text::Catalog;
+
 /// Cells `s` takes.
 #[must_use]
 pub fn width(s: &str) -> usize {
@@ -64,6 +67,12 @@ pub fn pad(s: &str, cells: usize) -> String {
 #[must_use]
 pub fn sanitize(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// A status as the user's language says it (`core.status.*`): "in progress", "진행 중", "進行中".
+#[must_use]
+pub fn status_word(tr: &Catalog, status: Status) -> &str {
+    tr.t(&format!("core.status.{}", status.as_str()))
 }
 
 /// `2026-11-21 14:03` in `tz`.

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 
 use crate::domain::csv_intake::Remembered;
 use crate::domain::progress::{self, Progress};
-use crate::domain::text::{self, Detail, Localize};
+use crate::domain::text::{self, Detail, Localize, io_error};
 use crate::fsutil::{self, AtomicFile, FileKind, read_regular, write_atomic};
 
 /// The progress file's name.
@@ -117,11 +117,11 @@ impl Localize for StoreError {
             StoreError::NoConfigDir => Detail::new("core.err.no-config-dir"),
             StoreError::CreateDir { path: p, source } => Detail::new("core.err.create-dir")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
             StoreError::Locked { path: p } => Detail::new("core.err.locked").arg("path", path(p)),
             StoreError::Read { path: p, source } => Detail::new("core.err.read")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
             StoreError::NewerVersion {
                 path: p,
                 found,
@@ -140,7 +140,7 @@ impl Localize for StoreError {
                 .arg("error", message),
             StoreError::Write { path: p, source } => Detail::new("core.err.write")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
             StoreError::UnknownWord {
                 path: p,
                 field,
@@ -154,7 +154,7 @@ impl Localize for StoreError {
             }
             StoreError::CannotWrite { path: p, source } => Detail::new("files.err.cannot-write")
                 .arg("path", path(p))
-                .arg("error", source),
+                .arg_detail("error", io_error(source)),
             StoreError::LockTaken { path: p } => {
                 Detail::new("files.err.lock-taken").arg("path", path(p))
             }

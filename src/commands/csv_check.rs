@@ -25,7 +25,7 @@ use crate::domain::csv_intake::{
     EncodingSource, Field, HeaderChoice, HeaderSource, Intake, Issue, MapError, Mapping, Options,
     Overrides, Progress, Region, Report, ReportLabels, Sample, Severity, SniffError, ValidateError,
 };
-use crate::domain::text::{Catalog, Lang};
+use crate::domain::text::{Catalog, Lang, io_error};
 
 /// Issues listed in the human summary (all of them are in `--json` and `--report`).
 pub const SUMMARY_ISSUES: usize = 50;
@@ -319,7 +319,7 @@ impl Check<'_> {
                     "csv.error.read",
                     &[
                         ("file", &file),
-                        ("error", &io_text(e)),
+                        ("error", &io_error(e).render(self.tr)),
                         ("hint", &self.tr.t(hint)),
                     ],
                 )
@@ -369,7 +369,7 @@ impl Check<'_> {
                 &[
                     ("file", &file),
                     ("column", &safe(column)),
-                    ("field", &field.key()),
+                    ("field", &crate::csv_text::field_name(self.tr, *field)),
                     ("count", count),
                 ],
             ),
@@ -405,7 +405,7 @@ impl Check<'_> {
                 "csv.error.write",
                 &[
                     ("path", &safe(&path.display().to_string())),
-                    ("error", &io_text(error)),
+                    ("error", &io_error(error).render(self.tr)),
                 ],
             ),
         }
@@ -527,7 +527,7 @@ impl Check<'_> {
                 Some(m) => self.f(
                     "csv.mapping.row",
                     &[
-                        ("field", &field.key()),
+                        ("field", &crate::csv_text::field_name(self.tr, field)),
                         ("column", &self.column_label(intake, m.column)),
                         ("index", &(m.column + 1)),
                         (
@@ -536,7 +536,10 @@ impl Check<'_> {
                         ),
                     ],
                 ),
-                None => self.f("csv.mapping.unmapped", &[("field", &field.key())]),
+                None => self.f(
+                    "csv.mapping.unmapped",
+                    &[("field", &crate::csv_text::field_name(self.tr, field))],
+                ),
             };
             rows.push((label, text));
         }
@@ -796,14 +799,6 @@ impl Check<'_> {
 }
 
 /// An `io::Error` as users read it, without Rust's "(os error 2)" suffix.
-fn io_text(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
 use crate::csv_text::safe;
 
 // --- JSON shapes ------------------------------------------------------------------------------

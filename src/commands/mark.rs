@@ -9,6 +9,7 @@ use super::common;
 use crate::cli::MarkArgs;
 use crate::domain::progress::ProgressError;
 use crate::domain::text::Localize;
+use crate::present::status_word;
 use crate::store::Store;
 
 /// Runs the command.
@@ -54,7 +55,10 @@ pub fn run(args: &MarkArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn Wr
     let _ = writeln!(
         out,
         "{}",
-        tr.f("core.mark.done", &[("id", &item.id), ("status", &status)])
+        tr.f(
+            "core.mark.done",
+            &[("id", &item.id), ("status", &status_word(tr, status))]
+        )
     );
     0
 }

@@ -41,8 +41,10 @@ pub fn run(
         let _ = writeln!(err, "msi-setup: {}", n.localize(tr));
     }
     if !args.yes {
-        let _ = write!(out, "{} ", tr.f("core.reset.ask", &[("what", &what)]));
-        let _ = out.flush();
+        // The question goes to stderr, so `msi-setup reset > log` still shows it and stdout
+        // carries only the outcome.
+        let _ = write!(err, "{} ", tr.f("core.reset.ask", &[("what", &what)]));
+        let _ = err.flush();
         let mut answer = String::new();
         if input.read_line(&mut answer).is_err() || !is_yes(&answer) {
             let _ = writeln!(out, "{}", tr.t("core.reset.kept"));

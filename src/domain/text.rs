@@ -11,6 +11,7 @@
 //!
 //! Pure: no terminal, no IO beyond the embedded assets.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Display};
 use std::sync::OnceLock;
@@ -149,6 +150,8 @@ pub const SOURCES: &[Source] = sources![
     "cli.toml",
     "files.toml",
     "ecosystem.toml",
+    "io.toml",
+    "clap.toml",
 ];
 
 /// A catalog file that is not a table of strings.
@@ -288,9 +291,39 @@ impl Catalog {
     }
 
     /// The string for `key` with each `{name}` replaced by its value.
+    ///
+    /// Plurals: when `key` itself is not in the catalog but `<key>-other` is, the message counts
+    /// its `{count}` argument: `<key>-one` when the count is 1 and this language has that key
+    /// (English does; Chinese and Korean do not inflect, so they only have `-other`), else
+    /// `<key>-other`.
     #[must_use]
     pub fn f(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
-        fill(self.t(key), args)
+        fill(self.t(&self.plural_key(key, args)), args)
+    }
+
+    /// `key`, or the `-one`/`-other` key that `f` picks for `key` and these arguments.
+    fn plural_key<'k>(&self, key: &'k str, args: &[(&str, &dyn Display)]) -> Cow<'k, str> {
+        if self.map.contains_key(key) || self.fallback.contains_key(key) {
+            return Cow::Borrowed(key);
+        }
+        let other = format!("{key}-other");
+        if !self.map.contains_key(&other) && !self.fallback.contains_key(&other) {
+            return Cow::Borrowed(key);
+        }
+        let one = format!("{key}-one");
+        let is_one = args
+            .iter()
+            .find(|(n, _)| *n == "count")
+            .is_some_and(|(_, v)| v.to_string() == "1");
+        // A language that has `-other` but no `-one` does not inflect; one that lacks both
+        // falls back to English, forms and all.
+        let has_one = self.map.contains_key(&one)
+            || (!self.map.contains_key(&other) && self.fallback.contains_key(&one));
+        if is_one && has_one {
+            Cow::Owned(one)
+        } else {
+            Cow::Owned(other)
+        }
     }
 }
 
@@ -311,6 +344,10 @@ pub struct Detail {
     /// Placeholder values.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub args: BTreeMap<String, String>,
+    /// Placeholder values that are messages themselves (an OS error inside "could not read"),
+    /// rendered in the same language as the message.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub nested: BTreeMap<String, Detail>,
 }
 
 impl Detail {
@@ -320,7 +357,15 @@ impl Detail {
         Detail {
             key: key.to_string(),
             args: BTreeMap::new(),
+            nested: BTreeMap::new(),
         }
+    }
+
+    /// Adds a placeholder whose value is another message.
+    #[must_use]
+    pub fn arg_detail(mut self, name: &str, value: Detail) -> Detail {
+        self.nested.insert(name.to_string(), value);
+        self
     }
 
     /// Adds a placeholder value.
@@ -333,13 +378,57 @@ impl Detail {
     /// The message in the catalog's language.
     #[must_use]
     pub fn render(&self, tr: &Catalog) -> String {
+        let nested: Vec<(&str, String)> = self
+            .nested
+            .iter()
+            .map(|(k, d)| (k.as_str(), d.render(tr)))
+            .collect();
         let args: Vec<(&str, &dyn Display)> = self
             .args
             .iter()
             .map(|(k, v)| (k.as_str(), v as &dyn Display))
+            .chain(nested.iter().map(|(k, v)| (*k, v as &dyn Display)))
             .collect();
         tr.f(&self.key, &args)
     }
+}
+
+/// An operating-system error as a message: the catalog's words for its kind (`io.not-found`,
+/// `io.permission-denied`, ...), so "No such file or directory" reads in the user's language.
+/// A kind the catalog has no words for shows the system's text under `io.other`, without the
+/// "(os error N)" suffix. The one place that maps `io::ErrorKind` to text.
+#[must_use]
+pub fn io_error(e: &std::io::Error) -> Detail {
+    use std::io::ErrorKind as K;
+    let key = match e.kind() {
+        K::NotFound => "io.not-found",
+        K::PermissionDenied => "io.permission-denied",
+        K::IsADirectory => "io.is-a-directory",
+        K::NotADirectory => "io.not-a-directory",
+        K::AlreadyExists => "io.already-exists",
+        K::DirectoryNotEmpty => "io.directory-not-empty",
+        K::StorageFull | K::QuotaExceeded => "io.storage-full",
+        K::ReadOnlyFilesystem => "io.read-only",
+        K::FileTooLarge => "io.file-too-large",
+        K::InvalidData => "io.invalid-data",
+        K::UnexpectedEof => "io.unexpected-eof",
+        K::TimedOut => "io.timed-out",
+        K::Interrupted => "io.interrupted",
+        K::WouldBlock | K::ResourceBusy | K::ExecutableFileBusy => "io.busy",
+        K::BrokenPipe => "io.broken-pipe",
+        K::OutOfMemory => "io.out-of-memory",
+        K::InvalidFilename => "io.invalid-filename",
+        K::CrossesDevices => "io.crosses-devices",
+        _ => {
+            let text = e.to_string();
+            let text = match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            return Detail::new("io.other").arg("message", text);
+        }
+    };
+    Detail::new(key)
 }
 
 impl Localize for Detail {
@@ -479,6 +568,48 @@ mod tests {
         );
         assert_eq!(Lang::from_env(env(&[("LANG", "fr_FR.UTF-8")])), Lang::En);
         assert_eq!(Lang::from_env(env(&[])), Lang::En);
+    }
+
+    #[test]
+    fn os_errors_render_in_the_catalogs_language() {
+        use std::io::{Error, ErrorKind};
+        let ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
+        let en = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}"));
+        let gone = io_error(&Error::from(ErrorKind::NotFound));
+        assert_eq!(gone.render(&ko), ko.t("io.not-found"));
+        assert_ne!(gone.render(&ko), gone.render(&en));
+        let denied = io_error(&Error::from_raw_os_error(13));
+        assert_eq!(denied.key, "io.permission-denied");
+        // A kind without words keeps the system's text, without "(os error N)".
+        let odd = io_error(&Error::other("strange thing"));
+        assert_eq!(odd.render(&ko), "strange thing");
+        // Nested in another message, rendered in the same language.
+        let read = Detail::new("core.err.read")
+            .arg("path", "/x")
+            .arg_detail("error", gone);
+        let text = read.render(&ko);
+        assert!(text.contains(ko.t("io.not-found")), "{text}");
+        assert!(!text.contains("{error}"), "{text}");
+    }
+
+    #[test]
+    fn plurals_pick_one_or_other_and_cjk_never_inflects() {
+        let mut en = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}"));
+        en.map.insert("t.rows-one".into(), "{count} row".into());
+        en.map.insert("t.rows-other".into(), "{count} rows".into());
+        assert_eq!(en.f("t.rows", &[("count", &1)]), "1 row");
+        assert_eq!(en.f("t.rows", &[("count", &0)]), "0 rows");
+        assert_eq!(en.f("t.rows", &[("count", &21)]), "21 rows");
+        let mut ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
+        ko.fallback = en.map.clone();
+        ko.map.insert("t.rows-other".into(), "{count}행".into());
+        assert_eq!(ko.f("t.rows", &[("count", &1)]), "1행");
+        // A language that lacks the message entirely falls back to English, forms and all.
+        ko.map.remove("t.rows-other");
+        assert_eq!(ko.f("t.rows", &[("count", &1)]), "1 row");
+        // A plain key wins over plural forms.
+        en.map.insert("t.rows".into(), "plain".into());
+        assert_eq!(en.f("t.rows", &[("count", &1)]), "plain");
     }
 
     #[test]

@@ -584,7 +584,10 @@ fn mark_status_words_are_case_insensitive() {
         r.ok();
         assert_eq!(
             r.stdout,
-            format!("connect-marketo is now {}.\n", want.as_str()),
+            format!(
+                "connect-marketo is now {}.\n",
+                tr(Lang::En).t(&format!("core.status.{}", want.as_str()))
+            ),
             "{word}"
         );
         assert_eq!(
@@ -810,12 +813,20 @@ fn reset_on_a_terminal_asks_first() {
             &mut err,
         );
         let out = String::from_utf8(out).expect("utf-8");
+        let err = String::from_utf8(err).expect("utf-8");
         assert_eq!(code, 0, "{answer:?}");
         assert!(
             out.contains(tr(lang).t("core.reset.kept")),
             "{answer:?}: {out}"
         );
-        assert!(out.contains("[y/N]") || lang != Lang::En, "{out}");
+        // The prompt is on stderr, never mixed into stdout.
+        let ask = tr(lang).f(
+            "core.reset.ask",
+            &[("what", &tr(lang).t("core.reset.what-all"))],
+        );
+        assert!(err.contains(&ask), "{answer:?}: {err}");
+        assert!(!out.contains(&ask), "{answer:?}: {out}");
+        assert!(err.contains("[y/N]") || lang != Lang::En, "{err}");
         assert_eq!(e.bytes(), before, "{answer:?}: nothing reset");
     }
     let one = ResetArgs {
@@ -983,7 +994,7 @@ fn unknown_language_is_a_usage_error() {
     let e = Env::new();
     let r = e.run(&["--lang", "fr", "status"]);
     assert_eq!(r.code, Some(2), "{r:#?}");
-    assert!(r.stderr.contains("`fr`"), "{r:#?}");
+    assert!(r.stderr.contains("'fr'"), "{r:#?}");
     assert!(r.stderr.contains("en, zh-TW or ko"), "{r:#?}");
     assert!(r.stdout.is_empty());
     e.run(&["--lang", "zh-CN", "status"]).usage(&["zh-CN"]);

@@ -11,4 +11,5 @@ mod files;
 mod json_contract;
 mod kill;
 mod shell_cli;
+mod lang_cli;
 mod verify_cli;

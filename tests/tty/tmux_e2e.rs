@@ -84,8 +84,15 @@ pub fn small_window_shows_too_small_and_recovers() {
     t.resize(100, 30);
     t.wait_for("the welcome screen again", |s| s.contains("환영합니다"));
     t.keys(&["q"]);
-    t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
+    let after = t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
     assert!(!t.alternate_on());
+    // Quit on the welcome screen of a first run: nothing was written, and it says so.
+    assert!(
+        !dir.path().join("progress.toml").exists(),
+        "quitting the welcome screen wrote a progress file"
+    );
+    assert!(after.contains("저장된 내용이 없습니다"), "{after}");
+    assert!(!after.contains("저장되었습니다"), "{after}");
 }
 
 pub fn sigterm_restores_the_terminal() {
