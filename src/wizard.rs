@@ -1129,3 +1129,6 @@ mod tests;
 
 #[cfg(test)]
 mod csv_tests;
+
+#[cfg(test)]
+mod screens_tests;

@@ -12,7 +12,7 @@ use super::field_view;
 use super::theme::Theme;
 use crate::domain::checks::CheckId;
 use crate::domain::fields::{self, Column, SortDir};
-use crate::present::{fit, pad, width};
+use crate::present::{pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::preview::{Preview, PreviewMode};
 
@@ -205,109 +205,4 @@ fn column_widths(w: &Wizard, inner: usize) -> Vec<usize> {
 #[must_use]
 pub fn spinner(w: &Wizard) -> &'static str {
     ["|", "/", "-", "\\"][w.spinner % 4]
-}
-
-/// The headline of a set of checks that counts their verdicts: "Live checks: 2 failed, 1
-/// passed". `None` while none has run.
-#[must_use]
-pub fn check_tally(w: &Wizard, ids: &[CheckId]) -> Option<String> {
-    use crate::domain::checks::CheckStatus;
-    let tr = &w.tr;
-    let mut counts = [0usize; 5];
-    let mut any = false;
-    for id in ids {
-        if w.is_running(*id) {
-            counts[4] += 1;
-            any = true;
-            continue;
-        }
-        let Some(o) = w.progress.checks.get(id) else {
-            continue;
-        };
-        any = true;
-        let slot = match o.status {
-            CheckStatus::Fail => 0,
-            CheckStatus::Error => 1,
-            CheckStatus::Warn => 2,
-            CheckStatus::Pass => 3,
-            CheckStatus::Skipped => continue,
-        };
-        counts[slot] += 1;
-    }
-    if !any {
-        return None;
-    }
-    let keys = [
-        "screens.checks.failed",
-        "screens.checks.error",
-        "screens.checks.warned",
-        "screens.checks.passed",
-        "screens.checks.running",
-    ];
-    let skipped = ids
-        .iter()
-        .filter(|id| {
-            !w.is_running(**id)
-                && w.progress
-                    .checks
-                    .get(id)
-                    .is_some_and(|o| o.status == CheckStatus::Skipped)
-        })
-        .count();
-    let mut parts: Vec<String> = keys
-        .iter()
-        .zip(counts)
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| tr.f(k, &[("n", &n)]))
-        .collect();
-    if skipped > 0 {
-        parts.push(tr.f("screens.checks.skipped", &[("n", &skipped)]));
-    }
-    Some(tr.f(
-        "screens.checks.headline",
-        &[("counts", &parts.join(tr.t("screens.checks.sep")))],
-    ))
-}
-
-/// A check's one-line summary for step screens.
-#[must_use]
-pub fn check_line(w: &Wizard, id: CheckId, max: usize) -> (String, Style, Theme) {
-    let t = Theme::new(w.no_color);
-    let tr = &w.tr;
-    let name = tr.t(id.label_key());
-    if w.is_running(id) {
-        return (
-            fit(
-                &format!("{} {name}: {}", spinner(w), tr.t("checks.tui.running")),
-                max,
-            ),
-            t.dim(),
-            t,
-        );
-    }
-    match w.progress.checks.get(&id) {
-        Some(o) => {
-            let when = o
-                .finished_at
-                .map(|ts| crate::present::short_time(ts, &w.tz))
-                .unwrap_or_default();
-            let text = format!(
-                "[{}] {name}: {} ({when})",
-                tr.t(o.status.label_key()),
-                o.detail.render(tr)
-            );
-            let style = match o.status {
-                crate::domain::checks::CheckStatus::Pass => t.info(),
-                crate::domain::checks::CheckStatus::Fail
-                | crate::domain::checks::CheckStatus::Error => t.warn(),
-                _ => t.dim(),
-            };
-            (fit(&text, max), style, t)
-        }
-        None => (
-            fit(&format!("[ ] {name}: {}", tr.t("checks.tui.not-run")), max),
-            t.dim(),
-            t,
-        ),
-    }
 }

@@ -264,7 +264,7 @@ pub fn check_lines(w: &Wizard, item: crate::domain::guide::ItemId, t: Theme) -> 
     if checks.is_empty() {
         return out;
     }
-    if let Some(head) = super::preview::check_tally(w, &checks) {
+    if let Some(head) = w.check_tally(&checks) {
         out.push(Line::styled(head, t.title()));
     }
     for id in &checks {
@@ -294,7 +294,7 @@ pub fn check_lines(w: &Wizard, item: crate::domain::guide::ItemId, t: Theme) -> 
                 out.push(Line::from(vec![
                     Span::styled(format!("[{}] ", tr.t(o.status.label_key())), style),
                     Span::styled(format!("{name} ({when}): "), style),
-                    Span::raw(o.detail.render(tr)),
+                    Span::raw(check_message(w, o)),
                 ]));
                 for n in &o.notes {
                     out.push(Line::raw(format!("    {}", n.render(tr))));
@@ -328,4 +328,25 @@ pub fn check_lines(w: &Wizard, item: crate::domain::guide::ItemId, t: Theme) -> 
         out.push(Line::styled(super::keyed(w, "checks.tui.hint"), t.dim()));
     }
     out
+}
+
+/// A check's main message. The config-object message does not say "the package is not
+/// installed" when `sf-package` found it installed.
+#[must_use]
+pub fn check_message(w: &Wizard, o: &crate::domain::checks::CheckOutcome) -> String {
+    use crate::domain::checks::{CheckId, package_installed};
+    let installed = w
+        .progress
+        .checks
+        .get(&CheckId::SfPackage)
+        .is_some_and(|p| package_installed(&p.detail));
+    if o.id == CheckId::SfConfigObject
+        && o.detail.key == "checks.sf-config-object.invalid-type"
+        && installed
+    {
+        let mut d = o.detail.clone();
+        d.key = "screens.checks.config-object-hidden".to_string();
+        return d.render(&w.tr);
+    }
+    o.detail.render(&w.tr)
 }

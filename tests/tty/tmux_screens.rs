@@ -48,7 +48,9 @@ pub fn korean_step_footers_keep_preview_route_and_check_keys() {
     assert!(f.contains(" l "), "no `l`:\n{s}");
     assert!(f.contains(" q "), "no `q`:\n{s}");
     t.keys(&["v"]);
-    t.wait_for("the other route", |s| s.contains("업그레이드") && s.contains("경로"));
+    t.wait_for("the other route", |s| {
+        s.contains("업그레이드") && s.contains("경로")
+    });
     t.keys(&["q"]);
     t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
 }
