@@ -62,6 +62,156 @@ pub fn pad(s: &str, cells: usize) -> String {
     out
 }
 
+/// Where `s` breaks into lines of at most `max` cells: byte ranges, one per line, trailing
+/// spaces left out. Breaks at spaces, between Chinese/Japanese characters (never before a
+/// closing or after an opening punctuation mark), and at `\n`. Korean breaks at spaces, as
+/// Korean text is set (keep-all). A word wider than a line (a long address) is cut by
+/// character only when nothing else fits; URLs should be kept out of wrapped text.
+#[must_use]
+pub fn wrap_ranges(s: &str, max: usize) -> Vec<std::ops::Range<usize>> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    for (para_start, para) in paragraphs(s) {
+        let units = units(para);
+        let mut line_start: Option<usize> = None;
+        let mut line_end = 0usize;
+        let mut used = 0usize;
+        for (start, content_end, end) in units {
+            let content = &para[start..content_end];
+            let cw = width(content);
+            let spaces = width(&para[content_end..end]);
+            if line_start.is_some() && used + cw > max {
+                let ls = line_start.take().unwrap_or(0);
+                out.push(para_start + ls..para_start + line_end);
+                used = 0;
+            }
+            if cw > max {
+                // Cut a word wider than the line by grapheme.
+                for (gi, g) in content.grapheme_indices(true) {
+                    let gw = cell_width(g);
+                    if line_start.is_some() && used + gw > max {
+                        let ls = line_start.take().unwrap_or(0);
+                        out.push(para_start + ls..para_start + line_end);
+                        used = 0;
+                    }
+                    if line_start.is_none() {
+                        line_start = Some(start + gi);
+                    }
+                    used += gw;
+                    line_end = start + gi + g.len();
+                }
+            } else {
+                if line_start.is_none() {
+                    line_start = Some(start);
+                }
+                used += cw;
+                line_end = content_end;
+            }
+            if line_start.is_some() {
+                used += spaces;
+            }
+        }
+        let ls = line_start.unwrap_or(line_end);
+        out.push(para_start + ls..para_start + line_end.max(ls));
+    }
+    out
+}
+
+/// `s` wrapped to `max` cells (see [`wrap_ranges`]).
+#[must_use]
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    wrap_ranges(s, max)
+        .into_iter()
+        .map(|r| s[r].to_string())
+        .collect()
+}
+
+/// The lines of `s` split at `\n`, with their byte offsets.
+fn paragraphs(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    s.split('\n').map(move |p| {
+        let start = at;
+        at += p.len() + 1;
+        (start, p)
+    })
+}
+
+/// Unbreakable units of a line: `(start, end of content, end with trailing spaces)`.
+fn units(s: &str) -> Vec<(usize, usize, usize)> {
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    let mut prev: Option<&str> = None;
+    for (i, g) in s.grapheme_indices(true) {
+        let space = g.chars().all(char::is_whitespace);
+        let new_unit = match (prev, out.last_mut()) {
+            (None, _) | (_, None) => true,
+            (Some(p), Some(last)) => {
+                if space {
+                    last.2 = i + g.len();
+                    prev = Some(g);
+                    continue;
+                }
+                let after_space = p.chars().all(char::is_whitespace);
+                after_space || ((breaks_around(g) || breaks_around(p)) && !closes(g) && !opens(p))
+            }
+        };
+        if new_unit {
+            if space {
+                out.push((i, i, i + g.len()));
+            } else {
+                out.push((i, i + g.len(), i + g.len()));
+            }
+        } else if let Some(last) = out.last_mut() {
+            last.1 = i + g.len();
+            last.2 = i + g.len();
+        }
+        prev = Some(g);
+    }
+    out
+}
+
+/// Chinese and Japanese characters: a line may break before or after each.
+fn breaks_around(g: &str) -> bool {
+    g.chars().next().is_some_and(|c| {
+        matches!(u32::from(c),
+            0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFF60 | 0x20000..=0x3FFFF)
+    })
+}
+
+/// Marks that never start a line.
+fn closes(g: &str) -> bool {
+    matches!(
+        g,
+        "，" | "。"
+            | "、"
+            | "）"
+            | "」"
+            | "』"
+            | "！"
+            | "？"
+            | "："
+            | "；"
+            | "…"
+            | "〉"
+            | "》"
+            | "】"
+            | ")"
+            | ","
+            | "."
+            | ":"
+            | ";"
+            | "!"
+            | "?"
+            | "”"
+            | "’"
+    )
+}
+
+/// Marks that never end a line.
+fn opens(g: &str) -> bool {
+    matches!(g, "（" | "「" | "『" | "〈" | "《" | "【" | "(" | "“" | "‘")
+}
+
 /// Drops control characters from text printed outside the TUI (names and reasons are user
 /// input and must not smuggle terminal escapes).
 #[must_use]
@@ -95,6 +245,26 @@ mod tests {
         assert_eq!(fit("관리자", 6), "관리자");
         assert_eq!(pad("한", 4), "한  ");
         assert_eq!(width(&pad("설정 탭을 엽니다", 7)), 7);
+    }
+
+    #[test]
+    fn wrap_breaks_chinese_by_character_korean_and_latin_at_spaces() {
+        let zh = wrap("請在「設定」中開啟連線，然後按一下「連線」。", 10);
+        assert!(zh.iter().all(|l| width(l) <= 10), "{zh:?}");
+        assert_eq!(zh.concat(), "請在「設定」中開啟連線，然後按一下「連線」。");
+        assert!(
+            zh.iter()
+                .all(|l| !l.starts_with('，') && !l.starts_with('。')),
+            "{zh:?}"
+        );
+        assert!(zh.iter().all(|l| !l.ends_with('「')), "{zh:?}");
+        let ko = wrap("관리 메뉴를 클릭합니다", 12);
+        assert_eq!(ko, vec!["관리 메뉴를", "클릭합니다"]);
+        let en = wrap("Open the Admin menu", 9);
+        assert_eq!(en, vec!["Open the", "Admin", "menu"]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        assert_eq!(wrap("", 10), vec![""]);
     }
 
     #[test]

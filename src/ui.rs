@@ -35,7 +35,7 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         Constraint::Length(2),
         Constraint::Length(banner_h),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(footer_height(w, area.width)),
     ])
     .areas(area);
     render_header(w, f, header, t);
@@ -148,32 +148,85 @@ pub fn progress_line(w: &Wizard) -> String {
     parts.join(" · ")
 }
 
-fn render_footer(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
-    let hints = input::footer_hints(w);
-    let width = area.width as usize;
+/// The footer's lines at `width` cells: every hint of the screen, its own keys first and
+/// `?`/`q` last, wrapped onto more lines rather than dropped.
+#[must_use]
+pub fn footer_lines(w: &Wizard, width: usize) -> Vec<Vec<(String, &'static str)>> {
     let essential = |h: &str| h == "keys.help" || h == "keys.quit";
-    let mut chosen: Vec<(&str, &str)> = hints.iter().map(|(k, h)| (k.as_str(), *h)).collect();
-    let render_len = |v: &[(&str, &str)]| -> usize {
-        v.iter()
-            .map(|(k, h)| present::width(k) + 1 + present::width(w.tr.t(h)) + 3)
-            .sum::<usize>()
-            + 1
-    };
-    while render_len(&chosen) > width {
-        let Some(pos) = chosen.iter().rposition(|(_, h)| !essential(h)) else {
-            break;
-        };
-        chosen.remove(pos);
-    }
-    let mut spans = vec![Span::raw(" ")];
-    for (i, (k, h)) in chosen.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", t.dim()));
+    let hints = input::footer_hints(w);
+    let (mut ordered, last): (Vec<_>, Vec<_>) = hints.into_iter().partition(|(_, h)| !essential(h));
+    ordered.extend(last);
+    let cost = |k: &str, h: &str| present::width(k) + 1 + present::width(w.tr.t(h));
+    let mut lines: Vec<Vec<(String, &'static str)>> = vec![Vec::new()];
+    let mut used = 1;
+    for (k, h) in ordered {
+        let c = cost(&k, h);
+        let sep = if used > 1 { 3 } else { 0 };
+        if used > 1 && used + sep + c > width {
+            lines.push(Vec::new());
+            used = 1;
         }
-        spans.push(Span::styled(*k, t.key()));
-        spans.push(Span::raw(format!(" {}", w.tr.t(h))));
+        let sep = if used > 1 { 3 } else { 0 };
+        used += sep + c;
+        if let Some(l) = lines.last_mut() {
+            l.push((k, h));
+        }
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    lines
+}
+
+/// How many rows the footer takes at `width`.
+#[must_use]
+pub fn footer_height(w: &Wizard, width: u16) -> u16 {
+    u16::try_from(footer_lines(w, usize::from(width)).len()).unwrap_or(1)
+}
+
+fn render_footer(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
+    let mut out = Vec::new();
+    for line in footer_lines(w, area.width as usize) {
+        let mut spans = vec![Span::raw(" ")];
+        for (i, (k, h)) in line.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", t.dim()));
+            }
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::raw(format!(" {}", w.tr.t(h))));
+        }
+        out.push(Line::from(spans));
+    }
+    f.render_widget(Paragraph::new(out), area);
+}
+
+/// `line` wrapped to `width` cells (see [`present::wrap_ranges`]), keeping each part's style.
+#[must_use]
+pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut bounds = Vec::with_capacity(line.spans.len());
+    let mut at = 0;
+    for s in &line.spans {
+        bounds.push((at, at + s.content.len(), s.style));
+        at += s.content.len();
+    }
+    present::wrap_ranges(&text, width)
+        .into_iter()
+        .map(|r| {
+            let spans: Vec<Span<'static>> = bounds
+                .iter()
+                .filter_map(|(a, b, style)| {
+                    let lo = r.start.max(*a);
+                    let hi = r.end.min(*b);
+                    (lo < hi).then(|| Span::styled(text[lo..hi].to_string(), *style))
+                })
+                .collect();
+            Line::from(spans).style(line.style)
+        })
+        .collect()
+}
+
+/// Every line wrapped to `width` cells.
+#[must_use]
+pub fn wrap_lines(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
+    lines.iter().flat_map(|l| wrap_line(l, width)).collect()
 }
 
 fn too_small(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
@@ -250,34 +303,58 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
     let tr = &w.tr;
     match o {
         Overlay::Help => {
-            let lines_src = input::help_lines(w);
-            let mut lines: Vec<Line> = lines_src
-                .iter()
-                .map(|(keys, hint)| {
-                    Line::from(vec![
-                        Span::styled(present::pad(keys, 16), t.key()),
-                        Span::raw(tr.t(hint).to_string()),
-                    ])
-                })
+            let mut rows: Vec<(String, &str)> = input::help_lines(w)
+                .into_iter()
+                .map(|(k, h)| (k, tr.t(h)))
                 .collect();
-            lines.push(Line::from(vec![
-                Span::styled(present::pad("Ctrl-C", 16), t.key()),
-                Span::raw(tr.t(input::CTRL_C_HINT).to_string()),
-            ]));
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(tr.t("core.help.saved").to_string(), t.dim()));
+            rows.push(("Ctrl-C".to_string(), tr.t(input::CTRL_C_HINT)));
+            let saved = tr.t("core.help.saved");
+            // Above the footer, which shows how to close it.
+            let area = Rect {
+                height: area.height.saturating_sub(footer_height(w, area.width)),
+                ..area
+            };
+            let width = area.width.min(76);
+            let inner = usize::from(width.saturating_sub(2));
+            let saved_lines = present::wrap(saved, inner);
+            // One column when it fits; two side by side when the list is taller than the
+            // terminal, so the last line is never cut.
+            let one_col = rows.len() + 1 + saved_lines.len() + 2 <= usize::from(area.height);
+            let key_w = 16;
+            let mut lines: Vec<Line> = Vec::new();
+            let cell = |(keys, hint): &(String, &str), w: usize| -> Vec<Span<'static>> {
+                let kw = key_w.min(w / 3);
+                vec![
+                    Span::styled(present::pad(keys, kw), t.key()),
+                    Span::raw(present::pad(hint, w.saturating_sub(kw))),
+                ]
+            };
+            if one_col {
+                for r in &rows {
+                    lines.push(Line::from(cell(r, inner)));
+                }
+                lines.push(Line::raw(""));
+            } else {
+                let half = inner / 2;
+                let per = rows.len().div_ceil(2);
+                for i in 0..per {
+                    let mut spans = cell(&rows[i], half);
+                    if let Some(r) = rows.get(i + per) {
+                        spans.extend(cell(r, inner - half));
+                    }
+                    lines.push(Line::from(spans));
+                }
+            }
+            for l in saved_lines {
+                lines.push(Line::styled(l, t.dim()));
+            }
             let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-            let rect = centered(area, 70, h);
+            let rect = centered(area, width, h);
             clear(f, rect);
             let block = Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {} ", tr.t("core.help.title")));
-            f.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false }),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(block), rect);
         }
         Overlay::Confirm(action) => {
             let body = match action {

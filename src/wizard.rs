@@ -342,6 +342,9 @@ pub struct StepView {
     pub focus: StepFocus,
     /// Scroll offset of the notes panel.
     pub notes_scroll: u16,
+    /// How far the notes panel can scroll, as the renderer measured it on the last draw (like
+    /// ratatui's list state): End jumps there and scrolling down stops there.
+    pub notes_max: std::cell::Cell<u16>,
 }
 
 /// The current screen.
@@ -957,14 +960,26 @@ impl Wizard {
                 next_view.notes_scroll = view.notes_scroll.saturating_sub(1);
             }
             Msg::Down if view.focus == StepFocus::Notes => {
-                next_view.notes_scroll = view.notes_scroll.saturating_add(1);
+                next_view.notes_scroll = view
+                    .notes_scroll
+                    .saturating_add(1)
+                    .min(view.notes_max.get());
+            }
+            Msg::Home if view.focus == StepFocus::Notes => next_view.notes_scroll = 0,
+            Msg::End if view.focus == StepFocus::Notes => {
+                next_view.notes_scroll = view.notes_max.get();
             }
             Msg::Up => next_view.cursor = view.cursor.saturating_sub(1),
             Msg::Down => next_view.cursor = (view.cursor + 1).min(n.saturating_sub(1)),
             Msg::Home => next_view.cursor = 0,
             Msg::End => next_view.cursor = n.saturating_sub(1),
             Msg::PageUp => next_view.notes_scroll = view.notes_scroll.saturating_sub(5),
-            Msg::PageDown => next_view.notes_scroll = view.notes_scroll.saturating_add(5),
+            Msg::PageDown => {
+                next_view.notes_scroll = view
+                    .notes_scroll
+                    .saturating_add(5)
+                    .min(view.notes_max.get());
+            }
             Msg::FocusNext => {
                 next_view.focus = match view.focus {
                     StepFocus::Checklist => StepFocus::Notes,
@@ -1104,6 +1119,7 @@ impl StepView {
             cursor: 0,
             focus: StepFocus::Checklist,
             notes_scroll: 0,
+            notes_max: std::cell::Cell::new(u16::MAX),
         }
     }
 }
@@ -1113,3 +1129,6 @@ mod tests;
 
 #[cfg(test)]
 mod csv_tests;
+
+#[cfg(test)]
+mod screens_tests;

@@ -215,6 +215,17 @@ impl CheckStatus {
 /// Messages as catalog key plus arguments; defined with the catalog, used by every outcome here.
 pub use crate::domain::text::Detail;
 
+/// Whether an `sf-package` message says the package is installed (at any version).
+#[must_use]
+pub fn package_installed(d: &Detail) -> bool {
+    matches!(
+        d.key.as_str(),
+        "checks.sf-package.pass"
+            | "checks.sf-package.upgrade"
+            | "checks.sf-package.unknown-version"
+    )
+}
+
 fn scrub_detail(d: &mut Detail, secrets: &[&str]) {
     for v in d.args.values_mut() {
         scrub_in_place(v, secrets);

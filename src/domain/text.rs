@@ -152,6 +152,7 @@ pub const SOURCES: &[Source] = sources![
     "ecosystem.toml",
     "io.toml",
     "clap.toml",
+    "screens.toml",
 ];
 
 /// A catalog file that is not a table of strings.

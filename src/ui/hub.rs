@@ -73,11 +73,12 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         .iter()
         .map(|i| width(&owner_text(w, i)))
         .max()
-        .unwrap_or(10)
-        .min(18);
+        .unwrap_or(10);
     let count_w = 5;
     // cursor + mark + code, then title, then one space before each further column.
     let fixed = 1 + 4 + 3 + (1 + status_w) + (1 + owner_w) + (1 + count_w);
+    // The owner column as wide as its longest entry; the title takes what is left (cut titles
+    // are shown whole in the details below).
     let title_w = inner_w.saturating_sub(fixed).max(10);
 
     let mut lines = Vec::with_capacity(n + 1);
@@ -149,9 +150,12 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
     ];
     let unmet = w.progress.unmet_needs(item);
     if !unmet.is_empty() {
-        let names: Vec<String> = unmet.iter().map(|id| format!("`{id}`")).collect();
+        let names: Vec<String> = unmet
+            .iter()
+            .map(|id| super::step::item_ref(w, *id))
+            .collect();
         detail.push(Line::styled(
-            w.tr.f("core.hub.needs", &[("items", &names.join(", "))]),
+            w.tr.f("core.hub.needs", &[("items", &names.join("; "))]),
             t.warn(),
         ));
     }

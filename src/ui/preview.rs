@@ -12,7 +12,7 @@ use super::field_view;
 use super::theme::Theme;
 use crate::domain::checks::CheckId;
 use crate::domain::fields::{self, Column, SortDir};
-use crate::present::{fit, pad, width};
+use crate::present::{pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::preview::{Preview, PreviewMode};
 
@@ -205,47 +205,4 @@ fn column_widths(w: &Wizard, inner: usize) -> Vec<usize> {
 #[must_use]
 pub fn spinner(w: &Wizard) -> &'static str {
     ["|", "/", "-", "\\"][w.spinner % 4]
-}
-
-/// A check's one-line summary for step screens.
-#[must_use]
-pub fn check_line(w: &Wizard, id: CheckId, max: usize) -> (String, Style, Theme) {
-    let t = Theme::new(w.no_color);
-    let tr = &w.tr;
-    let name = tr.t(id.label_key());
-    if w.is_running(id) {
-        return (
-            fit(
-                &format!("{} {name}: {}", spinner(w), tr.t("checks.tui.running")),
-                max,
-            ),
-            t.dim(),
-            t,
-        );
-    }
-    match w.progress.checks.get(&id) {
-        Some(o) => {
-            let when = o
-                .finished_at
-                .map(|ts| crate::present::short_time(ts, &w.tz))
-                .unwrap_or_default();
-            let text = format!(
-                "[{}] {name}: {} ({when})",
-                tr.t(o.status.label_key()),
-                o.detail.render(tr)
-            );
-            let style = match o.status {
-                crate::domain::checks::CheckStatus::Pass => t.info(),
-                crate::domain::checks::CheckStatus::Fail
-                | crate::domain::checks::CheckStatus::Error => t.warn(),
-                _ => t.dim(),
-            };
-            (fit(&text, max), style, t)
-        }
-        None => (
-            fit(&format!("[ ] {name}: {}", tr.t("checks.tui.not-run")), max),
-            t.dim(),
-            t,
-        ),
-    }
 }

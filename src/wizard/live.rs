@@ -144,6 +144,56 @@ impl Wizard {
         }
     }
 
+    /// The headline of a set of checks that counts their verdicts: "Live checks: 2 failed,
+    /// 1 passed". `None` while none has run or runs.
+    #[must_use]
+    pub fn check_tally(&self, ids: &[CheckId]) -> Option<String> {
+        self.tally_detail(ids).map(|d| d.render(&self.tr))
+    }
+
+    /// [`Wizard::check_tally`] as a message.
+    fn tally_detail(&self, ids: &[CheckId]) -> Option<crate::domain::text::Detail> {
+        let tr = &self.tr;
+        // failed, could not run, to review, passed, running, not run
+        let mut counts = [0usize; 6];
+        for id in ids {
+            let slot = if self.is_running(*id) {
+                4
+            } else {
+                match self.progress.checks.get(id).map(|o| o.status) {
+                    None => continue,
+                    Some(CheckStatus::Fail) => 0,
+                    Some(CheckStatus::Error) => 1,
+                    Some(CheckStatus::Warn) => 2,
+                    Some(CheckStatus::Pass) => 3,
+                    Some(CheckStatus::Skipped) => 5,
+                }
+            };
+            counts[slot] += 1;
+        }
+        if counts.iter().all(|n| *n == 0) {
+            return None;
+        }
+        let keys = [
+            "screens.checks.failed",
+            "screens.checks.error",
+            "screens.checks.warned",
+            "screens.checks.passed",
+            "screens.checks.running",
+            "screens.checks.skipped",
+        ];
+        let parts: Vec<String> = keys
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| tr.f(k, &[("n", &n)]))
+            .collect();
+        Some(
+            crate::domain::text::Detail::new("screens.checks.headline")
+                .arg("counts", parts.join(tr.t("screens.checks.sep"))),
+        )
+    }
+
     /// Starts `ids` (those not already running).
     pub(super) fn run_checks(&mut self, ids: &[CheckId]) -> Vec<Effect> {
         if ids.is_empty() {
@@ -187,12 +237,16 @@ impl Wizard {
         let id = outcome.id;
         let status = outcome.status;
         self.progress.checks.insert(id, outcome);
-        let label = self.tr.t(id.label_key()).to_string();
-        let word = self.tr.t(status.label_key()).to_string();
-        self.info(self.tr.f(
-            "checks.tui.finished",
-            &[("check", &label), ("status", &word)],
-        ));
+        // The headline counts every check of this screen, never only the last one to end.
+        let scope = self
+            .check_scope()
+            .map(checks_of)
+            .unwrap_or_else(|| vec![id]);
+        let mut banner: Vec<_> = self.tally_detail(&scope).into_iter().collect();
+        if id == CheckId::SfPackage {
+            banner.extend(self.offer_upgrade_route(now));
+        }
+        self.tell(banner);
         if status == CheckStatus::Pass && self.overlay.is_none() {
             let item = id.step();
             let ticked = self.progress.item(item).ticked;
@@ -210,6 +264,48 @@ impl Wizard {
             }
         }
         self.save()
+    }
+
+    /// `sf-package` found the package installed: *Install or upgrade* takes the Upgrade route
+    /// when nobody chose a route yet; otherwise the banner says that route applies.
+    fn offer_upgrade_route(&mut self, now: Timestamp) -> Option<crate::domain::text::Detail> {
+        let installed = self
+            .progress
+            .checks
+            .get(&CheckId::SfPackage)
+            .is_some_and(|o| crate::domain::checks::package_installed(&o.detail));
+        if !installed {
+            return None;
+        }
+        let item = self.guide.item(ItemId::InstallPackage);
+        let upgrade = item.variants.iter().find(|v| *v == "upgrade").cloned()?;
+        let chosen = self
+            .progress
+            .items
+            .get(&ItemId::InstallPackage)
+            .and_then(|p| p.variant.clone());
+        let route = self.tr.t(&item.variant_key(&upgrade)).to_string();
+        match chosen {
+            Some(v) if v == upgrade => None,
+            Some(_) => Some(
+                crate::domain::text::Detail::new("screens.checks.upgrade-offer")
+                    .arg("route", route),
+            ),
+            None => {
+                let by = self.by();
+                let it = self.guide.item(ItemId::InstallPackage);
+                self.progress.set_variant(it, &upgrade, now, by.as_deref());
+                if let Screen::Step(v) = &mut self.screen
+                    && v.item == ItemId::InstallPackage
+                {
+                    v.cursor = 0;
+                }
+                Some(
+                    crate::domain::text::Detail::new("screens.checks.upgrade-chosen")
+                        .arg("route", route),
+                )
+            }
+        }
     }
 
     /// Ticks the sub-steps a check proved.

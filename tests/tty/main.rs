@@ -14,6 +14,7 @@ mod tmux;
 mod tmux_csv;
 mod tmux_e2e;
 mod tmux_live;
+mod tmux_screens;
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -38,6 +39,10 @@ const TESTS: &[(&str, fn())] = &[
     (
         "tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret",
         tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret,
+    ),
+    (
+        "tmux_screens::korean_step_footers_keep_preview_route_and_check_keys",
+        tmux_screens::korean_step_footers_keep_preview_route_and_check_keys,
     ),
 ];
 

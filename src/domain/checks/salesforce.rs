@@ -219,7 +219,8 @@ pub fn classify_package(packages: &[InstalledPackage]) -> Verdict {
             CheckStatus::Pass,
             Detail::new("checks.sf-package.pass")
                 .arg("name", &p.name)
-                .arg("version", v.display()),
+                .arg("version", v.display())
+                .arg("min", &min),
         ),
         Some(v) => Verdict::new(
             CheckStatus::Fail,
