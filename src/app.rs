@@ -195,6 +195,13 @@ async fn event_loop(
                         queue.extend(wizard.update(msg, Timestamp::now()));
                     }
                 }
+                Effect::AppendJournal(emails) => {
+                    if let Err(e) = crate::store::append_journal(store.dir(), &emails) {
+                        tracing::error!(error = %e, "journal append failed");
+                        let msg = Msg::SaveFailed(notice(e));
+                        queue.extend(wizard.update(msg, Timestamp::now()));
+                    }
+                }
                 Effect::Quit => quit = true,
                 Effect::RunCheck { ticket, id } => {
                     tracing::info!(check = id.as_str(), ticket, "check started");
@@ -227,6 +234,8 @@ async fn event_loop(
                     intake,
                     mapping,
                     invited,
+                    seats,
+                    teams_recorded,
                 } => {
                     let cancel = Arc::new(AtomicBool::new(false));
                     csv_cancel.insert(ticket, Arc::clone(&cancel));
@@ -237,6 +246,8 @@ async fn event_loop(
                         intake: *intake,
                         mapping: *mapping,
                         invited,
+                        seats,
+                        teams_recorded,
                     };
                     tokio::task::spawn_blocking(move || csv_jobs::validate(job, &cancel, &tx));
                 }
@@ -248,6 +259,8 @@ async fn event_loop(
                     intake,
                     mapping,
                     report,
+                    limit,
+                    left_out,
                 } => {
                     let cancel = Arc::new(AtomicBool::new(false));
                     csv_cancel.insert(ticket, Arc::clone(&cancel));
@@ -260,10 +273,16 @@ async fn event_loop(
                         intake: *intake,
                         mapping: *mapping,
                         report,
+                        limit,
+                        left_out,
                     };
                     tokio::task::spawn_blocking(move || {
                         csv_jobs::export(job, &tr, &cancel, &tx);
                     });
+                }
+                Effect::ReadSent { ticket, path } => {
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || csv_jobs::read_sent(ticket, path, &tx));
                 }
                 Effect::CancelCsv { ticket } => {
                     if let Some(flag) = csv_cancel.remove(&ticket) {

@@ -41,6 +41,13 @@ pub struct Export<'a> {
     pub leave_out_invited: bool,
     /// Return the addresses written to the clean CSV.
     pub collect_emails: bool,
+    /// Write at most this many rows to the clean CSV; the valid rows after them go to
+    /// `left_out`.
+    pub limit: Option<u64>,
+    /// Where the valid rows past `limit` go (written only when there are some).
+    pub left_out: Option<&'a Path>,
+    /// Written for rows without a workspace.
+    pub default_workspace: Option<&'a str>,
     /// The per-row report, if wanted.
     pub report_file: Option<ReportFile<'a>>,
 }
@@ -52,6 +59,8 @@ pub struct ExportDone {
     pub clean_rows: u64,
     /// Data rows in the report.
     pub report_rows: u64,
+    /// Data rows in the left-out file (0: it was not written).
+    pub left_out_rows: u64,
     /// The addresses in the clean CSV, in order (when asked for).
     pub emails: Vec<String>,
 }
@@ -111,6 +120,10 @@ pub fn export<R: Read>(
         Some(r) => Some((r, open(r.path)?)),
         None => None,
     };
+    let mut left = match job.left_out {
+        Some(path) if job.limit.is_some() => Some((path, open(path)?)),
+        _ => None,
+    };
     let mut emails = Vec::new();
     let written = {
         let mut clean_w = clean
@@ -119,10 +132,16 @@ pub fn export<R: Read>(
         let mut report_w = report
             .as_mut()
             .map(|(r, f)| (*r, BufWriter::with_capacity(256 * 1024, f.file())));
+        let mut left_w = left
+            .as_mut()
+            .map(|(_, f)| BufWriter::with_capacity(64 * 1024, f.file()));
         let outputs = Outputs {
             clean: clean_w.as_mut().map(|w| w as &mut dyn Write),
             leave_out_invited: job.leave_out_invited,
             emails: job.collect_emails.then_some(&mut emails),
+            limit: job.limit,
+            left_out: left_w.as_mut().map(|w| w as &mut dyn Write),
+            default_workspace: job.default_workspace,
             report: report_w.as_mut().map(|(r, w)| ReportOut {
                 out: w as &mut dyn Write,
                 labels: r.labels,
@@ -150,6 +169,7 @@ pub fn export<R: Read>(
                 path: match to {
                     Sink::Clean => job.clean,
                     Sink::Report => job.report_file.as_ref().map(|r| r.path),
+                    Sink::LeftOut => job.left_out,
                 }
                 .unwrap_or(Path::new(""))
                 .to_path_buf(),
@@ -162,6 +182,9 @@ pub fn export<R: Read>(
         if let Some((r, w)) = &mut report_w {
             w.flush().map_err(write_error(r.path))?;
         }
+        if let (Some(w), Some(path)) = (&mut left_w, job.left_out) {
+            w.flush().map_err(write_error(path))?;
+        }
         written
     };
     if let Some((path, file)) = clean {
@@ -170,9 +193,16 @@ pub fn export<R: Read>(
     if let Some((r, file)) = report {
         file.commit().map_err(write_error(r.path))?;
     }
+    // No row left out: no file (a dropped temp file leaves nothing behind).
+    if let Some((path, file)) = left
+        && written.left_out_rows > 0
+    {
+        file.commit().map_err(write_error(path))?;
+    }
     Ok(ExportDone {
         clean_rows: written.clean_rows,
         report_rows: written.report_rows,
+        left_out_rows: written.left_out_rows,
         emails,
     })
 }
@@ -261,6 +291,9 @@ mod tests {
             clean: Some(&clean),
             leave_out_invited: true,
             collect_emails: true,
+            limit: None,
+            left_out: None,
+            default_workspace: None,
             report_file: Some(ReportFile {
                 path: &rep,
                 labels: LABELS,
@@ -280,7 +313,7 @@ mod tests {
         let report = fs::read_to_string(&rep).unwrap();
         assert_eq!(report.lines().count(), 5, "{report}");
         assert!(
-            report.contains("4,c@example.com,ok,already_invited"),
+            report.contains("4,c@example.com,warning,already_invited"),
             "{report}"
         );
         assert_eq!(ticks, 0, "fewer rows than a progress step");
@@ -289,6 +322,9 @@ mod tests {
         let job = Export {
             leave_out_invited: false,
             collect_emails: false,
+            limit: None,
+            left_out: None,
+            default_workspace: None,
             report_file: None,
             ..job
         };
@@ -313,6 +349,9 @@ mod tests {
             clean: Some(&clean),
             leave_out_invited: false,
             collect_emails: true,
+            limit: None,
+            left_out: None,
+            default_workspace: None,
             report_file: Some(ReportFile {
                 path: &rep,
                 labels: LABELS,
@@ -348,6 +387,9 @@ mod tests {
             clean: Some(&clean),
             leave_out_invited: false,
             collect_emails: false,
+            limit: None,
+            left_out: None,
+            default_workspace: None,
             report_file: None,
         };
         let changed = "email\na@example.com\nb@example.com\nc@example.com\n";

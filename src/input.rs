@@ -104,6 +104,8 @@ pub enum Context {
     CsvPlanText,
     /// CSV: done.
     CsvDone,
+    /// The CSV done screen once the batch is recorded.
+    CsvRecorded,
 }
 
 impl Context {
@@ -412,6 +414,13 @@ static CSV_PLAN_TEXT: &[Binding] = &[
 
 #[rustfmt::skip]
 static CSV_DONE: &[Binding] = &[
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "invites.key-sent", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "invites.key-later", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_RECORDED: &[Binding] = &[
     b!(&[KeyCode::Enter, KeyCode::Esc], "Enter", Msg::Next, "keys.back-step", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
@@ -451,6 +460,7 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::CsvPlan => CSV_PLAN,
         Context::CsvPlanText => CSV_PLAN_TEXT,
         Context::CsvDone => CSV_DONE,
+        Context::CsvRecorded => CSV_RECORDED,
     }
 }
 
@@ -510,6 +520,7 @@ pub fn screen_context(w: &Wizard) -> Context {
                 Stage::Grid(_) => Context::CsvGrid,
                 Stage::Plan(s) if s.row != PlanRow::Confirm => Context::CsvPlanText,
                 Stage::Plan(_) => Context::CsvPlan,
+                Stage::Done(d) if d.recorded => Context::CsvRecorded,
                 Stage::Done(_) => Context::CsvDone,
             }
         }
@@ -686,7 +697,7 @@ pub fn key_names(keys: &[KeyCode]) -> String {
 }
 
 /// Every context, in the order [`key_args`] falls back through them.
-const ALL_CONTEXTS: [Context; 25] = [
+const ALL_CONTEXTS: [Context; 26] = [
     Context::Welcome,
     Context::WelcomeName,
     Context::Hub,
@@ -712,6 +723,7 @@ const ALL_CONTEXTS: [Context; 25] = [
     Context::CsvPlan,
     Context::CsvPlanText,
     Context::CsvDone,
+    Context::CsvRecorded,
 ];
 
 /// Every binding of every context, for the catalog test.

@@ -96,7 +96,7 @@ fn main() -> ExitCode {
     let invited = store::read_only(&config_dir)
         .ok()
         .flatten()
-        .map(|p| p.invited_emails().into_iter().collect())
+        .map(|p| p.invited_emails().iter().cloned().collect())
         .unwrap_or_default();
     let ctx = Context {
         tr,

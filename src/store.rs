@@ -28,6 +28,57 @@ pub const BACKUP: &str = "progress.toml.bak";
 pub const LOCK: &str = "progress.lock";
 /// Prefix of temp files (swept at start).
 const TEMP_PREFIX: &str = ".progress.toml.";
+/// The journal of addresses recorded as invited: one address per line, next to the progress
+/// file, so `progress.toml` stays small whatever the CSV. Grown by [`append_journal`].
+pub const JOURNAL: &str = "invited.txt";
+/// Prefix of the journal's temp files (swept at start too).
+const JOURNAL_TEMP_PREFIX: &str = ".progress.toml.journal.";
+
+/// Adds the journal's addresses to `progress` (a missing journal adds none).
+fn attach_journal(dir: &Path, progress: &mut Progress) -> Result<(), StoreError> {
+    if let Some(bytes) = read_bytes(&dir.join(JOURNAL))? {
+        let text = String::from_utf8_lossy(&bytes);
+        progress.add_journal(progress::parse_journal(&text));
+    }
+    Ok(())
+}
+
+/// Appends `emails` to the journal in `dir`: the whole file is written again next to it and
+/// renamed over it (mode 0600 when new), so a kill leaves the old journal or the new one, never
+/// a torn line. Appending is done before the progress file records the batch, so a kill in
+/// between counts the seats as used rather than free.
+///
+/// # Errors
+/// The journal cannot be read or written; it is then unchanged.
+pub fn append_journal(dir: &Path, emails: &[String]) -> Result<(), StoreError> {
+    if emails.is_empty() {
+        return Ok(());
+    }
+    let path = dir.join(JOURNAL);
+    let old = read_bytes(&path)?.unwrap_or_default();
+    let werr = |source: io::Error| StoreError::Write {
+        path: path.clone(),
+        source,
+    };
+    let mut file = AtomicFile::with_prefix(&path, JOURNAL_TEMP_PREFIX)
+        .map_err(werr)?
+        .keep_permissions();
+    {
+        let mut w = io::BufWriter::with_capacity(256 * 1024, file.file());
+        w.write_all(&old).map_err(werr)?;
+        if !old.is_empty() && !old.ends_with(b"\n") {
+            w.write_all(b"\n").map_err(werr)?;
+        }
+        for e in emails {
+            // One address a line: a line break inside one (never valid) cannot split it.
+            let line: String = e.chars().filter(|c| !c.is_control()).collect();
+            w.write_all(line.trim().as_bytes()).map_err(werr)?;
+            w.write_all(b"\n").map_err(werr)?;
+        }
+        w.flush().map_err(werr)?;
+    }
+    file.commit().map_err(werr)
+}
 
 /// What went wrong with the files, always naming the path. Its text is the catalog's
 /// (`core.err.*`, see [`Localize`]); `Display` shows the English one.
@@ -418,7 +469,10 @@ pub fn read_only(dir: &Path) -> Result<Option<Progress>, StoreError> {
         return Err(e);
     }
     match parsed {
-        Parsed::Ok(p) => Ok(Some(*p)),
+        Parsed::Ok(mut p) => {
+            attach_journal(dir, &mut p)?;
+            Ok(Some(*p))
+        }
         Parsed::Corrupt(message) => Err(StoreError::Corrupt {
             backup: backup_of(&target),
             path,
@@ -519,17 +573,21 @@ impl Store {
                     store.write(&p, false)?;
                     *guard(&store.base) = (*p).clone();
                     notices.push(LoadNotice::RestoredMissing { path, backup });
+                    let mut progress = *p;
+                    attach_journal(dir, &mut progress)?;
                     return Ok(Opened {
                         store,
-                        progress: *p,
+                        progress,
                         existed: true,
                         notices,
                     });
                 }
             }
+            let mut progress = Progress::default();
+            attach_journal(dir, &mut progress)?;
             return Ok(Opened {
                 store,
-                progress: Progress::default(),
+                progress,
                 existed: false,
                 notices,
             });
@@ -565,6 +623,8 @@ impl Store {
                 }
             }
         };
+        let mut progress = progress;
+        attach_journal(dir, &mut progress)?;
         *guard(&store.base) = progress.clone();
         Ok(Opened {
             store,

@@ -365,7 +365,11 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                         &[("n", unticked), ("item", &title)],
                     )
                 }
-                ConfirmAction::ExportCsv { rows } => tr.f("csv.tui.confirm-export", &[("n", rows)]),
+                ConfirmAction::ExportCsv { rows } => tr.f("invites.confirm-export", &[("n", rows)]),
+                ConfirmAction::RecordCsv { rows, path } => tr.f(
+                    "invites.confirm-sent",
+                    &[("n", rows), ("path", &crate::csv_text::safe(path))],
+                ),
                 ConfirmAction::RecordIndividual { count } => {
                     tr.f("csv.tui.confirm-individual", &[("n", count)])
                 }
@@ -607,6 +611,7 @@ fn confirm_title(action: &ConfirmAction) -> &'static str {
         ConfirmAction::MarkDoneAnyway { .. } => "core.confirm.title",
         ConfirmAction::TickProven { .. } => "checks.tui.tick-title",
         ConfirmAction::ExportCsv { .. } => "csv.tui.confirm-export-title",
+        ConfirmAction::RecordCsv { .. } => "invites.confirm-sent-title",
         ConfirmAction::RecordIndividual { .. } => "csv.tui.confirm-individual-title",
     }
 }

@@ -189,6 +189,14 @@ pub enum Msg {
         /// What was written, or why nothing was.
         result: Result<Exported, CsvJobError>,
     },
+    /// The addresses of an invite CSV written earlier were read again (resuming at the
+    /// "sent" confirm).
+    CsvSentRead {
+        /// The job's ticket.
+        ticket: u64,
+        /// The addresses, or why the file cannot be read.
+        result: Result<Vec<String>, CsvJobError>,
+    },
     /// Path completions for `partial`.
     PathCompletions {
         /// What was typed when asked.
@@ -203,6 +211,9 @@ pub enum Msg {
 pub enum Effect {
     /// Save this snapshot of the progress.
     Save(Box<Progress>),
+    /// Append these addresses, just recorded as invited, to the journal file (before the
+    /// `Save` that records their batch).
+    AppendJournal(Vec<String>),
     /// Leave the program.
     Quit,
     /// Run a live check; answer with `Msg::CheckFinished` carrying the same ticket.
@@ -238,6 +249,10 @@ pub enum Effect {
         mapping: Box<Mapping>,
         /// Addresses already invited.
         invited: Vec<String>,
+        /// Seats left.
+        seats: u64,
+        /// Team names already recorded.
+        teams_recorded: Vec<String>,
     },
     /// Write the clean CSV and the report; answer `Msg::CsvProgress` then `Msg::CsvExported`
     /// (nothing once cancelled).
@@ -256,6 +271,17 @@ pub enum Effect {
         mapping: Box<Mapping>,
         /// The validation report.
         report: std::sync::Arc<Report>,
+        /// At most this many rows in the clean CSV (the seats left).
+        limit: Option<u64>,
+        /// Where the valid rows past `limit` go.
+        left_out: Option<String>,
+    },
+    /// Read the addresses of an invite CSV written earlier; answer `Msg::CsvSentRead`.
+    ReadSent {
+        /// Identifies this read.
+        ticket: u64,
+        /// The invite CSV.
+        path: String,
     },
     /// Stop a CSV job.
     CancelCsv {
@@ -376,10 +402,17 @@ pub enum ConfirmAction {
         /// How many required sub-steps are unticked.
         unticked: usize,
     },
-    /// Write the CSV outputs and record the batch.
+    /// Write the CSV outputs (nothing is recorded yet).
     ExportCsv {
         /// Addresses to invite.
         rows: u64,
+    },
+    /// The user clicked Invite in the web app: record the CSV batch.
+    RecordCsv {
+        /// Addresses to record.
+        rows: u64,
+        /// The invite CSV uploaded.
+        path: String,
     },
     /// Record the typed addresses as invited.
     RecordIndividual {
@@ -663,6 +696,7 @@ impl Wizard {
                 return self.csv_validated(ticket, result.map(|(r, t)| (r.0, t.0)));
             }
             Msg::CsvExported { ticket, result } => return self.csv_exported(ticket, result, now),
+            Msg::CsvSentRead { ticket, result } => return self.csv_sent_read(ticket, result),
             Msg::PathCompletions { partial, list } => {
                 self.csv_completions(&partial, list);
                 return Vec::new();
@@ -782,6 +816,7 @@ impl Wizard {
             ConfirmAction::MarkDoneAnyway { item, .. } => self.mark_done(item, now),
             ConfirmAction::TickProven { item, subs, .. } => self.tick_proven(item, &subs, now),
             ConfirmAction::ExportCsv { .. } => self.csv_export(),
+            ConfirmAction::RecordCsv { .. } => self.csv_record(now),
             ConfirmAction::RecordIndividual { .. } => self.record_individual(now),
         }
     }
@@ -1090,7 +1125,11 @@ impl Wizard {
             Msg::RunChecks => effects = self.run_checks(&live::checks_of(item)),
             Msg::EditCredentials => self.open_credentials(),
             Msg::InviteIndividual if item == ItemId::InviteUsers => {
-                self.set_screen(Screen::Individual(Individual::new()));
+                let mut form = Individual::new();
+                if let Some(n) = self.progress.seats_used {
+                    form.seats_used = TextField::with_value(&n.to_string(), 6);
+                }
+                self.set_screen(Screen::Individual(form));
                 return effects;
             }
             Msg::InviteCsv if item == ItemId::InviteUsers => {

@@ -107,6 +107,10 @@ pub struct ValidateJob {
     pub mapping: Mapping,
     /// Addresses already invited.
     pub invited: Vec<String>,
+    /// Seats left.
+    pub seats: u64,
+    /// Team names already recorded.
+    pub teams_recorded: Vec<String>,
 }
 
 /// Validates every row, then decodes the text for the grid. Once `cancel` is set it stops at
@@ -118,10 +122,13 @@ pub fn validate(job: ValidateJob, cancel: &AtomicBool, tx: &UnboundedSender<Back
         intake: intake_,
         mapping,
         invited,
+        seats,
+        teams_recorded,
     } = job;
     let run = || -> Result<(Shared<Report>, Shared<str>), CsvJobError> {
         let (f, meta) = open_file(&path).map_err(|e| CsvJobError::read(&path, e))?;
-        let mut options = Options::new(&invited, None);
+        let mut options = Options::new(&invited, Some(seats));
+        options.teams_recorded = teams_recorded.iter().map(|t| t.to_lowercase()).collect();
         options.size_hint = Some(meta.size);
         let mut ticker = Ticker::new(ticket, tx);
         let mut progress = |p: intake::Progress| {
@@ -170,6 +177,10 @@ pub struct ExportJob {
     pub mapping: Mapping,
     /// The validation report.
     pub report: Arc<Report>,
+    /// At most this many rows in the clean CSV (the seats left); the rest go to `left_out`.
+    pub limit: Option<u64>,
+    /// Where the valid rows past `limit` go.
+    pub left_out: Option<String>,
 }
 
 /// Writes the clean CSV (without the addresses already recorded as invited) and the report in
@@ -185,10 +196,13 @@ pub fn export(job: ExportJob, tr: &Catalog, cancel: &AtomicBool, tx: &UnboundedS
         intake: intake_,
         mapping,
         report,
+        limit,
+        left_out,
     } = job;
     let run = || -> Result<Exported, CsvJobError> {
         let (f, _) = open_file(&path).map_err(|e| CsvJobError::read(&path, e))?;
         let (out_file, report_file) = (expand(&out), expand(&report_path));
+        let left_file = left_out.as_deref().map(expand);
         let reason = |i: &Issue| csv_text::issue_message(tr, i, &intake_);
         let job = Export {
             intake: &intake_,
@@ -197,6 +211,9 @@ pub fn export(job: ExportJob, tr: &Catalog, cancel: &AtomicBool, tx: &UnboundedS
             clean: Some(&out_file),
             leave_out_invited: true,
             collect_emails: true,
+            limit,
+            left_out: left_file.as_deref(),
+            default_workspace: Some(crate::wizard::individual::DEFAULT_WORKSPACE),
             report_file: Some(ReportFile {
                 path: &report_file,
                 labels: ReportLabels {
@@ -217,6 +234,8 @@ pub fn export(job: ExportJob, tr: &Catalog, cancel: &AtomicBool, tx: &UnboundedS
             ExportError::Write { path: p, error } => {
                 let shown = if p == Path::new(&out_file) {
                     &out
+                } else if left_file.as_deref() == Some(p.as_path()) {
+                    left_out.as_deref().unwrap_or(&report_path)
                 } else {
                     &report_path
                 };
@@ -227,12 +246,38 @@ pub fn export(job: ExportJob, tr: &Catalog, cancel: &AtomicBool, tx: &UnboundedS
             clean: out.clone(),
             report: report_path.clone(),
             emails: done.emails,
+            left_out: left_out.clone().filter(|_| done.left_out_rows > 0),
+            left_out_rows: done.left_out_rows,
         })
     };
     let result = run();
     if !cancel.load(Ordering::Relaxed) {
         let _ = tx.send(Background::Msg(Msg::CsvExported { ticket, result }));
     }
+}
+
+/// Reads the addresses of an invite CSV this program wrote (its first column, after the
+/// header), to record them once the user says they were sent; answers `Msg::CsvSentRead`.
+pub fn read_sent(ticket: u64, path: String, tx: &UnboundedSender<Background>) {
+    let run = || -> Result<Vec<String>, CsvJobError> {
+        let file = File::open(expand(&path)).map_err(|e| CsvJobError::read(&path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(io::BufReader::new(file));
+        let mut emails = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| CsvJobError::read(&path, io::Error::from(e)))?;
+            if let Some(e) = record.get(0).map(str::trim).filter(|e| !e.is_empty()) {
+                emails.push(e.to_string());
+            }
+        }
+        Ok(emails)
+    };
+    let _ = tx.send(Background::Msg(Msg::CsvSentRead {
+        ticket,
+        result: run(),
+    }));
 }
 
 /// Completions of a partly typed path (directories end in `/`), at most 200.
@@ -334,6 +379,8 @@ mod tests {
             intake: intake_.clone(),
             mapping: mapping.clone(),
             invited: vec!["MINJUN.KIM@example.com".into()],
+            seats: 100,
+            teams_recorded: Vec::new(),
         };
         validate(job, &cancel, &tx);
         let Msg::CsvValidated {
@@ -357,6 +404,8 @@ mod tests {
             intake: intake_,
             mapping,
             report: Arc::clone(&report.0),
+            limit: None,
+            left_out: None,
         };
         export(job, &tr, &cancel, &tx);
         let Msg::CsvExported {
@@ -372,7 +421,7 @@ mod tests {
         let clean = std::fs::read_to_string(&out).unwrap();
         assert_eq!(
             clean,
-            "Email,First Name,Last Name,Team,Workspace\nseoyeon.lee@example.com,서연,이,마케팅,\n"
+            "Email,First Name,Last Name,Team,Workspace\nseoyeon.lee@example.com,서연,이,마케팅,Default\n"
         );
         // The report keeps every row, in the user's language.
         let report_text = std::fs::read_to_string(&rep).unwrap();
@@ -401,6 +450,8 @@ mod tests {
             mapping: i.suggest_mapping(),
             intake: i,
             invited: Vec::new(),
+            seats: 100,
+            teams_recorded: Vec::new(),
         };
         validate(job, &AtomicBool::new(true), &tx);
         assert!(rx.try_recv().is_err(), "a cancelled run reports nothing");
@@ -452,6 +503,8 @@ mod tests {
             intake: i,
             mapping: m,
             report: Arc::new(r),
+            limit: None,
+            left_out: None,
         };
         let tr = Catalog::load(Lang::En).unwrap();
         export(job, &tr, &AtomicBool::new(false), &tx);
@@ -529,6 +582,8 @@ mod tests {
             intake: i,
             mapping: m,
             report: Arc::new(r),
+            limit: None,
+            left_out: None,
         };
         let tr = Catalog::load(Lang::En).unwrap();
         // The job runs here, on this thread, as on the runtime's blocking pool: nothing aborts
@@ -560,6 +615,8 @@ mod tests {
             mapping: i.suggest_mapping(),
             intake: i,
             invited: Vec::new(),
+            seats: 100,
+            teams_recorded: Vec::new(),
         };
         // Run on its own thread: a job that ignored the flag would finish the pass and then
         // wait forever to read the FIFO again; the test fails after a minute instead.

@@ -237,6 +237,9 @@ impl Check<'_> {
                 clean: args.out.as_deref(),
                 leave_out_invited: false,
                 collect_emails: false,
+                limit: None,
+                left_out: None,
+                default_workspace: None,
                 report_file: args.report.as_deref().map(|path| ReportFile {
                     path,
                     labels: ReportLabels {

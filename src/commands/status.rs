@@ -41,7 +41,7 @@ struct JsonItem<'a> {
 
 #[derive(Serialize)]
 struct JsonBatch {
-    count: usize,
+    count: u64,
     at: String,
     source: InviteSource,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,7 +93,7 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
                             .invites
                             .iter()
                             .map(|b| JsonBatch {
-                                count: b.emails.len(),
+                                count: b.len(),
                                 at: b.at.to_string(),
                                 source: b.source,
                                 by: b.by.clone(),

@@ -22,11 +22,13 @@ use super::guide::{Guide, Item, ItemId, Role};
 use super::text::{Detail, Lang, Localize};
 
 mod csv_flow;
+mod invites;
 mod merge;
 
 pub use csv_flow::{
     ColumnChoice, CsvFlow, CsvStage, DelimiterChoice, EncodingChoice, SavedCsvFlow, SavedFlowError,
 };
+pub use invites::{SeatBudget, SeatsUsedSource, TeamBudget, parse_journal};
 
 /// The schema version this build writes and understands.
 pub const VERSION: u32 = 1;
@@ -161,6 +163,12 @@ pub struct Progress {
     pub checks: BTreeMap<CheckId, CheckOutcome>,
     /// Invite batches recorded as sent, oldest first.
     pub invites: Vec<InviteBatch>,
+    /// Every address recorded as invited, lower-cased and trimmed: the journal file's lines
+    /// (see `store`) and the addresses older builds kept in `invites`. Not in `progress.toml`.
+    pub invited: std::sync::Arc<BTreeSet<String>>,
+    /// Seats already used in the instance, as the admin corrected it (`None`: counted, see
+    /// [`Progress::seat_budget`]).
+    pub seats_used: Option<u64>,
     /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
     pub csv_flow: Option<SavedCsvFlow>,
     /// Ids in the file that this build does not know, kept as read so a save writes them back.
@@ -189,6 +197,8 @@ pub struct Unknown {
 #[serde(rename_all = "kebab-case")]
 struct ProgressFile {
     version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seats_used: Option<u64>,
     #[serde(default, skip_serializing_if = "SetupFile::is_empty")]
     setup: SetupFile,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -265,8 +275,16 @@ impl From<ProgressFile> for Progress {
         }
         let (items, unknown_items) = split_keys(f.items);
         let (checks, unknown_checks) = split_keys(f.checks);
+        let invited = f
+            .invites
+            .iter()
+            .flat_map(|b| b.emails.iter())
+            .map(|e| e.trim().to_lowercase())
+            .collect();
         Progress {
             version: f.version,
+            invited: std::sync::Arc::new(invited),
+            seats_used: f.seats_used,
             setup: Setup {
                 roles,
                 name: f.setup.name,
@@ -293,6 +311,7 @@ impl From<Progress> for ProgressFile {
         let roles = p.roles_as_written();
         ProgressFile {
             version: p.version,
+            seats_used: p.seats_used,
             setup: SetupFile {
                 roles,
                 name: p.setup.name,
@@ -339,8 +358,32 @@ pub struct InviteBatch {
     /// Marketo workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
-    /// The addresses, as written.
+    /// How many addresses were recorded (they are in the journal file, not here).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub count: u64,
+    /// The addresses, as older builds wrote them here (new batches keep them in the journal
+    /// file; read for seats and re-runs, never written for a new batch).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub emails: Vec<String>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl InviteBatch {
+    /// Addresses in the batch (older batches list them, newer ones count them).
+    #[must_use]
+    pub fn len(&self) -> u64 {
+        self.count.max(self.emails.len() as u64)
+    }
+
+    /// Whether the batch holds no address.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl Default for Progress {
@@ -351,6 +394,8 @@ impl Default for Progress {
             items: BTreeMap::new(),
             checks: BTreeMap::new(),
             invites: Vec::new(),
+            invited: std::sync::Arc::default(),
+            seats_used: None,
             csv_flow: None,
             unknown: Unknown::default(),
         }
@@ -627,18 +672,35 @@ impl Progress {
 
     /// Every address recorded as invited, lower-cased and trimmed, without repeats.
     #[must_use]
-    pub fn invited_emails(&self) -> std::collections::BTreeSet<String> {
-        self.invites
-            .iter()
-            .flat_map(|b| b.emails.iter())
-            .map(|e| e.trim().to_lowercase())
-            .collect()
+    pub fn invited_emails(&self) -> &BTreeSet<String> {
+        &self.invited
     }
 
-    /// Records a batch as invited (nothing is recorded before this).
-    pub fn record_invites(&mut self, mut batch: InviteBatch) {
+    /// Records a batch as invited (nothing is recorded before this): the batch keeps its count,
+    /// the addresses join [`Progress::invited`] and are returned, to be appended to the journal
+    /// file.
+    pub fn record_invites(&mut self, mut batch: InviteBatch) -> Vec<String> {
         batch.at = whole_seconds(batch.at);
+        let emails: Vec<String> = std::mem::take(&mut batch.emails)
+            .into_iter()
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+            .collect();
+        batch.count = emails.len() as u64;
+        let set = std::sync::Arc::make_mut(&mut self.invited);
+        for e in &emails {
+            set.insert(e.to_lowercase());
+        }
         self.invites.push(batch);
+        emails
+    }
+
+    /// Adds the journal file's addresses (as read at start) to [`Progress::invited`].
+    pub fn add_journal<'a>(&mut self, lines: impl IntoIterator<Item = &'a str>) {
+        let set = std::sync::Arc::make_mut(&mut self.invited);
+        for l in lines {
+            set.insert(l.trim().to_lowercase());
+        }
     }
 
     /// The most recent change, if any (of two at the same second, the one whose id sorts
@@ -836,15 +898,18 @@ mod tests {
             o.finished_at = Some(sec(1_790_000_100));
             p.checks.insert(id, o);
         }
-        p.record_invites(InviteBatch {
+        // As an older build recorded it: the addresses in the batch.
+        p.invites.push(InviteBatch {
             at: sec(1_790_000_200),
             by: Some("Ana".into()),
             source: InviteSource::Csv,
             file: Some("u.csv".into()),
             teams: vec!["A".into()],
             workspace: Some("W".into()),
+            count: 0,
             emails: vec!["a@x.io".into()],
         });
+        p.invited = std::sync::Arc::new(["a@x.io".to_string()].into());
         p.csv_flow = Some(SavedCsvFlow::Read(CsvFlow {
             file: "u.csv".into(),
             size: Some(10),
@@ -861,6 +926,8 @@ mod tests {
             .collect(),
             out: Some("o.csv".into()),
             report: Some("r.csv".into()),
+            left_out: None,
+            left_out_rows: None,
         }));
         p
     }

@@ -153,6 +153,7 @@ pub const SOURCES: &[Source] = sources![
     "io.toml",
     "clap.toml",
     "screens.toml",
+    "invites.toml",
 ];
 
 /// A catalog file that is not a table of strings.

@@ -12,14 +12,15 @@ use super::theme::Theme;
 use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
 use crate::domain::csv_intake::{Confidence, Field, Intake, RowReader, RowStatus};
+use crate::domain::progress::SeatsUsedSource;
 use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
-    Checked, CsvFlow, GridStage, IntakeRow, IntakeStage, IntakeValue, Job, LoadingStage,
+    Checked, CsvFlow, DoneStage, GridStage, IntakeRow, IntakeStage, IntakeValue, Job, LoadingStage,
     MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values, uncertain,
 };
-use crate::wizard::individual::{AddressProblem, Individual};
+use crate::wizard::individual::{AddressProblem, Individual, RECORD_ROW, SEATS_ROW};
 use crate::wizard::list::ListWindow;
 
 fn input_line(value: &str, cursor: usize, focused: bool, cells: usize, t: Theme) -> Line<'static> {
@@ -103,6 +104,25 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
         inner - 2,
         t,
     ));
+    let (workspace, defaulted) = form.workspace_or_default();
+    if defaulted {
+        lines.push(Line::styled(
+            tr.t("invites.workspace-default").to_string(),
+            t.info(),
+        ));
+    }
+    lines.push(Line::styled(
+        tr.t("invites.seats-used-label").to_string(),
+        t.dim(),
+    ));
+    lines.push(input_line(
+        form.seats_used.value(),
+        form.seats_used.cursor(),
+        form.cursor == SEATS_ROW,
+        inner - 2,
+        t,
+    ));
+    lines.push(Line::raw(seats_text(w)));
     lines.push(Line::raw(""));
     let teams = form.team_list();
     let team_text = if teams.is_empty() {
@@ -116,14 +136,14 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
             &[
                 ("n", &valid.len()),
                 ("teams", &team_text),
-                ("workspace", &form.workspace.value().trim()),
+                ("workspace", &workspace),
             ],
         ),
         t.title(),
     ));
     lines.push(Line::styled(tr.t("csv.tui.ind-paste").to_string(), t.dim()));
     lines.push(Line::raw(fit(&valid.join(", "), inner)));
-    let style = if form.cursor == 3 {
+    let style = if form.cursor == RECORD_ROW {
         t.selected()
     } else {
         t.key()
@@ -132,8 +152,8 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
         format!("[ {} ]", tr.f("csv.tui.ind-record", &[("n", &valid.len())])),
         style,
     ));
-    if let Some(e) = form.error {
-        lines.push(Line::styled(tr.t(e).to_string(), t.warn()));
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(e.detail().render(tr), t.warn()));
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -141,6 +161,42 @@ pub fn render_individual(w: &Wizard, form: &Individual, f: &mut Frame, area: Rec
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// The seats line: used (and where the number comes from) and left.
+#[must_use]
+pub fn seats_text(w: &Wizard) -> String {
+    let b = w.progress.seat_budget();
+    let tr = &w.tr;
+    match b.source {
+        SeatsUsedSource::Set => tr.f(
+            "invites.seats-set",
+            &[("used", &b.used), ("total", &b.total), ("left", &b.left())],
+        ),
+        SeatsUsedSource::Counted {
+            invited,
+            admins,
+            admins_known: true,
+        } => tr.f(
+            "invites.seats-counted",
+            &[
+                ("used", &b.used),
+                ("total", &b.total),
+                ("left", &b.left()),
+                ("invited", &invited),
+                ("admins", &admins),
+            ],
+        ),
+        SeatsUsedSource::Counted { invited, .. } => tr.f(
+            "invites.seats-counted-no-check",
+            &[
+                ("used", &b.used),
+                ("total", &b.total),
+                ("left", &b.left()),
+                ("invited", &invited),
+            ],
+        ),
+    }
 }
 
 /// A message from the CSV flow in the user's language; every value is made safe to show (paths
@@ -188,7 +244,7 @@ pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Them
         Stage::Mapping(st) => mapping(w, st, f, body, t),
         Stage::Grid(st) => grid(w, st, f, body, t),
         Stage::Plan(st) => plan(w, flow, st, f, body, t),
-        Stage::Done(st) => done(w, &st.exported, f, body, t),
+        Stage::Done(st) => done(w, st, f, body, t),
     }
 }
 
@@ -229,6 +285,7 @@ fn loading(w: &Wizard, st: &LoadingStage, f: &mut Frame, area: Rect, t: Theme) {
         Job::Sample => "csv.tui.loading-sample",
         Job::Validate => "csv.tui.loading-validate",
         Job::Export => "csv.tui.loading-export",
+        Job::ReadSent => "invites.loading-sent",
     };
     let rect = centered(area, area.width.min(70), 6);
     let ratio = match r.total {
@@ -726,6 +783,8 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
     let (out, report) = (&flow.choices.out, &flow.choices.report);
     let inner = usize::from(area.width.saturating_sub(4));
     let already = r.counts.valid.saturating_sub(r.seats.needed);
+    let seats = w.progress.seat_budget();
+    let budget = w.plan_budget(r);
     let mut lines = vec![
         counts_line(w, &st.grid.checked, t),
         Line::raw(tr.f("csv.tui.plan-already", &[("n", &already)])),
@@ -733,7 +792,54 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
             tr.f("csv.tui.plan-new", &[("n", &r.seats.needed)]),
             t.title(),
         ),
-        Line::raw(""),
+        Line::styled(tr.t("invites.seats-used-label").to_string(), t.dim()),
+        input_line(
+            st.seats.value(),
+            st.seats.cursor(),
+            st.row == PlanRow::Seats,
+            inner - 2,
+            t,
+        ),
+        Line::raw(seats_text(w)),
+    ];
+    // Over the budget: said before anything is written, with the choice.
+    if let Ok(b) = budget
+        && b.left_out > 0
+    {
+        lines.push(Line::styled(
+            tr.f(
+                "invites.plan-over",
+                &[
+                    ("n", &b.needed),
+                    ("left", &seats.left()),
+                    ("used", &seats.used),
+                    ("total", &seats.total),
+                ],
+            ),
+            t.warn(),
+        ));
+        lines.push(Line::raw(tr.f(
+            "invites.plan-first",
+            &[("left", &b.invite), ("rest", &b.left_out)],
+        )));
+        lines.push(Line::styled(
+            format!("  {}", csv_text::safe(&flow.left_out_path())),
+            t.label(),
+        ));
+        lines.push(Line::styled(
+            tr.t("invites.plan-filter").to_string(),
+            t.dim(),
+        ));
+    }
+    if w.progress.team_budget().limit >= r.teams_with_recorded
+        && st.grid.mapping.mapping.get(Field::Workspace).is_none()
+    {
+        lines.push(Line::styled(
+            tr.t("invites.plan-workspace-default").to_string(),
+            t.dim(),
+        ));
+    }
+    lines.extend([
         Line::styled(tr.t("csv.tui.plan-out").to_string(), t.dim()),
         input_line(
             out.value(),
@@ -750,23 +856,23 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
             inner - 2,
             t,
         ),
-        Line::raw(""),
-    ];
+    ]);
     let style = if st.row == PlanRow::Confirm {
         t.selected()
     } else {
         t.key()
     };
-    lines.push(Line::styled(
-        format!(
-            "[ {} ]",
-            tr.f("csv.tui.plan-confirm", &[("n", &r.seats.needed)])
-        ),
-        style,
-    ));
-    lines.push(Line::styled(tr.t("csv.tui.plan-note").to_string(), t.dim()));
-    if let Some(e) = &st.error {
-        lines.push(Line::styled(message_text(tr, e.message()), t.warn()));
+    let confirm = match budget {
+        Ok(b) if b.left_out > 0 => tr.f("invites.plan-confirm-first", &[("n", &b.invite)]),
+        Ok(b) => tr.f("invites.plan-confirm", &[("n", &b.invite)]),
+        Err(_) => tr.f("invites.plan-confirm", &[("n", &0)]),
+    };
+    lines.push(Line::styled(format!("[ {confirm} ]"), style));
+    // Why nothing can be written, said before the confirm is tried.
+    match (&st.error, &budget) {
+        (Some(e), _) => lines.push(Line::styled(message_text(tr, e.message()), t.warn())),
+        (None, Err(e)) => lines.push(Line::styled(message_text(tr, e.message()), t.warn())),
+        (None, Ok(_)) => {}
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -776,25 +882,43 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
     );
 }
 
-fn done(w: &Wizard, x: &crate::wizard::csvflow::Exported, f: &mut Frame, area: Rect, t: Theme) {
+fn done(w: &Wizard, d: &DoneStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
-    let headers: Vec<&str> = Field::ALL.iter().map(|f| f.clean_header()).collect();
-    let lines = vec![
+    let x = &d.exported;
+    let n = x.emails.len();
+    let clean = csv_text::safe(&x.clean);
+    let mut lines = vec![
         Line::styled(
-            tr.f(
-                "csv.tui.done-wrote",
-                &[("path", &csv_text::safe(&x.clean)), ("n", &x.emails.len())],
-            ),
+            tr.f("csv.tui.done-wrote", &[("path", &clean), ("n", &n)]),
             t.info(),
         ),
         Line::raw(tr.f(
             "csv.tui.done-report",
             &[("path", &csv_text::safe(&x.report))],
         )),
-        Line::raw(tr.f("csv.tui.done-recorded", &[("n", &x.emails.len())])),
-        Line::raw(""),
-        Line::styled(tr.t("csv.tui.done-next").to_string(), t.title()),
-        Line::from(vec![
+    ];
+    if let Some(path) = &x.left_out {
+        lines.push(Line::styled(
+            tr.f(
+                "invites.done-left-out",
+                &[("n", &x.left_out_rows), ("path", &csv_text::safe(path))],
+            ),
+            t.warn(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    if d.recorded {
+        lines.push(Line::styled(
+            tr.f("csv.tui.done-recorded", &[("n", &n)]),
+            t.info(),
+        ));
+        lines.push(Line::raw(seats_text(w)));
+    } else {
+        lines.push(Line::styled(
+            tr.f("invites.done-upload", &[("path", &clean)]),
+            t.title(),
+        ));
+        lines.push(Line::from(vec![
             Span::styled("Settings", t.label()),
             Span::raw(" → "),
             Span::styled("User Management", t.label()),
@@ -806,13 +930,29 @@ fn done(w: &Wizard, x: &crate::wizard::csvflow::Exported, f: &mut Frame, area: R
             Span::styled("Next", t.label()),
             Span::raw(" → "),
             Span::styled("Invite", t.label()),
-        ]),
-        Line::raw(tr.f("csv.tui.done-columns", &[("columns", &headers.join(", "))])),
-        Line::styled(tr.t("csv.tui.done-seats").to_string(), t.dim()),
-    ];
+        ]));
+        let headers: Vec<&str> = Field::ALL.iter().map(|f| f.clean_header()).collect();
+        lines.push(Line::raw(
+            tr.f("csv.tui.done-columns", &[("columns", &headers.join(", "))]),
+        ));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            tr.f("invites.done-sent", &[("n", &n)]),
+            t.selected(),
+        ));
+        lines.push(Line::styled(
+            tr.t("invites.done-sent-note").to_string(),
+            t.dim(),
+        ));
+    }
+    let title = if d.recorded {
+        "invites.done-recorded-title"
+    } else {
+        "invites.done-wrote-title"
+    };
     f.render_widget(
         Paragraph::new(lines)
-            .block(text_panel(tr.t("csv.tui.done-title"), true, t))
+            .block(text_panel(tr.t(title), true, t))
             .wrap(Wrap { trim: false }),
         area,
     );

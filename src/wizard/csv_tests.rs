@@ -17,7 +17,7 @@ use super::csvflow::{
     CsvFlow, CsvJobError, Exported, FileMeta, FlowError, IntakeRow, IntakeValue, Notice, Stage,
     StageKind,
 };
-use super::individual::{AddressProblem, parse};
+use super::individual::{AddressProblem, FormError, RECORD_ROW, parse};
 use super::*;
 use crate::domain::csv_intake::{
     self as engine, Confidence, Field, HeaderChoice, Intake, Mapping, Options, Outputs, Remembered,
@@ -123,6 +123,34 @@ fn send(w: &mut Wizard, msgs: &[Msg]) -> Vec<Effect> {
     all
 }
 
+/// On the done screen: "I clicked Invite in the web app", then yes.
+fn sent(w: &mut Wizard) -> Vec<Effect> {
+    assert_eq!(stage(w), StageKind::Done);
+    let mut effects = send(w, &[Msg::Next]);
+    assert!(
+        matches!(
+            w.overlay,
+            Some(Overlay::Confirm(ConfirmAction::RecordCsv { .. }))
+        ),
+        "{:?}",
+        w.overlay
+    );
+    effects.extend(send(w, &[Msg::Yes]));
+    effects
+}
+
+/// The addresses a batch appended to the journal.
+fn journaled(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::AppendJournal(list) => Some(list.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 fn typed(w: &mut Wizard, text: &str) -> Vec<Effect> {
     let msgs: Vec<Msg> = text.chars().map(Msg::Input).collect();
     send(w, &msgs)
@@ -213,8 +241,11 @@ fn validated(
     intake: &Intake,
     mapping: &Mapping,
     invited: &[String],
+    seats: u64,
+    teams: &[String],
 ) -> Result<(Shared<Report>, Shared<str>), CsvJobError> {
-    let options = Options::new(invited, None);
+    let mut options = Options::new(invited, Some(seats));
+    options.teams_recorded = teams.iter().map(|t| t.to_lowercase()).collect();
     let report = engine::validate(bytes, intake, mapping, &options, &mut |_| {
         ControlFlow::Continue(())
     })
@@ -226,6 +257,7 @@ fn validated(
 
 /// What the runtime does for `Effect::ExportCsv` (in memory; the real one is tested in
 /// `app::csv_jobs`): the clean CSV, without the addresses already invited, and its addresses.
+#[allow(clippy::too_many_arguments)]
 fn exported(
     bytes: &[u8],
     out: &str,
@@ -233,15 +265,20 @@ fn exported(
     intake: &Intake,
     mapping: &Mapping,
     report: &Report,
+    limit: Option<u64>,
+    left_out: Option<&str>,
 ) -> (Exported, String) {
-    let (mut clean, mut emails) = (Vec::new(), Vec::new());
+    let (mut clean, mut emails, mut left) = (Vec::new(), Vec::new(), Vec::new());
     let outputs = Outputs {
         clean: Some(&mut clean),
         leave_out_invited: true,
         emails: Some(&mut emails),
+        limit,
+        left_out: Some(&mut left),
+        default_workspace: Some("Default"),
         report: None,
     };
-    engine::write_outputs(bytes, intake, mapping, report, outputs, &mut |_| {
+    let written = engine::write_outputs(bytes, intake, mapping, report, outputs, &mut |_| {
         ControlFlow::Continue(())
     })
     .unwrap();
@@ -249,6 +286,10 @@ fn exported(
         clean: out.to_string(),
         report: report_path.to_string(),
         emails,
+        left_out: left_out
+            .filter(|_| written.left_out_rows > 0)
+            .map(str::to_string),
+        left_out_rows: written.left_out_rows,
     };
     (done, String::from_utf8(clean).unwrap())
 }
@@ -271,6 +312,8 @@ fn serve(w: &mut Wizard, disk: &Disk, effects: Vec<Effect>) -> (Vec<Effect>, Opt
                 intake,
                 mapping,
                 invited,
+                seats,
+                teams_recorded,
             } => {
                 let rows = disk.bytes(path).iter().filter(|b| **b == b'\n').count() as u64;
                 // Progress first, as the runtime reports it.
@@ -284,7 +327,14 @@ fn serve(w: &mut Wizard, disk: &Disk, effects: Vec<Effect>) -> (Vec<Effect>, Opt
                 );
                 Msg::CsvValidated {
                     ticket: *ticket,
-                    result: validated(disk.bytes(path), intake, mapping, invited),
+                    result: validated(
+                        disk.bytes(path),
+                        intake,
+                        mapping,
+                        invited,
+                        *seats,
+                        teams_recorded,
+                    ),
                 }
             }
             Effect::ExportCsv {
@@ -295,9 +345,19 @@ fn serve(w: &mut Wizard, disk: &Disk, effects: Vec<Effect>) -> (Vec<Effect>, Opt
                 intake,
                 mapping,
                 report,
+                limit,
+                left_out,
             } => {
-                let (done, text) =
-                    exported(disk.bytes(path), out, report_path, intake, mapping, report);
+                let (done, text) = exported(
+                    disk.bytes(path),
+                    out,
+                    report_path,
+                    intake,
+                    mapping,
+                    report,
+                    *limit,
+                    left_out.as_deref(),
+                );
                 clean = Some(text);
                 Msg::CsvExported {
                     ticket: *ticket,
@@ -432,6 +492,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
         intake,
         mapping,
         invited,
+        ..
     }) = effects
         .iter()
         .find(|e| matches!(e, Effect::ValidateCsv { .. }))
@@ -460,7 +521,7 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     all.extend(w.update(
         Msg::CsvValidated {
             ticket,
-            result: validated(&bytes, &intake, &mapping, &invited),
+            result: validated(&bytes, &intake, &mapping, &invited, 100, &[]),
         },
         at(12),
     ));
@@ -519,20 +580,67 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     );
     assert_eq!(stage(&w), StageKind::Done);
 
-    let batch = &w.progress.invites[..];
-    assert_eq!(batch.len(), 1);
-    let b = &batch[0];
-    assert_eq!(b.emails, KOREAN_VALID);
+    // Written is not sent: nothing recorded, only preparing the CSV ticked; the flow is saved
+    // at the sent confirm.
+    assert!(
+        w.progress.invites.is_empty(),
+        "writing the files is not inviting"
+    );
+    let item = w.progress.item(ItemId::InviteUsers);
+    assert_eq!(item.variant.as_deref(), Some("csv"));
+    assert_eq!(
+        item.ticked.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["prepare-csv"]
+    );
+    let last = saves(&seen).last().copied().cloned().unwrap();
+    assert_eq!(
+        last.csv_flow
+            .as_ref()
+            .and_then(|f| f.read())
+            .map(|f| f.stage),
+        Some(CsvStage::Written)
+    );
+    assert!(last.invites.is_empty());
     let Stage::Done(done) = &flow(&w).stage else {
         panic!("not done");
     };
-    assert_eq!(done.exported.emails, b.emails);
+    assert!(!done.recorded);
+    assert_eq!(done.exported.emails, KOREAN_VALID);
+
+    // Enter asks "did you click Invite?"; yes records the batch.
+    assert_eq!(key(&w, KeyCode::Enter), Some(Msg::Next));
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::RecordCsv {
+            rows: 4,
+            path: "users.invite.csv".into()
+        }))
+    );
+    assert!(w.progress.invites.is_empty(), "not before the answer");
+    let seen = send(&mut w, &[Msg::Yes]);
+    assert!(
+        matches!(&seen[0], Effect::AppendJournal(list) if *list == KOREAN_VALID),
+        "the addresses go to the journal first: {seen:?}"
+    );
+    let batch = &w.progress.invites[..];
+    assert_eq!(batch.len(), 1);
+    let b = &batch[0];
+    assert_eq!(b.count, 4);
+    assert!(b.emails.is_empty(), "progress.toml keeps the count only");
+    assert_eq!(
+        w.progress
+            .invited_emails()
+            .iter()
+            .map(String::as_str)
+            .collect::<std::collections::BTreeSet<_>>(),
+        KOREAN_VALID.into_iter().collect()
+    );
     assert_eq!(b.source, InviteSource::Csv);
     assert_eq!(b.file.as_deref(), Some("users.csv"));
     assert_eq!(b.by.as_deref(), Some("Ana"));
-    assert_eq!(b.at, whole_seconds(at(30)));
+    assert_eq!(b.at, whole_seconds(at(10)));
     let item = w.progress.item(ItemId::InviteUsers);
-    assert_eq!(item.variant.as_deref(), Some("csv"));
     for s in [
         "prepare-csv",
         "open-settings",
@@ -550,8 +658,14 @@ fn a_cp949_korean_file_goes_from_pick_to_done_and_only_the_confirm_records_it() 
     );
     let last = saves(&seen).last().copied().cloned().unwrap();
     assert_eq!(last.invites, w.progress.invites, "the batch is saved");
+    assert_eq!(last.csv_flow, None, "the flow is over");
+    assert_eq!(
+        input::context(&w),
+        input::Context::CsvRecorded,
+        "Enter now leaves"
+    );
 
-    // Done → back to the step; the unfinished-flow record is cleared.
+    // Done → back to the step.
     let effects = send(&mut w, &[Msg::Next]);
     assert!(saves(&effects).iter().all(|p| p.csv_flow.is_none()));
     assert!(matches!(w.screen, Screen::Step(_)));
@@ -799,7 +913,7 @@ fn esc_while_loading_cancels_and_a_late_result_is_ignored() {
     let late = w.update(
         Msg::CsvValidated {
             ticket,
-            result: validated(&bytes, &intake, &mapping, &invited),
+            result: validated(&bytes, &intake, &mapping, &invited, 100, &[]),
         },
         at(2),
     );
@@ -994,6 +1108,7 @@ fn a_re_run_with_everything_already_invited_refuses_to_confirm() {
         file: Some("users.csv".into()),
         teams: Vec::new(),
         workspace: None,
+        count: 0,
         // Any case: the comparison ignores it.
         emails: KOREAN_VALID.iter().map(|e| e.to_uppercase()).collect(),
     });
@@ -1033,6 +1148,7 @@ fn a_re_run_with_everything_already_invited_refuses_to_confirm() {
         file: None,
         teams: Vec::new(),
         workspace: None,
+        count: 0,
         emails: KOREAN_VALID[..2].iter().map(|e| e.to_string()).collect(),
     });
     let mut w = wizard(p, Lang::En);
@@ -1045,8 +1161,10 @@ fn a_re_run_with_everything_already_invited_refuses_to_confirm() {
     );
     let effects = send(&mut w, &[Msg::Yes]);
     let (_, clean) = serve(&mut w, &disk, effects);
+    let effects = sent(&mut w);
     assert_eq!(w.progress.invites.len(), 2);
-    assert_eq!(w.progress.invites[1].emails, KOREAN_VALID[2..]);
+    assert_eq!(w.progress.invites[1].count, 2);
+    assert_eq!(journaled(&effects), KOREAN_VALID[2..]);
     let clean = clean.unwrap();
     assert!(!clean.contains("minjun"), "{clean}");
 }
@@ -1351,6 +1469,7 @@ fn invited_before() -> Progress {
         file: None,
         teams: Vec::new(),
         workspace: None,
+        count: 0,
         emails: vec!["old@example.com".into()],
     });
     p
@@ -1380,8 +1499,8 @@ fn the_form_takes_pasted_lists_and_copies_only_valid_new_addresses() {
         "ana@example.com, bo@example.com, cy@example.com"
     );
     // Copy works from the record row.
-    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
-    assert_eq!(individual(&w).cursor, 3);
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down, Msg::Down]);
+    assert_eq!(individual(&w).cursor, RECORD_ROW);
     assert_eq!(key(&w, KeyCode::Char('c')), Some(Msg::Copy));
     assert_eq!(
         send(&mut w, &[Msg::Copy]),
@@ -1408,8 +1527,8 @@ fn confirming_records_the_batch_with_teams_workspace_and_ticks_the_route() {
         &std::iter::repeat_n(Msg::Backspace, 7).collect::<Vec<_>>(),
     );
     typed(&mut w, "Korea");
-    send(&mut w, &[Msg::Next]);
-    assert_eq!(individual(&w).cursor, 3);
+    send(&mut w, &[Msg::Next, Msg::Next]);
+    assert_eq!(individual(&w).cursor, RECORD_ROW);
     let effects = send(&mut w, &[Msg::Next]);
     assert!(effects.is_empty());
     assert_eq!(
@@ -1424,7 +1543,8 @@ fn confirming_records_the_batch_with_teams_workspace_and_ticks_the_route() {
     let p = saves(&effects)[0];
     assert_eq!(p.invites.len(), 2);
     let b = &p.invites[1];
-    assert_eq!(b.emails, ["ana@example.com", "bo@example.com"]);
+    assert_eq!(b.count, 2);
+    assert_eq!(journaled(&effects), ["ana@example.com", "bo@example.com"]);
     assert_eq!(b.teams, ["Sales", "APAC"]);
     assert_eq!(b.workspace.as_deref(), Some("Korea"));
     assert_eq!(b.by.as_deref(), Some("Ana"));
@@ -1456,15 +1576,15 @@ fn confirming_records_the_batch_with_teams_workspace_and_ticks_the_route() {
     // Again with the same addresses: nothing valid is left to record.
     send(&mut w, &[Msg::InviteIndividual]);
     typed(&mut w, "ana@example.com");
-    send(&mut w, &[Msg::Next, Msg::Next, Msg::Next]);
+    send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Next]);
     let effects = send(&mut w, &[Msg::Next]);
     assert!(effects.is_empty());
     assert_eq!(w.overlay, None);
-    assert_eq!(individual(&w).error, Some("csv.tui.no-valid-address"));
+    assert_eq!(individual(&w).error, Some(FormError::NoValidAddress));
 }
 
 #[test]
-fn without_teams_the_optional_sub_step_stays_and_the_workspace_can_be_empty() {
+fn without_teams_the_optional_sub_step_stays_and_an_empty_workspace_becomes_default() {
     let mut w = wizard(set_up(), Lang::En);
     send(&mut w, &[Msg::InviteIndividual]);
     typed(&mut w, "ana@example.com");
@@ -1473,10 +1593,15 @@ fn without_teams_the_optional_sub_step_stays_and_the_workspace_can_be_empty() {
         &mut w,
         &std::iter::repeat_n(Msg::Backspace, 7).collect::<Vec<_>>(),
     );
-    send(&mut w, &[Msg::Next, Msg::Next, Msg::Yes]);
+    // Said on screen before the confirm.
+    assert_eq!(
+        individual(&w).workspace_or_default(),
+        ("Default".to_string(), true)
+    );
+    send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Yes]);
     let b = &w.progress.invites[0];
     assert!(b.teams.is_empty());
-    assert_eq!(b.workspace, None);
+    assert_eq!(b.workspace.as_deref(), Some("Default"));
     assert!(
         !w.progress
             .item(ItemId::InviteUsers)
@@ -1490,7 +1615,7 @@ fn nothing_is_recorded_on_esc_or_no() {
     let mut w = wizard(set_up(), Lang::En);
     send(&mut w, &[Msg::InviteIndividual]);
     typed(&mut w, "ana@example.com");
-    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down, Msg::Down]);
     let effects = send(&mut w, &[Msg::Next, Msg::No]);
     assert!(effects.is_empty());
     assert!(matches!(w.screen, Screen::Individual(_)));
@@ -1505,7 +1630,7 @@ fn nothing_is_recorded_on_esc_or_no() {
 }
 
 #[test]
-fn quitting_on_the_done_screen_does_not_resume_the_finished_flow() {
+fn quitting_before_the_sent_confirm_resumes_there_and_after_it_does_not() {
     let disk = Disk::with("users.csv", cp949(KOREAN));
     let mut w = wizard(set_up(), Lang::Ko);
     to_intake(&mut w, &disk, "users.csv");
@@ -1514,17 +1639,75 @@ fn quitting_on_the_done_screen_does_not_resume_the_finished_flow() {
     let (seen, _) = serve(&mut w, &disk, effects);
     assert_eq!(stage(&w), StageKind::Done);
     let last = saves(&seen).last().copied().cloned().unwrap();
+    assert!(last.invites.is_empty(), "written, not sent");
+    assert_eq!(saved_flow(&last).stage, CsvStage::Written);
+
+    // q between the two: the next start reads the invite CSV again and waits at the confirm.
+    assert_eq!(send(&mut w, &[Msg::Quit]), vec![Effect::Quit]);
+    let mut again = wizard_at(last, Lang::Ko, None, Remembered::new());
+    let effects = again.startup_effects();
+    let Some(Effect::ReadSent { ticket, path }) = effects.first().cloned() else {
+        panic!("no read of the invite CSV: {effects:?}");
+    };
+    assert_eq!(path, "users.invite.csv");
+    assert_eq!(
+        flow(&again).running().map(|r| r.job),
+        Some(super::csvflow::Job::ReadSent)
+    );
+    // A stale answer is dropped.
+    again.update(
+        Msg::CsvSentRead {
+            ticket: ticket + 7,
+            result: Ok(vec!["x@example.com".into()]),
+        },
+        at(1),
+    );
+    assert_eq!(stage(&again), StageKind::Loading);
+    again.update(
+        Msg::CsvSentRead {
+            ticket,
+            result: Ok(KOREAN_VALID.iter().map(|e| (*e).to_string()).collect()),
+        },
+        at(1),
+    );
+    let Stage::Done(done) = &flow(&again).stage else {
+        panic!("not at the confirm: {:?}", flow(&again).stage);
+    };
+    assert!(!done.recorded);
+    assert_eq!(done.exported.emails, KOREAN_VALID);
+    assert!(again.progress.invites.is_empty());
+
+    // Esc leaves without recording; the flow stays saved at the confirm.
+    assert_eq!(key(&again, KeyCode::Esc), Some(Msg::Back));
+    let effects = send(&mut again, &[Msg::Back]);
+    assert!(saves(&effects).is_empty(), "{effects:?}");
+    assert!(matches!(again.screen, Screen::Step(_)));
+    assert!(again.progress.csv_flow.is_some());
+
+    // Sent: recorded once, and a restart opens the hub, not the flow.
+    let mut w2 = wizard_at(again.progress.clone(), Lang::Ko, None, Remembered::new());
+    let effects = w2.startup_effects();
+    let Some(Effect::ReadSent { ticket, .. }) = effects.first().cloned() else {
+        panic!("{effects:?}");
+    };
+    w2.update(
+        Msg::CsvSentRead {
+            ticket,
+            result: Ok(KOREAN_VALID.iter().map(|e| (*e).to_string()).collect()),
+        },
+        at(2),
+    );
+    let effects = sent(&mut w2);
+    assert_eq!(journaled(&effects), KOREAN_VALID);
+    let last = saves(&effects).last().copied().cloned().unwrap();
     assert_eq!(last.invites.len(), 1);
     assert_eq!(
         last.csv_flow, None,
         "the flow is over once the batch is recorded"
     );
-
-    // q now, start again: the hub, not the CSV flow.
-    assert_eq!(send(&mut w, &[Msg::Quit]), vec![Effect::Quit]);
-    let mut again = wizard_at(last, Lang::Ko, None, Remembered::new());
-    assert!(again.startup_effects().is_empty());
-    assert!(matches!(again.screen, Screen::Hub(_)));
+    let mut w3 = wizard_at(last, Lang::Ko, None, Remembered::new());
+    assert!(w3.startup_effects().is_empty());
+    assert!(matches!(w3.screen, Screen::Hub(_)));
 }
 
 #[test]
@@ -1655,7 +1838,7 @@ fn a_late_report_is_dropped_while_a_newer_validation_runs() {
     let shorter = &bytes[..bytes.len() / 2];
     let late = Msg::CsvValidated {
         ticket: old,
-        result: validated(shorter, &intake, &mapping, &[]),
+        result: validated(shorter, &intake, &mapping, &[], 100, &[]),
     };
     assert!(w.update(late, at(1)).is_empty());
     assert_eq!(stage(&w), StageKind::Loading);
@@ -1663,7 +1846,7 @@ fn a_late_report_is_dropped_while_a_newer_validation_runs() {
     w.update(
         Msg::CsvValidated {
             ticket: new,
-            result: validated(&bytes, &intake, &mapping, &[]),
+            result: validated(&bytes, &intake, &mapping, &[], 100, &[]),
         },
         at(2),
     );
@@ -1694,6 +1877,8 @@ fn esc_while_writing_cancels_and_a_late_or_failed_export_records_nothing() {
         clean: "users.invite.csv".into(),
         report: "users.report.csv".into(),
         emails: emails.iter().map(|e| (*e).to_string()).collect(),
+        left_out: None,
+        left_out_rows: 0,
     };
     // A result arriving after the cancel records nothing.
     let late = Msg::CsvExported {
@@ -1732,7 +1917,7 @@ fn esc_while_writing_cancels_and_a_late_or_failed_export_records_nothing() {
     );
     assert!(w.progress.invites.is_empty());
 
-    // Once more, and it works: recorded once.
+    // Once more, and it works: written, then recorded once when sent.
     send(&mut w, &[Msg::Next]);
     let last = ticket_of(&send(&mut w, &[Msg::Yes]));
     let effects = w.update(
@@ -1744,8 +1929,13 @@ fn esc_while_writing_cancels_and_a_late_or_failed_export_records_nothing() {
     );
     assert_eq!(saves(&effects).len(), 1);
     assert_eq!(stage(&w), StageKind::Done);
+    assert!(w.progress.invites.is_empty());
+    let effects = sent(&mut w);
     assert_eq!(w.progress.invites.len(), 1);
-    assert_eq!(w.progress.invites[0].emails, ["a@example.com"]);
+    assert_eq!(journaled(&effects), ["a@example.com"]);
+    // A second yes records nothing more.
+    assert!(w.update(Msg::Yes, at(5)).is_empty());
+    assert_eq!(w.progress.invites.len(), 1);
 }
 
 #[test]
@@ -1942,6 +2132,8 @@ fn the_plan_edits_both_paths_and_moves_between_its_rows() {
     send(&mut w, &[Msg::CursorRight, Msg::Backspace]);
     assert_eq!(flow(&w).choices.report.value(), "data/users.reportv2.xt");
     send(&mut w, &[Msg::Up, Msg::Up]);
+    assert_eq!(row(&w), super::csvflow::PlanRow::Seats);
+    send(&mut w, &[Msg::Down]);
     assert_eq!(row(&w), super::csvflow::PlanRow::Out);
     typed(&mut w, "-new");
     assert_eq!(flow(&w).choices.out.value(), "data/users.invite.csv-new");

@@ -63,6 +63,8 @@ pub enum Job {
     Validate,
     /// Writing the two files.
     Export,
+    /// Reading the addresses of the invite CSV written earlier (resuming at the sent confirm).
+    ReadSent,
 }
 
 /// A running background job, as the loading screen shows it.
@@ -124,6 +126,8 @@ pub enum IntakeValue {
 /// The focused row of the plan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PlanRow {
+    /// Seats already used (typed to correct the count).
+    Seats,
     /// The clean CSV's path.
     Out,
     /// The report's path.
@@ -136,17 +140,30 @@ pub enum PlanRow {
 impl PlanRow {
     fn up(self) -> PlanRow {
         match self {
-            PlanRow::Out | PlanRow::Report => PlanRow::Out,
+            PlanRow::Seats | PlanRow::Out => PlanRow::Seats,
+            PlanRow::Report => PlanRow::Out,
             PlanRow::Confirm => PlanRow::Report,
         }
     }
 
     fn down(self) -> PlanRow {
         match self {
+            PlanRow::Seats => PlanRow::Out,
             PlanRow::Out => PlanRow::Report,
             PlanRow::Report | PlanRow::Confirm => PlanRow::Confirm,
         }
     }
+}
+
+/// What the plan writes with the seats left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanBudget {
+    /// Valid new addresses in the file.
+    pub needed: u64,
+    /// Those written to the invite CSV: the first ones, in file order, up to the seats left.
+    pub invite: u64,
+    /// Those left out for lack of seats (written to their own file).
+    pub left_out: u64,
 }
 
 /// File facts the runtime reports with the sample.
@@ -167,6 +184,10 @@ pub struct Exported {
     pub report: String,
     /// The addresses written to the clean file, in order.
     pub emails: Vec<String>,
+    /// The file of the valid rows left out for lack of seats, when some were.
+    pub left_out: Option<String>,
+    /// Rows in it.
+    pub left_out_rows: u64,
 }
 
 /// The user's choices, kept across stages and saved (see [`SavedFlow`]).
@@ -357,15 +378,19 @@ pub struct PlanStage {
     pub grid: GridStage,
     /// The focused row.
     pub row: PlanRow,
+    /// Seats used, as typed (empty: counted).
+    pub seats: TextField,
     /// Why it cannot go on.
     pub error: Option<FlowError>,
 }
 
-/// Written and recorded.
+/// Written; recorded once the user says the upload was sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DoneStage {
     /// What was written.
     pub exported: Exported,
+    /// Whether the batch is recorded ("I clicked Invite in the web app" was confirmed).
+    pub recorded: bool,
 }
 
 /// Where the flow is, with exactly that stage's data.
@@ -422,6 +447,8 @@ pub struct CsvFlow {
     pub choices: Choices,
     /// Where the flow is.
     pub stage: Stage,
+    /// The left-out file and its rows, saved with a flow resuming at the sent confirm.
+    pub resumed_left_out: Option<(Option<String>, u64)>,
 }
 
 impl Default for CsvFlow {
@@ -440,7 +467,12 @@ impl CsvFlow {
             notice: None,
             choices: Choices::default(),
             stage: Stage::default(),
+            resumed_left_out: None,
         }
+    }
+
+    fn stage_extra_left_out(&mut self, saved: &SavedFlow) {
+        self.resumed_left_out = Some((saved.left_out.clone(), saved.left_out_rows.unwrap_or(0)));
     }
 
     /// Which stage the flow is at.
@@ -521,7 +553,7 @@ impl CsvFlow {
             Stage::Mapping(_) => CsvStage::Mapping,
             Stage::Grid(_) => CsvStage::Grid,
             Stage::Plan(_) => CsvStage::Plan,
-            Stage::Done(_) => CsvStage::Done,
+            Stage::Done(_) => CsvStage::Written,
         }
     }
 
@@ -540,6 +572,31 @@ impl CsvFlow {
             mapping: c.columns.clone(),
             out: nonempty(&c.out),
             report: nonempty(&c.report),
+            left_out: match &self.stage {
+                Stage::Done(d) => d.exported.left_out.clone(),
+                _ => None,
+            },
+            left_out_rows: match &self.stage {
+                Stage::Done(d) if d.exported.left_out.is_some() => Some(d.exported.left_out_rows),
+                _ => None,
+            },
+        }
+    }
+
+    /// Where the valid rows left out for lack of seats go: next to the invite CSV, named after
+    /// the source (`users.left-out.csv`).
+    #[must_use]
+    pub fn left_out_path(&self) -> String {
+        let name = sibling(self.path.value(), "left-out");
+        let name = std::path::Path::new(&name)
+            .file_name()
+            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+        match std::path::Path::new(self.choices.out.value().trim())
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            Some(d) => d.join(name).to_string_lossy().into_owned(),
+            None => name,
         }
     }
 
@@ -711,6 +768,31 @@ impl Wizard {
         if let Some(r) = &saved.report {
             flow.choices.report = TextField::with_value(r, 4096);
         }
+        if saved.stage == CsvStage::Written
+            && let Some(out) = &saved.out
+        {
+            // The files were written; the batch waits for the sent confirm: its addresses are
+            // read again from the invite CSV.
+            let ticket = self.new_ticket();
+            flow.stage = Stage::Loading(Box::new(LoadingStage {
+                running: Running {
+                    ticket,
+                    job: Job::ReadSent,
+                    bytes: 0,
+                    total: None,
+                    rows: 0,
+                },
+                then: CsvStage::Written,
+                resumed: true,
+                back: Stage::Pick(PickStage::default()),
+            }));
+            flow.stage_extra_left_out(saved);
+            self.set_screen(Screen::Csv(Box::new(flow)));
+            return vec![Effect::ReadSent {
+                ticket,
+                path: out.clone(),
+            }];
+        }
         let effects = self.start_sample(&mut flow, Some(saved.stage));
         self.set_screen(Screen::Csv(Box::new(flow)));
         effects
@@ -812,13 +894,15 @@ impl Wizard {
             return Vec::new();
         };
         let ticket = self.new_ticket();
-        let invited: Vec<String> = self.progress.invited_emails().into_iter().collect();
+        let invited: Vec<String> = self.progress.invited_emails().iter().cloned().collect();
         let effect = Effect::ValidateCsv {
             ticket,
             path: flow.path.value().trim().to_string(),
             intake: Box::new(m.intake.reading.intake.clone()),
             mapping: Box::new(m.view.mapping.clone()),
             invited,
+            seats: self.progress.seat_budget().left(),
+            teams_recorded: self.progress.team_budget().recorded.into_iter().collect(),
         };
         flow.stage = Stage::Loading(Box::new(LoadingStage {
             running: Running {
@@ -875,7 +959,7 @@ impl Wizard {
             StageKind::Mapping => w.csv_mapping(flow, &msg),
             StageKind::Grid => w.csv_grid(flow, msg),
             StageKind::Plan => w.csv_plan(flow, msg),
-            StageKind::Done => w.csv_done(&msg),
+            StageKind::Done => w.csv_done(flow, &msg),
         })
     }
 
@@ -1157,6 +1241,7 @@ impl Wizard {
                 flow.stage = Stage::Plan(Box::new(PlanStage {
                     grid: *grid,
                     row: PlanRow::Confirm,
+                    seats: self.seats_field(),
                     error: None,
                 }));
                 return self.save_flow(flow);
@@ -1184,11 +1269,44 @@ impl Wizard {
         Vec::new()
     }
 
+    /// The seats-used field, filled with the corrected number if there is one.
+    fn seats_field(&self) -> TextField {
+        match self.progress.seats_used {
+            Some(n) => TextField::with_value(&n.to_string(), 6),
+            None => TextField::new(6),
+        }
+    }
+
     fn csv_plan(&mut self, flow: &mut CsvFlow, msg: Msg) -> Vec<Effect> {
         let Stage::Plan(st) = &mut flow.stage else {
             return Vec::new();
         };
+        if st.row == PlanRow::Seats {
+            let edited = match &msg {
+                Msg::Input(c) if c.is_ascii_digit() => {
+                    st.seats.insert(*c);
+                    true
+                }
+                Msg::Input(_) => return Vec::new(),
+                Msg::Paste(p) => {
+                    st.seats
+                        .insert_str(&p.chars().filter(char::is_ascii_digit).collect::<String>());
+                    true
+                }
+                Msg::Backspace => {
+                    st.seats.backspace();
+                    true
+                }
+                _ => false,
+            };
+            if edited {
+                st.error = None;
+                let typed = st.seats.value().to_string();
+                return self.set_seats_used(&typed);
+            }
+        }
         let field = match st.row {
+            PlanRow::Seats => Some(&mut st.seats),
             PlanRow::Out => Some(&mut flow.choices.out),
             PlanRow::Report => Some(&mut flow.choices.report),
             PlanRow::Confirm => None,
@@ -1203,12 +1321,17 @@ impl Wizard {
             (Msg::CursorRight, Some(f)) => f.right(),
             (Msg::Next, Some(_)) => st.row = st.row.down(),
             (Msg::Next, None) => {
-                let n = st.grid.checked.report.0.seats.needed;
-                if n == 0 {
-                    st.error = Some(FlowError::NothingNew);
-                    return Vec::new();
+                match self.plan_budget(&st.grid.checked.report.0) {
+                    Ok(budget) => {
+                        self.overlay = Some(Overlay::Confirm(ConfirmAction::ExportCsv {
+                            rows: budget.invite,
+                        }));
+                    }
+                    Err(e) => {
+                        st.error = Some(e);
+                        return Vec::new();
+                    }
                 }
-                self.overlay = Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: n }));
                 return self.save_flow(flow);
             }
             (Msg::Back, _) => {
@@ -1223,14 +1346,62 @@ impl Wizard {
         Vec::new()
     }
 
-    fn csv_done(&mut self, msg: &Msg) -> Vec<Effect> {
-        if matches!(msg, Msg::Next | Msg::Back) {
-            self.progress.csv_flow = None;
-            let effects = self.save();
-            self.leave_csv();
-            return effects;
+    /// What the plan can write for `report` with the seats and teams left, or why nothing.
+    ///
+    /// # Errors
+    /// Nothing new, no seat left, or too many teams.
+    pub fn plan_budget(&self, report: &Report) -> Result<PlanBudget, FlowError> {
+        let needed = report.seats.needed;
+        if needed == 0 {
+            return Err(FlowError::NothingNew);
         }
-        Vec::new()
+        let teams = self.progress.team_budget();
+        if report.teams_with_recorded > teams.limit {
+            return Err(FlowError::TooManyTeams {
+                n: report.teams_with_recorded,
+                limit: teams.limit,
+            });
+        }
+        let seats = self.progress.seat_budget();
+        if seats.left() == 0 {
+            return Err(FlowError::NoSeats {
+                used: seats.used,
+                total: seats.total,
+            });
+        }
+        let invite = needed.min(seats.left());
+        Ok(PlanBudget {
+            needed,
+            invite,
+            left_out: needed - invite,
+        })
+    }
+
+    fn csv_done(&mut self, flow: &mut CsvFlow, msg: &Msg) -> Vec<Effect> {
+        let Stage::Done(done) = &flow.stage else {
+            return Vec::new();
+        };
+        match (msg, done.recorded) {
+            (Msg::Next, false) => {
+                self.overlay = Some(Overlay::Confirm(ConfirmAction::RecordCsv {
+                    rows: done.exported.emails.len() as u64,
+                    path: done.exported.clean.clone(),
+                }));
+                Vec::new()
+            }
+            // Left without the confirm: the flow stays saved at it and resumes there.
+            (Msg::Back, false) => {
+                self.leave_csv();
+                Vec::new()
+            }
+            (Msg::Next | Msg::Back, true) => {
+                self.progress.csv_flow = None;
+                let effects = self.save();
+                self.leave_csv();
+                effects
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The runtime read the head of the file.
@@ -1353,18 +1524,20 @@ impl Wizard {
                         mapping: m.view,
                         checked: Checked::new(report, text),
                     };
-                    flow.stage = if matches!(then, CsvStage::Plan | CsvStage::Done) {
-                        if flow.choices.out.value().is_empty() {
-                            flow.default_outputs();
-                        }
-                        Stage::Plan(Box::new(PlanStage {
-                            grid,
-                            row: PlanRow::Confirm,
-                            error: None,
-                        }))
-                    } else {
-                        Stage::Grid(Box::new(grid))
-                    };
+                    flow.stage =
+                        if matches!(then, CsvStage::Plan | CsvStage::Done | CsvStage::Written) {
+                            if flow.choices.out.value().is_empty() {
+                                flow.default_outputs();
+                            }
+                            Stage::Plan(Box::new(PlanStage {
+                                grid,
+                                row: PlanRow::Confirm,
+                                seats: w.seats_field(),
+                                error: None,
+                            }))
+                        } else {
+                            Stage::Grid(Box::new(grid))
+                        };
                     w.save_flow(flow)
                 }
             }
@@ -1379,6 +1552,11 @@ impl Wizard {
             };
             let ticket = w.new_ticket();
             let grid = &plan.grid;
+            let Ok(budget) = w.plan_budget(&grid.checked.report.0) else {
+                flow.stage = Stage::Plan(plan);
+                return Vec::new();
+            };
+            let over = budget.left_out > 0;
             let effect = Effect::ExportCsv {
                 ticket,
                 path: flow.path.value().trim().to_string(),
@@ -1387,6 +1565,8 @@ impl Wizard {
                 intake: Box::new(grid.intake.reading.intake.clone()),
                 mapping: Box::new(grid.mapping.mapping.clone()),
                 report: Arc::clone(&grid.checked.report.0),
+                limit: over.then_some(budget.invite),
+                left_out: over.then(|| flow.left_out_path()),
             };
             flow.stage = Stage::Loading(Box::new(LoadingStage {
                 running: Running {
@@ -1404,7 +1584,9 @@ impl Wizard {
         })
     }
 
-    /// The runtime wrote the files: record the batch as invited and tick the CSV sub-steps.
+    /// The runtime wrote the files. Nothing is recorded yet: the done screen shows the upload
+    /// click path and waits for "I clicked Invite in the web app" (saved, so quitting resumes
+    /// there). Only preparing the CSV is ticked.
     pub(super) fn csv_exported(
         &mut self,
         ticket: u64,
@@ -1426,36 +1608,97 @@ impl Wizard {
                 }
             };
             let by = w.by();
-            let file = flow.path.value().trim().to_string();
-            let emails = done.emails.clone();
-            flow.stage = Stage::Done(Box::new(DoneStage { exported: done }));
             {
                 let item = w.guide.item(ItemId::InviteUsers).clone();
                 w.progress.set_variant(&item, "csv", now, by.as_deref());
-                for s in [
-                    "prepare-csv",
-                    "open-settings",
-                    "open-user-management",
-                    "choose-invite-csv",
-                    "choose-file",
-                    "check-mapping",
-                    "confirm-csv",
-                ] {
-                    let _ = w.progress.set_ticked(&item, s, true, now, by.as_deref());
+                let _ = w
+                    .progress
+                    .set_ticked(&item, "prepare-csv", true, now, by.as_deref());
+            }
+            flow.stage = Stage::Done(Box::new(DoneStage {
+                exported: done,
+                recorded: false,
+            }));
+            w.save_flow(flow)
+        })
+    }
+
+    /// The invite CSV written earlier was read again: back at the sent confirm.
+    pub(super) fn csv_sent_read(
+        &mut self,
+        ticket: u64,
+        result: Result<Vec<String>, CsvJobError>,
+    ) -> Vec<Effect> {
+        self.on_flow(|_, flow| {
+            let Some(_loading) = take_loading(flow, ticket, Job::ReadSent) else {
+                return Vec::new();
+            };
+            match result {
+                Ok(emails) => {
+                    let (left_out, left_out_rows) =
+                        flow.resumed_left_out.take().unwrap_or_default();
+                    flow.stage = Stage::Done(Box::new(DoneStage {
+                        exported: Exported {
+                            clean: flow.choices.out.value().to_string(),
+                            report: flow.choices.report.value().to_string(),
+                            emails,
+                            left_out,
+                            left_out_rows,
+                        },
+                        recorded: false,
+                    }));
+                }
+                Err(e) => {
+                    flow.stage = Stage::Pick(PickStage {
+                        completions: Vec::new(),
+                        error: Some(FlowError::Job(e)),
+                    });
                 }
             }
-            w.progress.record_invites(InviteBatch {
+            Vec::new()
+        })
+    }
+
+    /// "I clicked Invite in the web app": record the batch, tick the web-app sub-steps, and
+    /// append the addresses to the journal.
+    pub(super) fn csv_record(&mut self, now: Timestamp) -> Vec<Effect> {
+        self.on_flow(|w, flow| {
+            let Stage::Done(done) = &mut flow.stage else {
+                return Vec::new();
+            };
+            if done.recorded {
+                return Vec::new();
+            }
+            done.recorded = true;
+            let by = w.by();
+            let item = w.guide.item(ItemId::InviteUsers).clone();
+            w.progress.set_variant(&item, "csv", now, by.as_deref());
+            for s in [
+                "prepare-csv",
+                "open-settings",
+                "open-user-management",
+                "choose-invite-csv",
+                "choose-file",
+                "check-mapping",
+                "confirm-csv",
+            ] {
+                let _ = w.progress.set_ticked(&item, s, true, now, by.as_deref());
+            }
+            let journal = w.progress.record_invites(InviteBatch {
                 at: now,
                 by,
                 source: InviteSource::Csv,
-                file: Some(file),
+                file: Some(flow.path.value().trim().to_string()),
                 teams: Vec::new(),
                 workspace: None,
-                emails,
+                count: 0,
+                emails: done.exported.emails.clone(),
             });
-            // The flow is over: quitting on the done screen must not resume it next time.
+            // The flow is over: quitting now must not resume it next time.
             w.progress.csv_flow = None;
-            w.save()
+            let mut effects = vec![Effect::AppendJournal(journal)];
+            effects.extend(w.save());
+            effects
         })
     }
 

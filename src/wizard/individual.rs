@@ -1,6 +1,10 @@
 //! Invite individually: addresses typed or pasted (comma, space or newline separated), each
 //! checked inline; optional teams and workspace; the text to paste into the Invite Users dialog,
 //! copyable (OSC 52); on confirm the batch is recorded and the matching sub-steps ticked.
+//!
+//! The budget holds: the seats used are shown (and can be corrected), and no more addresses
+//! than the seats left are recorded; more than 20 teams with those already recorded are
+//! refused; an empty workspace is filled with "Default", said on screen.
 
 use jiff::Timestamp;
 
@@ -8,11 +12,62 @@ use super::textfield::TextField;
 use super::{ConfirmAction, Effect, Overlay, Screen, StepView, Wizard};
 use crate::domain::csv_intake::{EmailProblem, check_email};
 use crate::domain::guide::ItemId;
-use crate::domain::progress::{InviteBatch, InviteSource};
+use crate::domain::progress::{InviteBatch, InviteSource, SeatBudget};
 use crate::domain::text::Detail;
 
 /// The form's rows.
-pub const ROWS: usize = 4;
+pub const ROWS: usize = 5;
+/// The row of the seats-used field.
+pub const SEATS_ROW: usize = 3;
+/// The row of the record button.
+pub const RECORD_ROW: usize = 4;
+/// The workspace used when none is typed (the web app's only choice with one workspace).
+pub const DEFAULT_WORKSPACE: &str = "Default";
+
+/// Why the form cannot record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormError {
+    /// No valid new address.
+    NoValidAddress,
+    /// More new addresses than seats left.
+    OverSeats {
+        /// New addresses.
+        n: usize,
+        /// The seats.
+        budget: SeatBudget,
+    },
+    /// More teams than an instance allows, with those already recorded.
+    TooManyTeams {
+        /// Teams with those already recorded.
+        n: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl FormError {
+    /// The message.
+    #[must_use]
+    pub fn detail(&self) -> Detail {
+        match self {
+            FormError::NoValidAddress => Detail::new("csv.tui.no-valid-address"),
+            FormError::OverSeats { n, budget } if budget.left() == 0 => {
+                Detail::new("invites.no-seats")
+                    .arg("n", n)
+                    .arg("used", budget.used)
+                    .arg("total", budget.total)
+            }
+            FormError::OverSeats { n, budget } => Detail::new("invites.over-seats")
+                .arg("n", n)
+                .arg("left", budget.left())
+                .arg("used", budget.used)
+                .arg("total", budget.total),
+            FormError::TooManyTeams { n, limit } => Detail::new("invites.too-many-teams")
+                .arg("n", n)
+                .arg("limit", limit),
+        }
+    }
+}
 
 /// The individual invite form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,10 +78,12 @@ pub struct Individual {
     pub teams: TextField,
     /// Marketo workspace.
     pub workspace: TextField,
-    /// Focused row: 0 addresses, 1 teams, 2 workspace, 3 record.
+    /// Seats already used, as typed (empty: counted).
+    pub seats_used: TextField,
+    /// Focused row: 0 addresses, 1 teams, 2 workspace, 3 seats used, 4 record.
     pub cursor: usize,
-    /// A problem to show (catalog key).
-    pub error: Option<&'static str>,
+    /// Why the last confirm could not record.
+    pub error: Option<FormError>,
 }
 
 /// One address and what is wrong with it.
@@ -56,7 +113,8 @@ impl Individual {
         Individual {
             emails: TextField::new(20_000),
             teams: TextField::new(400),
-            workspace: TextField::with_value("Default", 200),
+            workspace: TextField::with_value(DEFAULT_WORKSPACE, 200),
+            seats_used: TextField::new(6),
             cursor: 0,
             error: None,
         }
@@ -67,6 +125,7 @@ impl Individual {
             0 => Some(&mut self.emails),
             1 => Some(&mut self.teams),
             2 => Some(&mut self.workspace),
+            SEATS_ROW => Some(&mut self.seats_used),
             _ => None,
         }
     }
@@ -74,7 +133,16 @@ impl Individual {
     /// Whether the cursor is on a text field.
     #[must_use]
     pub fn on_text(&self) -> bool {
-        self.cursor < 3
+        self.cursor < RECORD_ROW
+    }
+
+    /// The workspace to record: as typed, or "Default" when left empty (and whether it was).
+    #[must_use]
+    pub fn workspace_or_default(&self) -> (String, bool) {
+        match self.workspace.value().trim() {
+            "" => (DEFAULT_WORKSPACE.to_string(), true),
+            w => (w.to_string(), false),
+        }
     }
 
     /// Teams given, trimmed.
@@ -144,11 +212,22 @@ impl Wizard {
         match msg {
             Msg::Up => form.cursor = form.cursor.saturating_sub(1),
             Msg::Down | Msg::FocusNext => form.cursor = (form.cursor + 1).min(ROWS - 1),
+            Msg::Input(c) if form.cursor == SEATS_ROW && !c.is_ascii_digit() => {}
             Msg::Input(c) => {
                 if let Some(f) = form.field() {
                     f.insert(c);
                 }
                 form.error = None;
+                if form.cursor == SEATS_ROW {
+                    let typed = form.seats_used.value().to_string();
+                    return self.set_seats_used(&typed);
+                }
+            }
+            Msg::Paste(s) if form.cursor == SEATS_ROW => {
+                let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+                form.seats_used.insert_str(&digits);
+                let typed = form.seats_used.value().to_string();
+                return self.set_seats_used(&typed);
             }
             Msg::Paste(s) => {
                 // Pasted lists keep their separators: line breaks become spaces.
@@ -159,6 +238,10 @@ impl Wizard {
             Msg::Backspace => {
                 if let Some(f) = form.field() {
                     f.backspace();
+                }
+                if form.cursor == SEATS_ROW {
+                    let typed = form.seats_used.value().to_string();
+                    return self.set_seats_used(&typed);
                 }
             }
             Msg::CursorLeft => {
@@ -188,9 +271,10 @@ impl Wizard {
                     .iter()
                     .filter(|p| p.problem.is_none())
                     .count();
-                if n == 0 {
+                let error = self.individual_refusal(&form, n);
+                if let Some(e) = error {
                     if let Screen::Individual(f) = &mut self.screen {
-                        f.error = Some("csv.tui.no-valid-address");
+                        f.error = Some(e);
                     }
                     return Vec::new();
                 }
@@ -206,6 +290,27 @@ impl Wizard {
         Vec::new()
     }
 
+    /// Why `n` new addresses of `form` cannot be recorded, if they cannot.
+    fn individual_refusal(&self, form: &Individual, n: usize) -> Option<FormError> {
+        if n == 0 {
+            return Some(FormError::NoValidAddress);
+        }
+        let budget = self.progress.seat_budget();
+        if n as u64 > budget.left() {
+            return Some(FormError::OverSeats { n, budget });
+        }
+        let teams = self.progress.team_budget();
+        let list = form.team_list();
+        let with = teams.with(list.iter().map(String::as_str));
+        if with > teams.limit {
+            return Some(FormError::TooManyTeams {
+                n: with,
+                limit: teams.limit,
+            });
+        }
+        None
+    }
+
     /// Confirmed: record the batch and tick the individual route's sub-steps.
     pub(super) fn record_individual(&mut self, now: Timestamp) -> Vec<Effect> {
         let Screen::Individual(form) = &self.screen else {
@@ -218,8 +323,17 @@ impl Wizard {
             .filter(|p| p.problem.is_none())
             .map(|p| p.address)
             .collect();
+        // Checked again: the confirm may come from anywhere.
+        if let Some(e) = self.individual_refusal(&form, emails.len()) {
+            self.overlay = None;
+            if let Screen::Individual(f) = &mut self.screen {
+                f.error = Some(e);
+            }
+            return Vec::new();
+        }
         let teams = form.team_list();
-        let workspace = Some(form.workspace.value().trim().to_string()).filter(|w| !w.is_empty());
+        let (workspace, _) = form.workspace_or_default();
+        let workspace = Some(workspace);
         let by = self.by();
         let item = self.guide.item(ItemId::InviteUsers);
         self.progress
@@ -239,13 +353,14 @@ impl Wizard {
             let _ = self.progress.set_ticked(item, s, true, now, by.as_deref());
         }
         let n = emails.len();
-        self.progress.record_invites(InviteBatch {
+        let journal = self.progress.record_invites(InviteBatch {
             at: now,
             by,
             source: InviteSource::Individual,
             file: None,
             teams,
             workspace,
+            count: 0,
             emails,
         });
         self.set_screen(Screen::Step(StepView::new(ItemId::InviteUsers)));
@@ -259,6 +374,22 @@ impl Wizard {
             said.push(Detail::new("core.step.all-ticked"));
         }
         self.tell(said);
+        let mut effects = vec![Effect::AppendJournal(journal)];
+        effects.extend(self.save());
+        effects
+    }
+
+    /// Takes the seats used as typed: a number corrects the count, empty goes back to counting.
+    /// A change is saved at once (it is what the admin knows about the instance).
+    pub(super) fn set_seats_used(&mut self, typed: &str) -> Vec<Effect> {
+        let now = match typed.trim() {
+            "" => None,
+            t => t.parse::<u64>().ok().or(self.progress.seats_used),
+        };
+        if now == self.progress.seats_used {
+            return Vec::new();
+        }
+        self.progress.seats_used = now;
         self.save()
     }
 }

@@ -9,7 +9,8 @@ use std::ops::ControlFlow;
 use super::Intake;
 use super::mapping::{Field, Mapping};
 use super::validate::{
-    Issue, IssueKind, PROGRESS_EVERY, Progress, Report, RowStatus, ValidateError, Walker, trim,
+    Issue, IssueKind, PROGRESS_EVERY, Progress, Report, RowResult, RowStatus, ValidateError,
+    Walker, trim,
 };
 
 /// Which output a write error is about.
@@ -19,6 +20,8 @@ pub enum Sink {
     Clean,
     /// The per-row report.
     Report,
+    /// The valid rows left out for lack of seats.
+    LeftOut,
 }
 
 /// Why writing the outputs stopped.
@@ -81,6 +84,13 @@ pub struct Outputs<'a> {
     pub leave_out_invited: bool,
     /// Receives each address written to the clean CSV, in order.
     pub emails: Option<&'a mut Vec<String>>,
+    /// Write at most this many rows to the clean CSV (the seats left); the valid rows after
+    /// them go to `left_out` (same columns), in file order.
+    pub limit: Option<u64>,
+    /// Where the valid rows past `limit` go.
+    pub left_out: Option<&'a mut dyn Write>,
+    /// Written in the clean CSV for a row without a workspace (`Default`).
+    pub default_workspace: Option<&'a str>,
     /// The per-row report.
     pub report: Option<ReportOut<'a>>,
 }
@@ -92,15 +102,17 @@ pub struct Written {
     pub clean_rows: u64,
     /// Data rows in the report.
     pub report_rows: u64,
+    /// Data rows in the left-out file.
+    pub left_out_rows: u64,
 }
 
 fn row_check<R: Read>(
     walker: &Walker<R>,
     report: &Report,
     index: usize,
-) -> Result<RowStatus, ValidateError> {
+) -> Result<RowResult, ValidateError> {
     match report.rows.get(index) {
-        Some(r) if r.line == walker.line() => Ok(r.status),
+        Some(r) if r.line == walker.line() => Ok(*r),
         _ => Err(ValidateError::Changed {
             line: walker.line(),
         }),
@@ -141,10 +153,13 @@ fn finish<R: Read>(walker: &Walker<R>, report: &Report, index: usize) -> Result<
 /// Writes the outputs in one streamed pass over the source (no row is held in memory):
 ///
 /// - the cleaned invite CSV: UTF-8 without BOM, header `Email,First Name,Last Name,Team,
-///   Workspace`, the valid unique rows in file order, values trimmed but otherwise raw (no
-///   formula escaping: this file is for machines); unmapped fields are empty;
+///   Workspace`, the valid unique rows in file order (at most `limit`; the rest to `left_out`,
+///   same shape), values trimmed and neutralised against formula injection (admins open it in
+///   a spreadsheet before uploading; an address never starts with a trigger, it is invalid);
+///   unmapped fields are empty;
 /// - the per-row report for humans: UTF-8 with a BOM (so Excel reads Korean and Chinese right),
-///   one row per data row with its original line, the address, `ok` / `invalid` / `duplicate`,
+///   one row per data row with its original line, the address, its class word (`ok` /
+///   `warning` / `invalid` / `duplicate`, as the grid and the JSON say),
 ///   and the reasons rendered by `reason` joined with `; `; every cell is neutralised against
 ///   formula injection.
 ///
@@ -165,6 +180,9 @@ pub fn write_outputs<R: Read>(
         clean,
         leave_out_invited,
         mut emails,
+        limit,
+        left_out,
+        default_workspace,
         report: report_out,
     } = outputs;
     let clean_err = |e: csv::Error| OutputError::Write {
@@ -195,6 +213,23 @@ pub fn write_outputs<R: Read>(
         }
         None => None,
     };
+    let left_err = |e: csv::Error| OutputError::Write {
+        to: Sink::LeftOut,
+        error: io::Error::from(e),
+    };
+    let mut left_w = match left_out {
+        Some(out) => {
+            let mut w = csv::WriterBuilder::new().from_writer(out);
+            w.write_record(Field::ALL.map(Field::clean_header))
+                .map_err(left_err)?;
+            Some(w)
+        }
+        None => None,
+    };
+    let workspace_at = Field::ALL
+        .iter()
+        .position(|f| *f == Field::Workspace)
+        .unwrap_or(Field::ALL.len() - 1);
     let (mut report_w, reason) = match report_out {
         Some(ReportOut {
             out,
@@ -228,7 +263,8 @@ pub fn write_outputs<R: Read>(
     let mut written = Written::default();
     let mut index = 0usize;
     while walker.next()? {
-        let status = row_check(&walker, report, index)?;
+        let row = row_check(&walker, report, index)?;
+        let status = row.status;
         let line = walker.line();
         if let Some(w) = &mut clean_w
             && status == RowStatus::Ok
@@ -241,11 +277,24 @@ pub fn write_outputs<R: Read>(
                         slot.push_str(trim(&text));
                     }
                 }
-                w.write_record(&values).map_err(clean_err)?;
-                if let Some(list) = emails.as_deref_mut() {
-                    list.push(values[0].clone());
+                if let Some(d) = default_workspace
+                    && values[workspace_at].is_empty()
+                {
+                    values[workspace_at].push_str(d);
                 }
-                written.clean_rows += 1;
+                let cells = values.each_ref().map(|v| neutralize(v));
+                if limit.is_none_or(|n| written.clean_rows < n) {
+                    w.write_record(cells.iter().map(|c| c.as_ref()))
+                        .map_err(clean_err)?;
+                    if let Some(list) = emails.as_deref_mut() {
+                        list.push(values[0].clone());
+                    }
+                    written.clean_rows += 1;
+                } else if let Some(lw) = &mut left_w {
+                    lw.write_record(cells.iter().map(|c| c.as_ref()))
+                        .map_err(left_err)?;
+                    written.left_out_rows += 1;
+                }
             }
         }
         if let (Some(w), Some(reason), Some(col)) = (&mut report_w, reason, email_col) {
@@ -261,7 +310,9 @@ pub fn write_outputs<R: Read>(
                 reasons.push_str(&reason(issue));
             }
             let line_text = line.to_string();
-            let cells = [line_text.as_str(), &email, status.as_str(), &reasons].map(neutralize);
+            // The same word as the grid and the JSON: ok, warning, invalid or duplicate.
+            let class = row.class().as_str();
+            let cells = [line_text.as_str(), &email, class, &reasons].map(neutralize);
             w.write_record(cells.iter().map(|c| c.as_ref()))
                 .map_err(report_err)?;
             written.report_rows += 1;
@@ -273,6 +324,12 @@ pub fn write_outputs<R: Read>(
     if let Some(mut w) = clean_w {
         w.flush().map_err(|error| OutputError::Write {
             to: Sink::Clean,
+            error,
+        })?;
+    }
+    if let Some(mut w) = left_w {
+        w.flush().map_err(|error| OutputError::Write {
+            to: Sink::LeftOut,
             error,
         })?;
     }

@@ -36,6 +36,9 @@ pub enum CsvStage {
     Plan,
     /// Written (older builds saved it; it resumes at the plan).
     Done,
+    /// The files are written and the batch waits for "I clicked Invite in the web app": it
+    /// resumes at that confirm (the addresses are read again from the invite CSV).
+    Written,
 }
 
 /// An encoding chosen by hand, saved by its `encoding_rs` name (`EUC-KR`, `UTF-16LE`...) and
@@ -168,6 +171,12 @@ pub struct CsvFlow {
     /// Report path chosen by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<String>,
+    /// The file of the rows left out for lack of seats, once written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<String>,
+    /// How many rows it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_out_rows: Option<u64>,
 }
 
 /// What in a saved flow this build cannot read.
@@ -305,7 +314,8 @@ fn diagnose(table: &toml::Table) -> Option<SavedFlowError> {
                 "encoding" => check::<EncodingChoice>(key, v)?,
                 "delimiter" => check::<DelimiterChoice>(key, v)?,
                 "header-row" => check::<u64>(key, v)?,
-                "out" | "report" => check::<String>(key, v)?,
+                "out" | "report" | "left-out" => check::<String>(key, v)?,
+                "left-out-rows" => check::<u64>(key, v)?,
                 "mapping" => {
                     let Some(fields) = v.as_table() else {
                         return Err(SavedFlowError::Unknown {
@@ -377,6 +387,7 @@ mod tests {
             (CsvStage::Grid, "grid"),
             (CsvStage::Plan, "plan"),
             (CsvStage::Done, "done"),
+            (CsvStage::Written, "written"),
         ] {
             let text = format!("file = \"f.csv\"\nstage = \"{word}\"\n");
             let saved = read(&text);

@@ -78,6 +78,9 @@ impl Progress {
             items: merge_map(&base.items, &ours.items, &theirs.items, newer),
             checks: merge_map(&base.checks, &ours.checks, &theirs.checks, |_, _| true),
             invites,
+            // The journal is append-only and kept beside the file: ours already holds it.
+            invited: ours.invited.clone(),
+            seats_used: pick(&base.seats_used, &ours.seats_used, &theirs.seats_used),
             csv_flow: pick(&base.csv_flow, &ours.csv_flow, &theirs.csv_flow),
             unknown: Unknown {
                 roles: pick(

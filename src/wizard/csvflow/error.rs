@@ -124,6 +124,20 @@ pub enum FlowError {
     FuzzyEmail,
     /// Every valid address is already recorded as invited.
     NothingNew,
+    /// No seat left for anyone.
+    NoSeats {
+        /// Seats used.
+        used: u64,
+        /// Seats the instance has.
+        total: u64,
+    },
+    /// More teams than an instance allows, with those already recorded.
+    TooManyTeams {
+        /// Teams with those already recorded.
+        n: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The flow saved in the progress file holds a value this build does not know.
     Saved(SavedFlowError),
 }
@@ -147,6 +161,14 @@ impl FlowError {
             FlowError::NeedEmail => ("csv.tui.need-email", vec![]),
             FlowError::FuzzyEmail => ("csv.tui.fuzzy-email", vec![]),
             FlowError::NothingNew => ("csv.tui.nothing-new", vec![]),
+            FlowError::NoSeats { used, total } => (
+                "invites.plan-no-seats",
+                vec![("used", used.to_string()), ("total", total.to_string())],
+            ),
+            FlowError::TooManyTeams { n, limit } => (
+                "invites.plan-teams",
+                vec![("n", n.to_string()), ("limit", limit.to_string())],
+            ),
             FlowError::Saved(e) => e.message(),
         }
     }
