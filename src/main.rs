@@ -90,6 +90,9 @@ fn main() -> ExitCode {
         }
         Cmd::Verify(a) => commands::verify::run(&a, &ctx, &mut out, &mut err),
         Cmd::Csv(CsvCmd::Check(a)) => commands::csv_check::run(&a, &ctx, &mut out, &mut err),
+        Cmd::Export(a) => commands::handoff::run_export(&a, &ctx, &mut out, &mut err),
+        Cmd::Merge(a) => commands::handoff::run_merge(&a, &ctx, &mut out, &mut err),
+        Cmd::Report(a) => commands::report::run(&a, &ctx, &mut out, &mut err),
     };
     let _ = out.flush();
     ExitCode::from(code)

@@ -422,7 +422,7 @@ fn union_history(a: &[ItemChange], b: &[ItemChange]) -> Vec<ItemChange> {
     for c in b {
         add_history(&mut out, c);
     }
-    out.sort_by(|x, y| x.at.cmp(&y.at));
+    out.sort_by_key(|x| x.at);
     out
 }
 
@@ -464,7 +464,7 @@ pub fn merge(mine: &Progress, theirs: &Handoff) -> Merged {
         if m.is_some() && mine_unseen && theirs_unseen {
             add_history(&mut next.history, &m_change);
             add_history(&mut next.history, &t_change);
-            next.history.sort_by(|x, y| x.at.cmp(&y.at));
+            next.history.sort_by_key(|x| x.at);
             conflicts.push(Conflict {
                 id: *id,
                 mine: m_change.clone(),
