@@ -7,5 +7,6 @@ mod csv_support;
 
 mod cli_headless;
 mod csv_cli;
+mod handoff_cli;
 mod kill;
 mod verify_cli;
