@@ -530,9 +530,9 @@ fn html(tr: &Catalog, guide: &Guide, r: &Report) -> String {
         }
         o.push_str("</tbody></table>\n");
     }
-    let _ = write!(o, "<h2>{}</h2>\n", esc(tr.t("handoff.report.checks")));
+    let _ = writeln!(o, "<h2>{}</h2>", esc(tr.t("handoff.report.checks")));
     if r.checks.is_empty() {
-        let _ = write!(o, "<p>{}</p>\n", esc(tr.t("handoff.report.no-checks")));
+        let _ = writeln!(o, "<p>{}</p>", esc(tr.t("handoff.report.no-checks")));
     } else {
         let _ = write!(
             o,
@@ -555,9 +555,9 @@ fn html(tr: &Catalog, guide: &Guide, r: &Report) -> String {
         }
         o.push_str("</tbody></table>\n");
     }
-    let _ = write!(o, "<h2>{}</h2>\n", esc(tr.t("handoff.report.invites")));
+    let _ = writeln!(o, "<h2>{}</h2>", esc(tr.t("handoff.report.invites")));
     if r.invites.is_empty() {
-        let _ = write!(o, "<p>{}</p>\n", esc(tr.t("handoff.report.no-invites")));
+        let _ = writeln!(o, "<p>{}</p>", esc(tr.t("handoff.report.no-invites")));
     } else {
         o.push_str("<ul>");
         for line in &r.invites {
