@@ -64,6 +64,12 @@ pub enum Cmd {
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
     Man,
+    /// Write a hand-off file for the other admin.
+    Export(ExportArgs),
+    /// Merge the other admin's hand-off file.
+    Merge(MergeArgs),
+    /// Write a report of the whole setup.
+    Report(ReportArgs),
 }
 
 impl Cmd {
@@ -74,7 +80,13 @@ impl Cmd {
             Cmd::Status(a) => a.json,
             Cmd::Verify(a) => a.json,
             Cmd::Csv(CsvCmd::Check(a)) => a.json,
-            Cmd::Mark(_) | Cmd::Reset(_) | Cmd::Completions(_) | Cmd::Man => false,
+            Cmd::Mark(_)
+            | Cmd::Reset(_)
+            | Cmd::Completions(_)
+            | Cmd::Man
+            | Cmd::Export(_)
+            | Cmd::Merge(_)
+            | Cmd::Report(_) => false,
         }
     }
 }
@@ -193,6 +205,48 @@ pub struct VerifyArgs {
     /// Salesforce org alias for the `sf` CLI.
     #[arg(long, value_name = "ALIAS")]
     pub sf_target_org: Option<String>,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write it here (default: `msi-setup-handoff-<date>.toml` in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Include the invited e-mail addresses.
+    #[arg(long)]
+    pub with_addresses: bool,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The hand-off file (or progress.toml) to merge.
+    pub file: PathBuf,
+    /// Show what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How a report is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, for a ticket or an e-mail.
+    #[default]
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// markdown or html.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write it here (default: print it).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// A closed set the command line takes by name ([`ItemId`], [`Role`], [`Status`]).

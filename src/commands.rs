@@ -23,7 +23,9 @@ pub struct Context {
 }
 
 pub mod common;
+pub mod handoff;
 pub mod mark;
+pub mod report;
 pub mod reset;
 pub mod shell;
 pub mod status;

@@ -5,5 +5,6 @@ pub mod checks;
 pub mod csv_intake;
 pub mod fields;
 pub mod guide;
+pub mod handoff;
 pub mod progress;
 pub mod text;

@@ -118,6 +118,9 @@ fn main() -> ExitCode {
         Cmd::Csv(CsvCmd::Check(a)) => commands::csv_check::run(&a, &ctx, &mut out, &mut err),
         Cmd::Completions(a) => commands::shell::completions(a.shell, &ctx, &mut out, &mut err),
         Cmd::Man => commands::shell::man(&ctx, &mut out, &mut err),
+        Cmd::Export(a) => commands::handoff::run_export(&a, &ctx, &mut out, &mut err),
+        Cmd::Merge(a) => commands::handoff::run_merge(&a, &ctx, &mut out, &mut err),
+        Cmd::Report(a) => commands::report::run(&a, &ctx, &mut out, &mut err),
     };
     let _ = out.flush();
     ExitCode::from(code)

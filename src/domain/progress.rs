@@ -19,6 +19,7 @@ use strum::VariantArray;
 
 use super::checks::{CheckId, CheckOutcome};
 use super::guide::{Guide, Item, ItemId, Role};
+use super::handoff::HandoffMarks;
 use super::text::{Detail, Lang, Localize};
 
 mod csv_flow;
@@ -126,9 +127,51 @@ pub struct ItemProgress {
     /// Who made the last change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+    /// Earlier changes kept by a merge where both admins changed this item (oldest first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<ItemChange>,
     /// Keys this build does not know, kept as read.
     #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
+}
+
+/// One change of an item as it stood on one side of a merge, kept in [`ItemProgress::history`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ItemChange {
+    /// When it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+    /// Who made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The status it set.
+    #[serde(default)]
+    pub status: Status,
+    /// The route it chose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The sub-steps ticked.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub ticked: BTreeSet<String>,
+    /// Its reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ItemProgress {
+    /// The state without its history, as one change.
+    #[must_use]
+    pub fn as_change(&self) -> ItemChange {
+        ItemChange {
+            at: self.updated_at,
+            by: self.updated_by.clone(),
+            status: self.status,
+            variant: self.variant.clone(),
+            ticked: self.ticked.clone(),
+            reason: self.reason.clone(),
+        }
+    }
 }
 
 /// Keys of a table that this build does not know (a newer build or a hand edit wrote them),
@@ -173,6 +216,8 @@ pub struct Progress {
     pub csv_flow: Option<SavedCsvFlow>,
     /// Ids in the file that this build does not know, kept as read so a save writes them back.
     pub unknown: Unknown,
+    /// What this admin exported and merged, and what the other admin's files said.
+    pub handoff: HandoffMarks,
 }
 
 /// Entries of a progress file whose id this build does not know (a newer build wrote them, or a
@@ -209,6 +254,8 @@ struct ProgressFile {
     invites: Vec<InviteBatch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     csv_flow: Option<SavedCsvFlow>,
+    #[serde(default, skip_serializing_if = "HandoffMarks::is_empty")]
+    handoff: HandoffMarks,
     #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     extra: Extra,
 }
@@ -295,6 +342,7 @@ impl From<ProgressFile> for Progress {
             checks,
             invites: f.invites,
             csv_flow: f.csv_flow,
+            handoff: f.handoff,
             unknown: Unknown {
                 roles: unknown_roles,
                 items: unknown_items,
@@ -323,6 +371,7 @@ impl From<Progress> for ProgressFile {
             checks: join_keys(p.checks, p.unknown.checks),
             invites: p.invites,
             csv_flow: p.csv_flow,
+            handoff: p.handoff,
             extra: p.unknown.tables,
         }
     }
@@ -398,6 +447,7 @@ impl Default for Progress {
             seats_used: None,
             csv_flow: None,
             unknown: Unknown::default(),
+            handoff: HandoffMarks::default(),
         }
     }
 }

@@ -154,6 +154,7 @@ pub const SOURCES: &[Source] = sources![
     "clap.toml",
     "screens.toml",
     "invites.toml",
+    "handoff.toml",
 ];
 
 /// A catalog file that is not a table of strings.

@@ -9,6 +9,7 @@ mod cli_headless;
 mod csv_cli;
 mod files;
 mod json_contract;
+mod handoff_cli;
 mod kill;
 mod shell_cli;
 mod lang_cli;
