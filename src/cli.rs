@@ -32,6 +32,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// Plain mode: lines and numbered choices, no escape sequences (also when TERM=dumb).
+    #[arg(long)]
+    pub plain: bool,
+
     /// Open this step directly (TUI only).
     #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En))]
     pub step: Option<ItemId>,
