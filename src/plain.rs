@@ -648,6 +648,7 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                     String::new(),
                 )
             }
+            (Screen::Individual(_), Ask::Review) => (String::new(), "r, e, 0, q".to_string()),
             (Screen::Individual(form), Ask::Workspace) => (
                 tr.f(
                     "plain.invite.workspace",
@@ -1058,8 +1059,10 @@ fn screen_lines(w: &Wizard, ask: Ask, full: bool) -> Vec<String> {
         Screen::Step(v) => step_lines(w, v.item, full, &mut out),
         Screen::Summary => summary_lines(w, &mut out),
         Screen::Individual(form) => {
-            out.push(tr.t("csv.tui.ind-title").to_string());
-            out.push(tr.t("csv.tui.ind-emails").to_string());
+            if full {
+                out.push(tr.t("csv.tui.ind-title").to_string());
+                out.push(tr.t("csv.tui.ind-emails").to_string());
+            }
             if ask == Ask::Review {
                 invite_review(w, form, &mut out);
             }

@@ -8,4 +8,5 @@ mod csv_support;
 mod cli_headless;
 mod csv_cli;
 mod kill;
+mod plain;
 mod verify_cli;
