@@ -438,6 +438,8 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
         }
         if !checked.is_empty() {
             self.print_checks(&checked)?;
+            // The banner only repeats the last verdict just printed.
+            self.last_banner.clone_from(&self.wizard.banner);
         }
         Ok(())
     }
@@ -562,7 +564,9 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
             lines.push(format!("  {word}  {hint}"));
         }
         lines.push(format!("  q  {}", self.t("keys.quit")));
-        lines.push(self.t("plain.empty-repeat"));
+        if self.ask == Ask::Screen {
+            lines.push(self.t("plain.empty-repeat"));
+        }
         lines.push(self.t("core.help.saved"));
         self.say(&lines.join("\n"))
     }
