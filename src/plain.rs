@@ -205,6 +205,8 @@ pub struct Plain<'s, R, W> {
     shown: Option<(Shown, u8)>,
     last_banner: Option<crate::wizard::Banner>,
     live: Option<Live>,
+    /// The sub-step the last answer ticked or unticked (printed after it).
+    touched: Option<usize>,
     /// The language the current screen was printed in.
     lang_seen: Lang,
     /// Whether a save succeeded.
@@ -239,6 +241,7 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
             shown: None,
             last_banner: None,
             live: None,
+            touched: None,
             lang_seen: Lang::En,
             saved: false,
             quit: false,
@@ -285,6 +288,10 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                 return Ok(());
             }
             let before = self.key();
+            if let (Screen::Step(v), None) = (&self.wizard.screen, &self.wizard.overlay) {
+                let n = self.wizard.visible_substeps(v.item).len();
+                self.touched = number(answer, n).map(|n| n - 1);
+            }
             match self.answer(answer) {
                 Answer::Msgs(msgs) => {
                     for m in msgs {
@@ -851,7 +858,8 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
 
     /// Prints the current screen (and overlay): in full, or only what an answer changes.
     fn print_screen(&mut self, full: bool) -> io::Result<()> {
-        let mut lines = screen_lines(&self.wizard, self.ask, full);
+        let touched = self.touched.take();
+        let mut lines = screen_lines(&self.wizard, self.ask, full, touched);
         lines.extend(overlay_lines(&self.wizard));
         self.say(&lines.join("\n"))
     }
@@ -985,10 +993,10 @@ fn check_line(w: &Wizard, id: CheckId) -> String {
     }
 }
 
-/// The lines of the current screen and overlay. `full` is false after an answer that stayed
-/// on the same screen: then a step shows its status and sub-steps only.
+/// The lines of the current screen. `full` is false after an answer that stayed on the same
+/// screen: then a step shows its status line and the sub-step just ticked or unticked.
 #[must_use]
-fn screen_lines(w: &Wizard, ask: Ask, full: bool) -> Vec<String> {
+fn screen_lines(w: &Wizard, ask: Ask, full: bool, touched: Option<usize>) -> Vec<String> {
     let tr = &w.tr;
     let mut out = Vec::new();
     match &w.screen {
@@ -1060,7 +1068,7 @@ fn screen_lines(w: &Wizard, ask: Ask, full: bool) -> Vec<String> {
                 None => out.push(tr.t("plain.hub.all-done").to_string()),
             }
         }
-        Screen::Step(v) => step_lines(w, v.item, full, &mut out),
+        Screen::Step(v) => step_lines(w, v.item, full, touched, &mut out),
         Screen::Summary => summary_lines(w, &mut out),
         Screen::Individual(form) => {
             if full {
@@ -1142,7 +1150,7 @@ fn overlay_lines(w: &Wizard) -> Vec<String> {
     out
 }
 
-fn step_lines(w: &Wizard, id: ItemId, full: bool, out: &mut Vec<String>) {
+fn step_lines(w: &Wizard, id: ItemId, full: bool, touched: Option<usize>, out: &mut Vec<String>) {
     let tr = &w.tr;
     let item = w.guide.item(id);
     let p = w.progress.item(id);
@@ -1184,8 +1192,13 @@ fn step_lines(w: &Wizard, id: ItemId, full: bool, out: &mut Vec<String>) {
         out.push(tr.t(&item.summary_key()).to_string());
         out.push(String::new());
     }
-    out.push(format!("{}:", tr.t("core.step.substeps")));
+    if full {
+        out.push(format!("{}:", tr.t("core.step.substeps")));
+    }
     for (i, s) in w.visible_substeps(id).iter().enumerate() {
+        if !full && touched != Some(i) {
+            continue;
+        }
         let mark = if p.ticked.contains(&s.id) { "x" } else { " " };
         let mut text = tr.t(&item.substep_key(s)).to_string();
         if s.optional {

@@ -454,3 +454,49 @@ fn typed_control_characters_never_reach_the_output() {
         Some("why]52;c;eA== not")
     );
 }
+
+#[tokio::test]
+async fn a_passing_live_check_offers_to_tick_what_it_proves() {
+    use msi_setup::domain::checks::{CheckId, CheckStatus};
+    let server = crate::verify_cli::healthy_server().await;
+    let s = Sandbox::new();
+    let mut c = s.cmd();
+    for (k, v) in crate::verify_cli::all_env(&server.uri()) {
+        c.env(k, v);
+    }
+    c.env("MSI_SETUP_HTTP_TIMEOUT_MS", "5000")
+        .env("MSI_SETUP_RETRY_BASE_MS", "2")
+        .arg("--plain");
+    // Salesforce admin; open Configure MSI Actions in Salesforce; run its checks; tick.
+    let out = c.write_stdin("1\n2\n\n9\nl\ny\nq\n").output().expect("run");
+    let r = s.finish(out);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    for secret in crate::verify_cli::SECRETS {
+        assert!(!r.stdout.contains(secret) && !r.stderr.contains(secret));
+    }
+    let en = tr(Lang::En);
+    let guide = Guide::embedded().expect("guide");
+    let it = guide.item(ItemId::ConfigureSalesforce);
+    let names: Vec<&str> = ["remote-site-ims", "remote-site-sales-connect"]
+        .iter()
+        .map(|id| {
+            let sub = it.substeps.iter().find(|s| s.id == *id).expect("sub-step");
+            en.t(&it.substep_key(sub))
+        })
+        .collect();
+    let asked = en.f(
+        "checks.tui.tick-proven",
+        &[
+            ("check", &en.t(CheckId::SfRemoteSites.label_key())),
+            ("n", &2),
+            ("subs", &names.join(" / ")),
+        ],
+    );
+    assert!(r.stdout.contains(&asked), "{}", r.stdout);
+    let p = s.progress();
+    let item = p.item(ItemId::ConfigureSalesforce);
+    assert!(item.ticked.contains("remote-site-ims"), "{:?}", item.ticked);
+    assert!(item.ticked.contains("remote-site-sales-connect"));
+    assert_eq!(p.checks[&CheckId::SfRemoteSites].status, CheckStatus::Pass);
+    assert!(!r.stdout.contains(en.t("checks.verify.all-skipped")));
+}
