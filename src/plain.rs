@@ -12,7 +12,7 @@
 //! Models: the accessible mode of Charm's `huh` forms and the prompter of GitHub's `gh`
 //! (numbered choices; a wrong answer is asked again with the valid range).
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -36,6 +36,9 @@ use crate::wizard::{
     BannerText, ConfirmAction, Effect, Msg, Overlay, Screen, Start, Welcome, WelcomeRow, Wizard,
     notice,
 };
+
+/// The longest answer kept, in bytes (the longest field, the addresses, takes 20,000 chars).
+pub const LINE_MAX: usize = 128 * 1024;
 
 /// Whether plain mode applies: `--plain`, or `TERM=dumb`.
 #[must_use]
@@ -373,10 +376,27 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
         }
     }
 
+    /// One answer: a line of the input (at most [`LINE_MAX`] bytes are kept; the rest of a
+    /// longer line is skipped), without control characters. `None` at the end of the input.
     fn read_line(&mut self) -> io::Result<Option<String>> {
         let mut buf = Vec::new();
-        if self.input.read_until(b'\n', &mut buf)? == 0 {
+        let n = (&mut self.input)
+            .take(LINE_MAX as u64)
+            .read_until(b'\n', &mut buf)?;
+        if n == 0 {
             return Ok(None);
+        }
+        if n == LINE_MAX && buf.last() != Some(&b'\n') {
+            // Skip the rest of an over-long line.
+            loop {
+                let mut rest = Vec::new();
+                let m = (&mut self.input)
+                    .take(LINE_MAX as u64)
+                    .read_until(b'\n', &mut rest)?;
+                if m < LINE_MAX || rest.last() == Some(&b'\n') {
+                    break;
+                }
+            }
         }
         let text = String::from_utf8_lossy(&buf);
         Ok(Some(text.chars().filter(|c| !c.is_control()).collect()))
@@ -1331,5 +1351,47 @@ fn code(w: &Wizard, id: ItemId) -> String {
     match kind {
         Kind::Prerequisite => format!("P{n}"),
         Kind::Step => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_mode_is_the_flag_or_a_dumb_terminal() {
+        assert!(wanted(true, None));
+        assert!(wanted(true, Some("xterm")));
+        assert!(wanted(false, Some("dumb")));
+        assert!(!wanted(false, Some("xterm-256color")));
+        assert!(!wanted(false, Some("dumber")));
+        assert!(!wanted(false, None));
+    }
+
+    #[test]
+    fn numbers_are_taken_only_in_range() {
+        assert_eq!(number("1", 9), Some(1));
+        assert_eq!(number("9", 9), Some(9));
+        assert_eq!(number("0", 9), None);
+        assert_eq!(number("10", 9), None);
+        assert_eq!(number("-1", 9), None);
+        assert_eq!(number("x", 9), None);
+        assert_eq!(number("", 9), None);
+    }
+
+    #[test]
+    fn replacing_a_field_erases_all_of_it_then_pastes() {
+        assert_eq!(
+            replace("ab", "xyz"),
+            vec![
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::Backspace,
+                Msg::Backspace,
+                Msg::Paste("xyz".to_string())
+            ]
+        );
+        assert_eq!(replace("", ""), Vec::<Msg>::new());
+        assert_eq!(goto(2), vec![Msg::Home, Msg::Down, Msg::Down]);
     }
 }

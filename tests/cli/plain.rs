@@ -500,3 +500,24 @@ async fn a_passing_live_check_offers_to_tick_what_it_proves() {
     assert_eq!(p.checks[&CheckId::SfRemoteSites].status, CheckStatus::Pass);
     assert!(!r.stdout.contains(en.t("checks.verify.all-skipped")));
 }
+
+#[test]
+fn an_over_long_answer_is_cut_and_the_next_line_is_the_next_answer() {
+    let s = Sandbox::new();
+    let long = "A".repeat(300 * 1024);
+    let r = s.plain(&[], &format!("1\n1\n{long}\n3\nq\n"));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let name = s.progress().setup.name.expect("name");
+    assert_eq!(name.chars().count(), msi_setup::wizard::NAME_MAX);
+    assert!(
+        r.stdout
+            .contains(&tr(Lang::En).f("core.ordinal.step", &[("n", &1), ("total", &7)])),
+        "item 3 was not opened:\n{}",
+        r.stdout
+    );
+    // The rest of the long line was skipped, not taken as further answers.
+    assert!(
+        !r.stdout.contains(&"A".repeat(200)),
+        "the rest was read as answers"
+    );
+}
