@@ -475,6 +475,16 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
     /// multi-question screen, or what changed.
     fn after_msgs(&mut self) -> io::Result<()> {
         let w = &self.wizard;
+        if let Some(o) = &w.overlay {
+            if let Overlay::Reason {
+                empty_error: true, ..
+            } = o
+            {
+                let text = self.t("core.reason.required");
+                self.say(&text)?;
+            }
+            return Ok(());
+        }
         match &w.screen {
             Screen::Welcome(form) => {
                 if form.error.is_some() {
@@ -516,13 +526,6 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
             }
             Screen::Step(_) => self.print_screen(false)?,
             _ => {}
-        }
-        if let Some(Overlay::Reason {
-            empty_error: true, ..
-        }) = &self.wizard.overlay
-        {
-            let text = self.t("core.reason.required");
-            self.say(&text)?;
         }
         Ok(())
     }
@@ -1031,23 +1034,29 @@ fn screen_lines(w: &Wizard, ask: Ask, full: bool, touched: Option<usize>) -> Vec
             out.push(String::new());
             out.push(tr.t("plain.welcome.roles").to_string());
             for (i, r) in w.guide.roles().iter().enumerate() {
-                out.push(format!(
-                    "{}. {}: {}",
-                    i + 1,
-                    tr.t(&r.name_key()),
-                    tr.t(&format!("core.welcome.role-desc.{}", r.as_str()))
+                out.push(tr.f(
+                    "plain.welcome.role",
+                    &[
+                        ("n", &(i + 1)),
+                        ("role", &tr.t(&r.name_key())),
+                        (
+                            "desc",
+                            &tr.t(&format!("core.welcome.role-desc.{}", r.as_str())),
+                        ),
+                    ],
                 ));
             }
             if !form.first_run {
                 out.push(tr.t("plain.welcome.back").to_string());
             }
-            let _ = ask;
         }
         Screen::Hub(_) => {
-            out.push(format!(
-                "{}: {}",
-                tr.t("core.app-title"),
-                tr.t("core.hub.title")
+            out.push(tr.f(
+                "plain.hub.title",
+                &[
+                    ("app", &tr.t("core.app-title")),
+                    ("title", &tr.t("core.hub.title")),
+                ],
             ));
             out.push(ui::progress_line(w));
             for (i, item) in w.guide.items().iter().enumerate() {
@@ -1176,10 +1185,12 @@ fn step_lines(w: &Wizard, id: ItemId, full: bool, touched: Option<usize>, out: &
     let p = w.progress.item(id);
     let (done, total) = w.progress.substep_counts(item);
     if full {
-        out.push(format!(
-            "{}: {}",
-            ui::hub::ordinal(w, id),
-            tr.t(&item.title_key())
+        out.push(tr.f(
+            "plain.step.title",
+            &[
+                ("ordinal", &ui::hub::ordinal(w, id)),
+                ("title", &tr.t(&item.title_key())),
+            ],
         ));
     }
     let mut info = format!(
@@ -1213,7 +1224,7 @@ fn step_lines(w: &Wizard, id: ItemId, full: bool, touched: Option<usize>, out: &
         out.push(String::new());
     }
     if full {
-        out.push(format!("{}:", tr.t("core.step.substeps")));
+        out.push(tr.t("plain.step.substeps").to_string());
     }
     for (i, s) in w.visible_substeps(id).iter().enumerate() {
         if !full && touched != Some(i) {
