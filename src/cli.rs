@@ -37,6 +37,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// Plain mode: lines and numbered choices, no escape sequences (also when TERM=dumb).
+    #[arg(long)]
+    pub plain: bool,
+
     /// Open this step directly (TUI only).
     #[arg(long, value_name = "ID", value_parser = Closed::<ItemId>::new(Lang::En), hide_possible_values = true)]
     pub step: Option<ItemId>,

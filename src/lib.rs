@@ -13,6 +13,8 @@
 //! - [`store`]: the progress file: locate, lock, atomic save, backup, quarantine; [`fsutil`]: the
 //!   one atomic file write (store, credentials, CSV outputs).
 //! - [`app`]: the runtime loop: terminal events and signals in, effects out.
+//! - [`plain`]: the accessible plain mode (`--plain`, `TERM=dumb`): the same wizard, screens
+//!   printed as lines, answers read line by line.
 //! - [`cli`] and [`commands`]: the command line and the headless commands; [`csv_text`]: CSV
 //!   results in the user's language, shared by `csv check` and the TUI; [`csv_export`]: the
 //!   one streamed, cancellable export of the CSV outputs, shared by both.
@@ -45,6 +47,7 @@ pub mod csv_text;
 pub mod domain;
 pub mod fsutil;
 pub mod input;
+pub mod plain;
 pub mod present;
 pub mod remote;
 pub mod store;

@@ -77,6 +77,10 @@ fn main() -> ExitCode {
     };
     let no_color = parsed.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let Some(command) = parsed.command else {
+        let term = std::env::var("TERM").ok();
+        if msi_setup::plain::wanted(parsed.plain, term.as_deref()) {
+            return msi_setup::plain::main(parsed.lang, parsed.step, tr, &config_dir);
+        }
         return run_tui(
             parsed.lang,
             parsed.step,

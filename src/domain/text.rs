@@ -155,6 +155,7 @@ pub const SOURCES: &[Source] = sources![
     "screens.toml",
     "invites.toml",
     "handoff.toml",
+    "plain.toml",
 ];
 
 /// A catalog file that is not a table of strings.

@@ -52,6 +52,8 @@ impl Env {
             "LANGUAGE",
             "MSI_SETUP_CONFIG_DIR",
             "NO_COLOR",
+            // TERM=dumb starts plain mode instead of the TUI.
+            "TERM",
             "XDG_CONFIG_HOME",
             "XDG_STATE_HOME",
             "XDG_CACHE_HOME",

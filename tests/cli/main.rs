@@ -13,4 +13,5 @@ mod handoff_cli;
 mod kill;
 mod shell_cli;
 mod lang_cli;
+mod plain;
 mod verify_cli;

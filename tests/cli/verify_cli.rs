@@ -13,7 +13,7 @@ const CLIENT_ID: &str = "cid-SECRET-0001-abcd";
 const CLIENT_SECRET: &str = "csec-SECRET-0002-efgh";
 const SF_TOKEN: &str = "00Dxx!SECRET-0003-ijkl";
 const MKTO_TOKEN: &str = "tok-SECRET-0004-mnop:int";
-const SECRETS: [&str; 4] = [CLIENT_ID, CLIENT_SECRET, SF_TOKEN, MKTO_TOKEN];
+pub(crate) const SECRETS: [&str; 4] = [CLIENT_ID, CLIENT_SECRET, SF_TOKEN, MKTO_TOKEN];
 
 struct Run {
     code: i32,
@@ -41,7 +41,7 @@ fn verify(config_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-fn all_env(uri: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn all_env(uri: &str) -> Vec<(&'static str, String)> {
     vec![
         ("MARKETO_BASE_URL", uri.to_string()),
         ("MARKETO_CLIENT_ID", CLIENT_ID.to_string()),
