@@ -819,9 +819,12 @@ mod tests {
             encoding: Some(EncodingChoice(encoding_rs::EUC_KR)),
             delimiter: Some(DelimiterChoice(b';')),
             header_row: Some(crate::domain::csv_intake::HeaderChoice::Line(2)),
-            mapping: [(crate::domain::csv_intake::Field::Email, ColumnChoice::Column(2))]
-                .into_iter()
-                .collect(),
+            mapping: [(
+                crate::domain::csv_intake::Field::Email,
+                ColumnChoice::Column(2),
+            )]
+            .into_iter()
+            .collect(),
             out: Some("o.csv".into()),
             report: Some("r.csv".into()),
         }));
