@@ -138,7 +138,7 @@ pub fn validate(job: ValidateJob, cancel: &AtomicBool, tx: &UnboundedSender<Back
             ticker.tick(p);
             ControlFlow::Continue(())
         };
-        let report = intake::validate(
+        let report = intake::validate_threaded(
             io::BufReader::new(f),
             &intake_,
             &mapping,

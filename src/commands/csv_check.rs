@@ -154,7 +154,7 @@ impl Check<'_> {
     }
 
     /// A fresh reader over the input, from its first byte.
-    fn reader<'i>(&self, input: &'i Input) -> io::Result<Box<dyn io::Read + 'i>> {
+    fn reader<'i>(&self, input: &'i Input) -> io::Result<Box<dyn io::Read + Send + 'i>> {
         Ok(match input {
             Input::Path { .. } => Box::new(File::open(&self.args.file)?),
             Input::Bytes(b) => Box::new(b.as_slice()),
@@ -222,7 +222,8 @@ impl Check<'_> {
             Input::Bytes(b) => b.len() as u64,
         });
         let file = self.reader(&input).map_err(Failure::Read)?;
-        let report = intake::validate(file, &intake, &mapping, &options, &mut keep_going)
+        // Parsing and checking on two threads: the same report as `intake::validate`.
+        let report = intake::validate_threaded(file, &intake, &mapping, &options, &mut keep_going)
             .map_err(Failure::Validate)?;
 
         // Both outputs in one streamed pass, put in place only when it succeeded.

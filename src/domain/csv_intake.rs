@@ -25,6 +25,7 @@ mod encoding;
 mod mapping;
 mod output;
 mod records;
+mod search;
 mod validate;
 
 pub use dialect::{CANDIDATES, DelimiterSource, Dialect, LineEnding, parse_delimiter};
@@ -44,10 +45,11 @@ pub use output::{
     write_outputs, write_report,
 };
 pub use records::{MAX_RECORD_BYTES, RowReader, row_cells};
+pub use search::{Needle, SEARCH_STEP, Stopped, find_next};
 pub use validate::{
     Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, Progress, Report, RowClass,
     RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP, TEAMS_PER_INSTANCE,
-    ValidateError, validate,
+    ValidateError, validate, validate_threaded,
 };
 
 use dialect::{HeaderGuess, SampleRecord};

@@ -13,6 +13,7 @@ mod csv_encodings;
 mod csv_exports;
 mod csv_mapping;
 mod csv_props;
+mod csv_threads;
 mod csv_validate;
 mod fields_preview;
 mod judge;

@@ -215,13 +215,9 @@ impl<B: BufRead> RecordReader<B> {
         self.fields.get(..end).unwrap_or_default()
     }
 
-    /// Where cell `i` lies in [`RecordReader::all`].
-    pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        if i >= self.len {
-            return None;
-        }
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
-        Some(start..*self.ends.get(i)?)
+    /// Where each cell of the current record ends in [`RecordReader::all`].
+    pub(crate) fn ends(&self) -> &[usize] {
+        self.ends.get(..self.len).unwrap_or_default()
     }
 
     /// Every cell of the current record.
@@ -336,6 +332,43 @@ impl RowReader {
 
     /// Cells of the row starting at byte `offset` of `text` (none past the end).
     pub fn cells(&mut self, text: &str, offset: u64) -> Vec<String> {
+        let Some(nend) = self.read(text, offset) else {
+            return Vec::new();
+        };
+        let mut from = 0;
+        self.ends[..nend]
+            .iter()
+            .map(|&end| {
+                let cell = String::from_utf8_lossy(&self.out[from..end]).into_owned();
+                from = end;
+                cell
+            })
+            .collect()
+    }
+
+    /// Whether `pred` holds for a cell (its bytes, unquoted) of the row starting at byte
+    /// `offset` of `text`; `false` past the end. Nothing is allocated.
+    pub fn any_cell(
+        &mut self,
+        text: &str,
+        offset: u64,
+        mut pred: impl FnMut(&[u8]) -> bool,
+    ) -> bool {
+        let Some(nend) = self.read(text, offset) else {
+            return false;
+        };
+        let mut from = 0;
+        for &end in &self.ends[..nend] {
+            if pred(&self.out[from..end]) {
+                return true;
+            }
+            from = end;
+        }
+        false
+    }
+
+    /// Parses the row at `offset` into the buffers; the number of cells, `None` past the end.
+    fn read(&mut self, text: &str, offset: u64) -> Option<usize> {
         use csv_core::ReadRecordResult;
         let start = usize::try_from(offset)
             .unwrap_or(usize::MAX)
@@ -355,19 +388,10 @@ impl RowReader {
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                ReadRecordResult::Record => break,
-                ReadRecordResult::End => return Vec::new(),
+                ReadRecordResult::Record => return Some(nend),
+                ReadRecordResult::End => return None,
             }
         }
-        let mut from = 0;
-        self.ends[..nend]
-            .iter()
-            .map(|&end| {
-                let cell = String::from_utf8_lossy(&self.out[from..end]).into_owned();
-                from = end;
-                cell
-            })
-            .collect()
     }
 }
 
