@@ -429,6 +429,13 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                         queue.extend(self.wizard.update(m, Timestamp::now()));
                     }
                 },
+                Effect::AppendJournal(emails) => {
+                    if let Err(e) = crate::store::append_journal(self.store.dir(), &emails) {
+                        tracing::error!(error = %e, "journal append failed");
+                        let m = Msg::SaveFailed(notice(e));
+                        queue.extend(self.wizard.update(m, Timestamp::now()));
+                    }
+                }
                 Effect::Quit => self.quit = true,
                 Effect::RunCheck { ticket, id } => {
                     let name = self.t(id.label_key());
@@ -458,6 +465,7 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                 | Effect::ValidateCsv { .. }
                 | Effect::ExportCsv { .. }
                 | Effect::CancelCsv { .. }
+                | Effect::ReadSent { .. }
                 | Effect::CompletePath { .. }
                 | Effect::SaveMappings(_)
                 | Effect::Copy(_) => {}
@@ -504,8 +512,8 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                 }
             }
             Screen::Individual(form) => {
-                if form.error.is_some() {
-                    let text = self.t(form.error.unwrap_or("plain.invite.need-emails"));
+                if let Some(error) = &form.error {
+                    let text = error.detail().render(&self.wizard.tr);
                     self.say(&text)?;
                     self.ask = Ask::Emails;
                     return Ok(());
@@ -1130,7 +1138,11 @@ fn overlay_lines(w: &Wizard) -> Vec<String> {
                         ("item", &tr.t(&w.guide.item(*item).title_key())),
                     ],
                 ),
-                ConfirmAction::ExportCsv { rows } => tr.f("csv.tui.confirm-export", &[("n", rows)]),
+                ConfirmAction::ExportCsv { rows } => tr.f("invites.confirm-export", &[("n", rows)]),
+                ConfirmAction::RecordCsv { rows, path } => tr.f(
+                    "invites.confirm-sent",
+                    &[("n", rows), ("path", &crate::csv_text::safe(path))],
+                ),
                 ConfirmAction::RecordIndividual { count } => {
                     tr.f("csv.tui.confirm-individual", &[("n", count)])
                 }

@@ -903,7 +903,10 @@ mod tests {
                         | StoreError::Write { .. }
                         | StoreError::CannotWrite { .. }
                 ) {
-                    assert!(text.contains("denied"), "{lang}: {text}");
+                    // The OS error comes through the catalog, in the user's language.
+                    let cause = text::io_error(&io::Error::from(io::ErrorKind::PermissionDenied))
+                        .render(&tr);
+                    assert!(text.contains(&cause), "{lang}: {text} (no {cause})");
                 }
             }
         }

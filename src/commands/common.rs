@@ -101,6 +101,10 @@ impl ErrorCode for StoreError {
             StoreError::NewerVersion { .. } => "newer_version",
             StoreError::Corrupt { .. } => "damaged",
             StoreError::Write { .. } => "unwritable",
+            StoreError::UnknownWord { .. } => "newer_word",
+            StoreError::NotRegular { .. } => "not_regular_file",
+            StoreError::CannotWrite { .. } => "cannot_write",
+            StoreError::LockTaken { .. } => "lock_taken",
         }
     }
 
@@ -112,7 +116,11 @@ impl ErrorCode for StoreError {
             | StoreError::Read { path, .. }
             | StoreError::NewerVersion { path, .. }
             | StoreError::Corrupt { path, .. }
-            | StoreError::Write { path, .. } => Some(path),
+            | StoreError::Write { path, .. }
+            | StoreError::UnknownWord { path, .. }
+            | StoreError::NotRegular { path, .. }
+            | StoreError::CannotWrite { path, .. }
+            | StoreError::LockTaken { path } => Some(path),
         }
     }
 }

@@ -95,7 +95,11 @@ impl BatchMark {
             at: b.at,
             by: b.by.as_deref().map(strip_userinfo),
             source: b.source,
-            count: b.emails.len(),
+            // New batches keep only their count (the addresses are in the journal); older
+            // builds kept the addresses in the batch.
+            count: usize::try_from(b.count)
+                .unwrap_or(usize::MAX)
+                .max(b.emails.len()),
             teams: b.teams.iter().map(|t| strip_userinfo(t)).collect(),
             workspace: b.workspace.as_deref().map(strip_userinfo),
             emails: if with_addresses {
@@ -169,6 +173,9 @@ pub struct Handoff {
     /// Invite batches, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invites: Vec<BatchMark>,
+    /// Every address recorded as invited (the journal's), only with `--with-addresses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invited: Vec<String>,
 }
 
 /// Why a file cannot be merged. Its text is the catalog's (`handoff.err.*`); the caller adds
@@ -294,6 +301,11 @@ impl Handoff {
             items: p.items.iter().map(|(id, i)| (*id, clean_item(i))).collect(),
             checks,
             invites,
+            invited: if with_addresses {
+                p.invited.iter().cloned().collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 

@@ -312,6 +312,7 @@ fn the_export_holds_no_secret_even_with_credentials_remembered() {
             file: None,
             teams: vec!["Seoul".into()],
             workspace: None,
+            count: 0,
             emails: vec!["kim@example.com".into(), "lee@example.com".into()],
         });
         set(
@@ -325,6 +326,12 @@ fn the_export_holds_no_secret_even_with_credentials_remembered() {
             "Ana",
         );
     });
+    // The addresses live in the journal beside the progress file, as the wizard writes them.
+    msi_setup::store::append_journal(
+        &two.dir("A"),
+        &["kim@example.com".to_string(), "lee@example.com".to_string()],
+    )
+    .expect("journal");
     for extra in [&[][..], &["--with-addresses"][..]] {
         let out = two.path("a.toml");
         let mut args = vec!["export", "--out", out.to_str().expect("path")];

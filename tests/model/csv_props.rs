@@ -384,6 +384,9 @@ proptest! {
             clean: Some(&mut clean),
             leave_out_invited: true,
             emails: Some(&mut emails),
+            limit: None,
+            left_out: None,
+            default_workspace: None,
             report: Some(ReportOut { out: &mut rep, labels, reason: &reason }),
         };
         let written = intake::write_outputs(bytes, &intake, &mapping, &report, outputs, &mut go).unwrap();

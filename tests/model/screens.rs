@@ -453,6 +453,9 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                     clean: Some(&mut clean),
                     leave_out_invited: true,
                     emails: Some(&mut emails),
+                    limit: None,
+                    left_out: None,
+                    default_workspace: None,
                     report: None,
                 };
                 engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
@@ -463,6 +466,8 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                         clean: out,
                         report: report_path,
                         emails,
+                        left_out: None,
+                        left_out_rows: 0,
                     }),
                 }
             }

@@ -33,6 +33,7 @@ fn batch(t: i64, emails: &[&str]) -> InviteBatch {
         file: None,
         teams: vec!["Sales".into()],
         workspace: None,
+        count: 0,
         emails: emails.iter().map(|e| (*e).to_string()).collect(),
     }
 }

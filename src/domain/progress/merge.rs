@@ -82,6 +82,7 @@ impl Progress {
             invited: ours.invited.clone(),
             seats_used: pick(&base.seats_used, &ours.seats_used, &theirs.seats_used),
             csv_flow: pick(&base.csv_flow, &ours.csv_flow, &theirs.csv_flow),
+            handoff: pick(&base.handoff, &ours.handoff, &theirs.handoff),
             unknown: Unknown {
                 roles: pick(
                     &base.unknown.roles,
