@@ -49,11 +49,17 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
+            let text = cli::render_error(&e, &tr);
             if cli::wants_json(&args) {
-                let message = commands::common::usage_message(&e);
+                // The same words as on stderr, without the "error:" heading.
+                let message = text
+                    .strip_prefix(tr.t("clap.error"))
+                    .unwrap_or(&text)
+                    .trim()
+                    .to_string();
                 commands::common::write_json_error(&mut std::io::stdout(), "usage", &message, None);
             }
-            eprint!("{}", cli::render_error(&e, &tr));
+            eprint!("{text}");
             return ExitCode::from(2);
         }
     };

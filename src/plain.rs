@@ -876,7 +876,7 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
             }
             _ => match a {
                 "r" => {
-                    let mut msgs = row(3);
+                    let mut msgs = row(crate::wizard::individual::RECORD_ROW);
                     msgs.push(Msg::Next);
                     Answer::Msgs(msgs)
                 }

@@ -147,11 +147,9 @@ pub fn run_export(
         tr.f("handoff.export.send", &[("role", &role), ("file", &file)])
     };
     let _ = writeln!(out, "{send}");
-    let count: usize = progress
-        .invites
-        .iter()
-        .map(|b| b.emails.len())
-        .sum::<usize>()
+    // The addresses written: the journal's (every address recorded here) and the other
+    // admin's, as merged.
+    let count: usize = progress.invited.len()
         + progress
             .handoff
             .peer_invites

@@ -417,7 +417,13 @@ fn inviting_individually_records_what_the_tui_records() {
     );
     let p = s.progress();
     assert_eq!(p.invites.len(), 1);
-    assert_eq!(p.invites[0].emails, ["a@example.com", "b@example.org"]);
+    assert_eq!(p.invites[0].count, 2);
+    // The addresses go to the journal beside the progress file, as the TUI writes them.
+    let journal = fs::read_to_string(s.dir.join(msi_setup::store::JOURNAL)).expect("journal");
+    assert_eq!(
+        journal.lines().collect::<Vec<_>>(),
+        ["a@example.com", "b@example.org"]
+    );
     assert_eq!(p.invites[0].teams, ["Sales"]);
     // The same in the TUI: open item 7, `i`, type, Enter through the fields, record, yes.
     let mut keys = session_keys(Lang::En);
@@ -429,7 +435,9 @@ fn inviting_individually_records_what_the_tui_records() {
     keys.extend(chars("a@example.com, bad@, b@example.org a@example.com"));
     keys.push(KeyCode::Enter);
     keys.extend(chars("Sales"));
+    // Teams, workspace, seats used, then the record button.
     keys.extend([
+        KeyCode::Enter,
         KeyCode::Enter,
         KeyCode::Enter,
         KeyCode::Enter,
