@@ -78,3 +78,69 @@ pub fn list(dir: &Path) -> Msg {
         .collect();
     Msg::HandoffsListed(files)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::domain::guide::Role;
+
+    fn at(s: i64) -> Timestamp {
+        Timestamp::from_second(1_796_000_000 + s).unwrap()
+    }
+
+    #[test]
+    fn writes_the_default_name_and_lists_only_hand_offs_with_reasons_for_bad_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Progress::default();
+        p.setup.roles = vec![Role::SalesforceAdmin];
+        p.setup.name = Some("Bo".into());
+        let Msg::HandoffWritten(Ok(path)) = write(&p, dir.path(), at(0), &TimeZone::UTC) else {
+            panic!("not written");
+        };
+        assert!(
+            path.ends_with("msi-setup-handoff-2026-11-30.toml"),
+            "{path}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("a-broken.toml"),
+            "kind = \"msi-setup-handoff\"\nversion =",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "kind = \"msi-setup-handoff\"").unwrap();
+        let Msg::HandoffsListed(files) = list(dir.path()) else {
+            panic!("not a list");
+        };
+        let names: Vec<&str> = files.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(
+            names,
+            ["msi-setup-handoff-2026-11-30.toml", "a-broken.toml"]
+        );
+        assert!(
+            files[0]
+                .file
+                .as_ref()
+                .is_ok_and(|h| h.from.name.as_deref() == Some("Bo"))
+        );
+        assert!(matches!(files[1].file, Err(HandoffError::Damaged(_))));
+        // A folder that cannot be written names the path.
+        let missing = dir.path().join("no-such-dir");
+        let Msg::HandoffWritten(Err(e)) = write(&p, &missing, at(0), &TimeZone::UTC) else {
+            panic!("written into a missing folder");
+        };
+        assert!(
+            e.0.detail()
+                .args
+                .get("path")
+                .is_some_and(|v| v.contains("no-such-dir"))
+        );
+    }
+}
