@@ -10,6 +10,7 @@
 //! `Effect::CancelCsv`, which the job checks as it goes.
 
 mod csv_jobs;
+mod handoff_files;
 
 use std::collections::{HashMap, VecDeque};
 use std::io;
@@ -304,6 +305,15 @@ async fn event_loop(
                 Effect::Copy(text) => {
                     let copy = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
                     let _ = execute!(io::stdout(), copy);
+                }
+                Effect::WriteHandoff(progress) => {
+                    let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                    let msg = handoff_files::write(&progress, &dir, Timestamp::now(), &wizard.tz);
+                    queue.extend(wizard.update(msg, Timestamp::now()));
+                }
+                Effect::ListHandoffs => {
+                    let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                    queue.extend(wizard.update(handoff_files::list(&dir), Timestamp::now()));
                 }
                 Effect::SubmitCredentials(input) => {
                     let reply = match live.accept(&input) {

@@ -106,6 +106,12 @@ pub enum Context {
     CsvDone,
     /// The CSV done screen once the batch is recorded.
     CsvRecorded,
+    /// Hand-off: written, failed or busy (a message to read).
+    HandoffInfo,
+    /// Hand-off: choosing a file to merge.
+    HandoffPick,
+    /// Hand-off: what a merge changes, to confirm.
+    HandoffPreview,
 }
 
 impl Context {
@@ -197,6 +203,8 @@ static HUB: &[Binding] = &[
     b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.open", true),
     b!(&[KeyCode::Char('c')], "c", Msg::Continue, "keys.continue", true),
     b!(&[KeyCode::Char('r')], "r", Msg::EditSetup, "keys.edit-setup", true),
+    b!(&[KeyCode::Char('h')], "h", Msg::WriteHandoff, "keys.handoff-write", true),
+    b!(&[KeyCode::Char('m')], "m", Msg::PickHandoff, "keys.handoff-merge", false),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", false),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
@@ -232,6 +240,34 @@ static STEP: &[Binding] = &[
 #[rustfmt::skip]
 static SUMMARY: &[Binding] = &[
     b!(&[KeyCode::Esc, KeyCode::Left, KeyCode::Enter], "Esc", Msg::Back, "keys.back-hub", true),
+    b!(&[KeyCode::Char('h')], "h", Msg::WriteHandoff, "keys.handoff-write", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static HANDOFF_INFO: &[Binding] = &[
+    b!(&[KeyCode::Esc, KeyCode::Left, KeyCode::Enter], "Esc", Msg::Back, "keys.back-hub", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static HANDOFF_PICK: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
+    b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
+    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.handoff-preview", true),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back-hub", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static HANDOFF_PREVIEW: &[Binding] = &[
+    b!(&[KeyCode::Char('y'), KeyCode::Enter], "y/Enter", Msg::Yes, "keys.handoff-confirm", true),
+    b!(&[KeyCode::Char('n'), KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.handoff-back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
@@ -461,6 +497,9 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::CsvPlanText => CSV_PLAN_TEXT,
         Context::CsvDone => CSV_DONE,
         Context::CsvRecorded => CSV_RECORDED,
+        Context::HandoffInfo => HANDOFF_INFO,
+        Context::HandoffPick => HANDOFF_PICK,
+        Context::HandoffPreview => HANDOFF_PREVIEW,
     }
 }
 
@@ -522,6 +561,14 @@ pub fn screen_context(w: &Wizard) -> Context {
                 Stage::Plan(_) => Context::CsvPlan,
                 Stage::Done(d) if d.recorded => Context::CsvRecorded,
                 Stage::Done(_) => Context::CsvDone,
+            }
+        }
+        Screen::Handoff(h) => {
+            use crate::wizard::handoff::HandoffScreen;
+            match **h {
+                HandoffScreen::Pick { .. } => Context::HandoffPick,
+                HandoffScreen::Preview { .. } => Context::HandoffPreview,
+                _ => Context::HandoffInfo,
             }
         }
         Screen::Preview(p) => match p.mode {
@@ -697,7 +744,7 @@ pub fn key_names(keys: &[KeyCode]) -> String {
 }
 
 /// Every context, in the order [`key_args`] falls back through them.
-const ALL_CONTEXTS: [Context; 26] = [
+const ALL_CONTEXTS: [Context; 29] = [
     Context::Welcome,
     Context::WelcomeName,
     Context::Hub,
@@ -724,6 +771,9 @@ const ALL_CONTEXTS: [Context; 26] = [
     Context::CsvPlanText,
     Context::CsvDone,
     Context::CsvRecorded,
+    Context::HandoffInfo,
+    Context::HandoffPick,
+    Context::HandoffPreview,
 ];
 
 /// Every binding of every context, for the catalog test.

@@ -32,6 +32,10 @@
 //! - `<config dir>/mappings.toml`: remembered CSV column mappings, per header fingerprint.
 //! - `<config dir>/credentials.toml`: typed credentials, only when asked to remember (0600).
 //! - The CSV outputs the user chooses (clean invite CSV and report), written atomically, 0600.
+//! - Hand-off files: `export` (or `h` on the hub) writes `msi-setup-handoff-<date>.toml` in the
+//!   current directory (or `--out FILE`), atomically, 0600, with no secret; `merge` (or `m` on
+//!   the hub, which lists the `.toml` files of the current directory) only reads them.
+//! - Reports: `report --out FILE` (Markdown or one self-contained HTML file), atomically, 0600.
 //! - The log: `<config dir>/msi-setup.log` when `--config-dir`/`MSI_SETUP_CONFIG_DIR` is given,
 //!   else `<state dir>/msi-setup.log` (`~/.local/state/msi-setup/` on Linux).
 //!

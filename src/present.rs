@@ -233,6 +233,45 @@ pub fn short_time(ts: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
+/// "Bo (Salesforce admin)", "Bo", the role alone, or "the other admin".
+#[must_use]
+pub fn person(
+    tr: &crate::domain::text::Catalog,
+    name: Option<&str>,
+    roles: &[crate::domain::guide::Role],
+) -> String {
+    let roles: Vec<String> = roles
+        .iter()
+        .map(|r| tr.t(&r.name_key()).to_string())
+        .collect();
+    match (
+        name.map(sanitize).filter(|n| !n.trim().is_empty()),
+        roles.is_empty(),
+    ) {
+        (Some(n), false) => format!("{n} ({})", roles.join(", ")),
+        (Some(n), true) => n,
+        (None, false) => roles.join(", "),
+        (None, true) => tr.t("handoff.merge.someone").to_string(),
+    }
+}
+
+/// The roles of the person named `name`: mine when it is my name, the other admin's when it is
+/// theirs (from their last hand-off), else none known.
+#[must_use]
+pub fn roles_of(
+    p: &crate::domain::progress::Progress,
+    name: Option<&str>,
+) -> Vec<crate::domain::guide::Role> {
+    let peer = p.handoff.peer.as_ref();
+    match name {
+        Some(n) if p.setup.name.as_deref() == Some(n) => p.setup.roles.clone(),
+        Some(n) if peer.and_then(|x| x.name.as_deref()) == Some(n) => {
+            peer.map(|x| x.roles.clone()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

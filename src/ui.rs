@@ -12,6 +12,7 @@ use crate::input;
 use crate::present;
 use crate::wizard::{BannerKind, BannerText, ConfirmAction, Overlay, Screen, Wizard};
 
+pub mod handoff;
 pub mod hub;
 pub mod invite;
 pub mod preview;
@@ -60,6 +61,7 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         Screen::Preview(p) => preview::render(w, p, f, body, t),
         Screen::Individual(form) => invite::render_individual(w, form, f, body, t),
         Screen::Csv(flow) => invite::render_csv(w, flow, f, body, t),
+        Screen::Handoff(s) => handoff::render(w, s, f, body, t),
     }
     render_footer(w, f, footer, t);
     if let Some(o) = &w.overlay {

@@ -15,6 +15,7 @@ use crate::domain::progress::{Progress, Status};
 use crate::domain::text::{Catalog, Detail, Lang, Localize};
 
 pub mod csvflow;
+pub mod handoff;
 pub mod individual;
 pub mod list;
 pub mod live;
@@ -197,6 +198,14 @@ pub enum Msg {
         /// The addresses, or why the file cannot be read.
         result: Result<Vec<String>, CsvJobError>,
     },
+    /// Write the hand-off file for the other admin (`h`).
+    WriteHandoff,
+    /// Choose a hand-off file to merge (`m`).
+    PickHandoff,
+    /// The hand-off file was written (its path), or why not.
+    HandoffWritten(Result<String, Notice>),
+    /// The hand-off files found in the current directory.
+    HandoffsListed(Vec<handoff::Candidate>),
     /// Path completions for `partial`.
     PathCompletions {
         /// What was typed when asked.
@@ -297,6 +306,10 @@ pub enum Effect {
     SaveMappings(Box<Remembered>),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Write the hand-off file of this progress; answer `Msg::HandoffWritten`.
+    WriteHandoff(Box<Progress>),
+    /// List the hand-off files in the current directory; answer `Msg::HandoffsListed`.
+    ListHandoffs,
 }
 
 /// A row of the welcome form.
@@ -390,6 +403,8 @@ pub enum Screen {
     Individual(Individual),
     /// Invite via CSV.
     Csv(Box<CsvFlow>),
+    /// Write or merge a hand-off file.
+    Handoff(Box<handoff::HandoffScreen>),
 }
 
 /// What a confirmation is about.
@@ -701,6 +716,14 @@ impl Wizard {
                 self.csv_completions(&partial, list);
                 return Vec::new();
             }
+            Msg::HandoffWritten(result) => {
+                self.handoff_written(result);
+                return Vec::new();
+            }
+            Msg::HandoffsListed(files) => {
+                self.handoffs_listed(files);
+                return Vec::new();
+            }
             Msg::Resize(w, h) => {
                 self.viewport = (w, h);
                 return Vec::new();
@@ -732,7 +755,9 @@ impl Wizard {
             Screen::Preview(_) => self.update_preview(msg),
             Screen::Individual(_) => self.update_individual(msg),
             Screen::Csv(_) => self.update_csv(msg),
+            Screen::Handoff(_) => self.update_handoff(msg, now),
             Screen::Summary => match msg {
+                Msg::WriteHandoff => self.write_handoff(),
                 Msg::Back | Msg::Next => {
                     let cursor = self.next_row();
                     self.set_screen(Screen::Hub(Hub { cursor }));
@@ -962,6 +987,8 @@ impl Wizard {
                 let form = self.welcome_form(false);
                 self.set_screen(Screen::Welcome(form));
             }
+            Msg::WriteHandoff => return self.write_handoff(),
+            Msg::PickHandoff => return self.open_handoffs(),
             Msg::Back => self.tell(vec![Detail::new("core.hub.esc-hint")]),
             Msg::Quit => return vec![Effect::Quit],
             _ => {}

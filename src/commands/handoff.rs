@@ -27,10 +27,7 @@ fn fail(err: &mut dyn Write, m: &str) -> u8 {
 /// The file name `export` uses without `--out`.
 #[must_use]
 pub fn default_name(now: Timestamp, tz: &TimeZone) -> String {
-    format!(
-        "msi-setup-handoff-{}.toml",
-        now.to_zoned(tz.clone()).strftime("%Y-%m-%d")
-    )
+    handoff::default_name(now, tz)
 }
 
 /// The roles the other admin holds: those of the guide that `mine` lacks.
@@ -47,19 +44,7 @@ pub fn other_roles(guide: &Guide, mine: &[Role]) -> Vec<Role> {
 /// "Bo (Salesforce admin)", "Bo", or the role alone.
 #[must_use]
 pub fn who(tr: &Catalog, name: Option<&str>, roles: &[Role]) -> String {
-    let roles: Vec<String> = roles
-        .iter()
-        .map(|r| tr.t(&r.name_key()).to_string())
-        .collect();
-    match (
-        name.map(sanitize).filter(|n| !n.trim().is_empty()),
-        roles.is_empty(),
-    ) {
-        (Some(n), false) => format!("{n} ({})", roles.join(", ")),
-        (Some(n), true) => n,
-        (None, false) => roles.join(", "),
-        (None, true) => tr.t("handoff.merge.someone").to_string(),
-    }
+    crate::present::person(tr, name, roles)
 }
 
 /// "install-package (Install the MSI package)".

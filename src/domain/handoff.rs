@@ -210,6 +210,15 @@ impl Localize for HandoffError {
     }
 }
 
+/// The file name of an export at `now` without `--out`: `msi-setup-handoff-<date>.toml`.
+#[must_use]
+pub fn default_name(now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    format!(
+        "msi-setup-handoff-{}.toml",
+        now.to_zoned(tz.clone()).strftime("%Y-%m-%d")
+    )
+}
+
 /// `text` with the userinfo of every URL (`https://user:pass@host`) removed.
 #[must_use]
 pub fn strip_userinfo(text: &str) -> String {

@@ -126,10 +126,13 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         }
         lines.push(Line::from(spans));
     }
+    let [top, bottom] = super::handoff::lanes(w, t);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.focus())
-        .title(format!(" {} ", w.tr.t("core.hub.title")));
+        .title(format!(" {} ", w.tr.t("core.hub.title")))
+        .title_top(top.right_aligned())
+        .title_bottom(bottom.right_aligned());
     f.render_widget(Paragraph::new(lines).block(block), list_area);
 
     let item = &w.guide.items()[hub.cursor.min(n - 1)];
@@ -166,6 +169,9 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
             w.tr.f("core.hub.waiting", &[("role", &owner)]),
             t.dim(),
         ));
+    }
+    if let Some(by) = super::handoff::done_by(w, item.id) {
+        detail.push(Line::raw(by));
     }
     if let Some(reason) = w
         .progress

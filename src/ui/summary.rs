@@ -52,6 +52,10 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
         }
         lines.push(Line::raw(""));
         lines.push(Line::raw(tr.t("core.summary.handoff").to_string()));
+        lines.push(Line::styled(
+            super::keyed(w, "handoff.tui.summary-offer"),
+            t.info(),
+        ));
     }
     let skipped: Vec<_> = w
         .guide

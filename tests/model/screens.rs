@@ -697,3 +697,74 @@ fn the_grid_scrolls_only_when_the_cursor_leaves_the_rows_on_screen() {
     assert_eq!((shown.last().copied(), selected), (Some(60), Some(60)));
     assert_eq!(shown.len() as u32, visible);
 }
+
+/// Bo's (Salesforce admin) hand-off: the package installed, the configuration blocked.
+fn bos_handoff(g: &Guide) -> msi_setup::wizard::handoff::Candidate {
+    use msi_setup::domain::handoff::Handoff;
+    let mut b = Progress::default();
+    b.setup.roles = vec![Role::SalesforceAdmin];
+    b.setup.name = Some("Bo".into());
+    b.set_status(
+        g.item(ItemId::InstallPackage),
+        Status::Done,
+        None,
+        at(86_400),
+        Some("Bo"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    b.set_status(
+        g.item(ItemId::ConfigureSalesforce),
+        Status::Blocked,
+        Some("no API Secret Key yet"),
+        at(86_460),
+        Some("Bo"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    msi_setup::wizard::handoff::Candidate {
+        path: "msi-setup-handoff-2026-11-19.toml".into(),
+        file: Ok(Box::new(Handoff::export(&b, at(86_500), false))),
+    }
+}
+
+#[test]
+fn handoff_screens() {
+    use msi_setup::domain::handoff::HandoffError;
+    use msi_setup::wizard::handoff::Candidate;
+    let g = guide();
+    for lang in Lang::ALL {
+        let mut w = wizard(lang, progress(&g, &["marketo-admin"]), None);
+        w.update(Msg::WriteHandoff, at(0));
+        w.update(
+            Msg::HandoffWritten(Ok("/home/ana/msi-setup-handoff-2026-11-18.toml".into())),
+            at(0),
+        );
+        snap("handoff-written", lang, &w);
+        w.update(Msg::Back, at(0));
+        w.update(Msg::PickHandoff, at(0));
+        w.update(
+            Msg::HandoffsListed(vec![
+                bos_handoff(&g),
+                Candidate {
+                    path: "old-export.toml".into(),
+                    file: Err(HandoffError::Newer {
+                        found: 2,
+                        supported: 1,
+                    }),
+                },
+            ]),
+            at(0),
+        );
+        snap("handoff-pick", lang, &w);
+        w.update(Msg::Next, at(0));
+        snap("handoff-preview", lang, &w);
+        w.update(Msg::Yes, at(0));
+        // The hub after the merge: the package step done by Bo, the lanes on the borders.
+        w.update(Msg::End, at(0));
+        w.update(Msg::Up, at(0));
+        snap("hub-after-merge", lang, &w);
+        w.banner = None;
+        w.update(Msg::PickHandoff, at(0));
+        w.update(Msg::HandoffsListed(Vec::new()), at(0));
+        snap("handoff-none", lang, &w);
+    }
+}

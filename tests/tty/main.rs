@@ -13,6 +13,7 @@ mod tmux;
 
 mod tmux_csv;
 mod tmux_e2e;
+mod tmux_handoff;
 mod tmux_live;
 mod tmux_screens;
 
@@ -35,6 +36,10 @@ const TESTS: &[(&str, fn())] = &[
     (
         "tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded",
         tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded,
+    ),
+    (
+        "tmux_handoff::ana_writes_the_hand_off_and_bo_merges_it_in_the_wizard",
+        tmux_handoff::ana_writes_the_hand_off_and_bo_merges_it_in_the_wizard,
     ),
     (
         "tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret",
