@@ -26,7 +26,7 @@ pub struct Cli {
     pub config_dir: Option<PathBuf>,
 
     /// Language: en, zh-TW or ko (default: from LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    #[arg(long, global = true, value_name = "LANG", value_parser = LangParser, hide_possible_values = true)]
     pub lang: Option<Lang>,
 
     /// No colours (also when NO_COLOR is set).
@@ -303,6 +303,31 @@ fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
         }
     }
     cmd
+}
+
+/// `--lang`: any tag [`Lang::parse_tag`] takes (`ko-KR`, `zh_tw`…); completions offer the three
+/// canonical tags.
+#[derive(Clone, Copy, Debug)]
+pub struct LangParser;
+
+impl TypedValueParser for LangParser {
+    type Value = Lang;
+
+    fn parse_ref(
+        &self,
+        _cmd: &Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<Lang, clap::Error> {
+        parse_lang(&value.to_string_lossy())
+            .map_err(|m| clap::Error::raw(ErrorKind::InvalidValue, format!("{m}\n")))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Lang::ALL.iter().map(|l| PossibleValue::new(l.tag())),
+        ))
+    }
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
