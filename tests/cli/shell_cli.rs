@@ -294,7 +294,10 @@ fn man_page_is_roff_naming_every_command_and_option() {
 fn man_page_follows_the_language() {
     let page = run(&["--lang", "ko", "man"]);
     assert!(page.contains("종료 코드"), "ko man page not in Korean");
-    assert!(page.contains("환경 변수"), "ko man page: no environment section");
+    assert!(
+        page.contains("환경 변수"),
+        "ko man page: no environment section"
+    );
     let page = run(&["--lang", "zh-TW", "man"]);
     assert!(page.contains("結束代碼"), "zh-TW man page not in Chinese");
 }
