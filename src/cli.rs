@@ -420,3 +420,48 @@ fn help_keys_at(cmd: &Command, path: &str, out: &mut Vec<String>) {
         help_keys_at(c, &format!("{path}.{}", c.get_name()), out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<std::ffi::OsString> {
+        a.iter().map(std::ffi::OsString::from).collect()
+    }
+
+    #[test]
+    fn wants_json_sees_the_flag_anywhere_before_a_double_dash() {
+        assert!(wants_json(&args(&["msi-setup", "status", "--json"])));
+        assert!(wants_json(&args(&["msi-setup", "--json", "status"])));
+        assert!(wants_json(&args(&["msi-setup", "status", "--json=yes"])));
+        assert!(!wants_json(&args(&["msi-setup", "status"])));
+        assert!(!wants_json(&args(&[
+            "msi-setup",
+            "csv",
+            "check",
+            "--",
+            "--json"
+        ])));
+        // The program's own name is not an argument.
+        assert!(!wants_json(&args(&["--json"])));
+    }
+
+    #[test]
+    fn closed_sets_offer_every_name_for_completion() {
+        let ids: Vec<String> = Closed::<ItemId>::new(Lang::En)
+            .possible_values()
+            .into_iter()
+            .flatten()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(ids.len(), <ItemId as strum::VariantArray>::VARIANTS.len());
+        assert!(ids.iter().any(|i| i == "install-package"));
+        let langs: Vec<String> = LangParser
+            .possible_values()
+            .into_iter()
+            .flatten()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(langs, ["en", "zh-TW", "ko"]);
+    }
+}
