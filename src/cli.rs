@@ -30,7 +30,7 @@ pub struct Cli {
     pub config_dir: Option<PathBuf>,
 
     /// Language: en, zh-TW or ko (default: from LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    #[arg(long, global = true, value_name = "LANG", value_parser = LangParser, hide_possible_values = true)]
     pub lang: Option<Lang>,
 
     /// No colours (also when NO_COLOR is set).
@@ -383,6 +383,31 @@ fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
     cmd
 }
 
+/// `--lang`: any tag [`Lang::parse_tag`] takes (`ko-KR`, `zh_tw`…); completions offer the three
+/// canonical tags.
+#[derive(Clone, Copy, Debug)]
+pub struct LangParser;
+
+impl TypedValueParser for LangParser {
+    type Value = Lang;
+
+    fn parse_ref(
+        &self,
+        _cmd: &Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<Lang, clap::Error> {
+        parse_lang(&value.to_string_lossy())
+            .map_err(|m| clap::Error::raw(ErrorKind::InvalidValue, format!("{m}\n")))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Lang::ALL.iter().map(|l| PossibleValue::new(l.tag())),
+        ))
+    }
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse_tag(s).ok_or_else(|| format!("unknown language `{s}`: use en, zh-TW or ko"))
 }
@@ -475,5 +500,50 @@ fn help_keys_at(cmd: &Command, path: &str, out: &mut Vec<String>) {
             continue;
         }
         help_keys_at(c, &format!("{path}.{}", c.get_name()), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<std::ffi::OsString> {
+        a.iter().map(std::ffi::OsString::from).collect()
+    }
+
+    #[test]
+    fn wants_json_sees_the_flag_anywhere_before_a_double_dash() {
+        assert!(wants_json(&args(&["msi-setup", "status", "--json"])));
+        assert!(wants_json(&args(&["msi-setup", "--json", "status"])));
+        assert!(wants_json(&args(&["msi-setup", "status", "--json=yes"])));
+        assert!(!wants_json(&args(&["msi-setup", "status"])));
+        assert!(!wants_json(&args(&[
+            "msi-setup",
+            "csv",
+            "check",
+            "--",
+            "--json"
+        ])));
+        // The program's own name is not an argument.
+        assert!(!wants_json(&args(&["--json"])));
+    }
+
+    #[test]
+    fn closed_sets_offer_every_name_for_completion() {
+        let ids: Vec<String> = Closed::<ItemId>::new(Lang::En)
+            .possible_values()
+            .into_iter()
+            .flatten()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(ids.len(), <ItemId as strum::VariantArray>::VARIANTS.len());
+        assert!(ids.iter().any(|i| i == "install-package"));
+        let langs: Vec<String> = LangParser
+            .possible_values()
+            .into_iter()
+            .flatten()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(langs, ["en", "zh-TW", "ko"]);
     }
 }

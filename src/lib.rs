@@ -18,6 +18,9 @@
 //! - [`cli`] and [`commands`]: the command line and the headless commands; [`csv_text`]: CSV
 //!   results in the user's language, shared by `csv check` and the TUI; [`csv_export`]: the
 //!   one streamed, cancellable export of the CSV outputs, shared by both.
+//!   Every `--json` document and error follows `docs/json.md` (version, one error shape:
+//!   `commands::common::write_json_error`); `completions` and `man` are generated from the same
+//!   clap definition as `--help`.
 //! - [`remote`]: the Marketo and Salesforce clients (the only code on the network);
 //!   [`credentials`]: where credentials come from and how they are kept out of every output.
 //!

@@ -190,6 +190,25 @@ pub fn render_man(tr: &Catalog, w: &mut dyn Write) -> io::Result<()> {
     writeln!(
         w,
         ".SH {}",
+        escape(&tr.t("cli.man.environment").to_uppercase())
+    )?;
+    for (vars, key) in [
+        ("MSI_SETUP_CONFIG_DIR", "cli.man.env-config-dir"),
+        ("LC_ALL, LC_MESSAGES, LANG", "cli.man.env-lang"),
+        ("NO_COLOR", "cli.man.env-no-color"),
+        (
+            "MARKETO_BASE_URL, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET",
+            "cli.man.env-marketo",
+        ),
+        ("SF_INSTANCE_URL, SF_ACCESS_TOKEN", "cli.man.env-salesforce"),
+    ] {
+        writeln!(w, ".TP\n.B {}\n{}", escape(vars), escape(tr.t(key)))?;
+    }
+    writeln!(w, ".SH {}", escape(&tr.t("cli.man.files").to_uppercase()))?;
+    writeln!(w, "{}", escape(tr.t("cli.man.files-text")))?;
+    writeln!(
+        w,
+        ".SH {}",
         escape(&tr.t("cli.man.see-also").to_uppercase())
     )?;
     writeln!(w, "{}", escape(tr.t("cli.man.see-also-text")))?;

@@ -39,6 +39,7 @@ fn closed_names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = ItemId::VARIANTS.iter().map(|i| i.as_str()).collect();
     names.extend(Role::VARIANTS.iter().map(|r| r.as_str()));
     names.extend(Status::VARIANTS.iter().map(|s| s.as_str()));
+    names.extend(["en", "zh-TW", "ko"]);
     names
 }
 
@@ -238,6 +239,8 @@ fn man_page_is_roff_naming_every_command_and_option() {
         ".SH OPTIONS",
         ".SH COMMANDS",
         ".SH EXIT STATUS",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
     ] {
         assert!(page.contains(section), "man page lacks {section}");
     }
@@ -291,6 +294,10 @@ fn man_page_is_roff_naming_every_command_and_option() {
 fn man_page_follows_the_language() {
     let page = run(&["--lang", "ko", "man"]);
     assert!(page.contains("종료 코드"), "ko man page not in Korean");
+    assert!(
+        page.contains("환경 변수"),
+        "ko man page: no environment section"
+    );
     let page = run(&["--lang", "zh-TW", "man"]);
     assert!(page.contains("結束代碼"), "zh-TW man page not in Chinese");
 }
