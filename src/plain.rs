@@ -154,7 +154,7 @@ fn shown_of(w: &Wizard) -> Shown {
         Screen::Step(v) => Shown::Step(v.item),
         Screen::Summary => Shown::Summary,
         Screen::Individual(_) => Shown::Individual,
-        Screen::Preview(_) | Screen::Csv(_) => Shown::Other,
+        Screen::Preview(_) | Screen::Csv(_) | Screen::Handoff(_) => Shown::Other,
     }
 }
 
@@ -466,6 +466,8 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                 | Effect::ExportCsv { .. }
                 | Effect::CancelCsv { .. }
                 | Effect::ReadSent { .. }
+                | Effect::WriteHandoff(_)
+                | Effect::ListHandoffs
                 | Effect::CompletePath { .. }
                 | Effect::SaveMappings(_)
                 | Effect::Copy(_) => {}
@@ -1116,7 +1118,7 @@ fn screen_lines(w: &Wizard, ask: Ask, full: bool, touched: Option<usize>) -> Vec
                 invite_review(w, form, &mut out);
             }
         }
-        Screen::Preview(_) | Screen::Csv(_) => {}
+        Screen::Preview(_) | Screen::Csv(_) | Screen::Handoff(_) => {}
     }
     out
 }

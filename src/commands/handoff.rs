@@ -259,7 +259,7 @@ pub fn run_merge(args: &MergeArgs, ctx: &Context, out: &mut dyn Write, err: &mut
             Err(e) => return fail(err, &e.localize(tr)),
         }
     } else {
-        match Store::open(&ctx.config_dir, Timestamp::now()) {
+        match Store::open_waiting(&ctx.config_dir, Timestamp::now(), crate::store::LOCK_WAIT) {
             Ok(o) => {
                 for n in &o.notices {
                     let _ = writeln!(err, "msi-setup: {}", n.localize(tr));

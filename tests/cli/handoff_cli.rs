@@ -12,7 +12,7 @@ use msi_setup::domain::checks::{CheckId, CheckOutcome, CheckStatus};
 use msi_setup::domain::guide::{Guide, ItemId, Role};
 use msi_setup::domain::progress::{InviteBatch, InviteSource, Progress, Status};
 use msi_setup::domain::text::Detail;
-use msi_setup::store::{FILE, Store};
+use msi_setup::store::{FILE, LOCK_WAIT, Store};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_msi-setup");
@@ -47,7 +47,9 @@ impl Two {
     }
 
     fn edit(&self, who: &str, f: impl FnOnce(&mut Progress)) {
-        let mut o = Store::open(&self.dir(who), Timestamp::now()).expect("open");
+        // Waits as `mark` does: a test running beside this one may be forking a child that
+        // briefly holds a copy of the lock's descriptor.
+        let mut o = Store::open_waiting(&self.dir(who), Timestamp::now(), LOCK_WAIT).expect("open");
         f(&mut o.progress);
         o.store.save(&o.progress).expect("save");
     }
