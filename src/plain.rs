@@ -114,6 +114,19 @@ pub fn main(
     }
 }
 
+/// The current screen in full and its open question (a confirmation, a reason), as plain mode
+/// prints it on arrival: lines without control characters.
+#[must_use]
+pub fn screen_text(w: &Wizard) -> String {
+    let mut lines = screen_lines(w, Ask::Screen, true, None);
+    lines.extend(overlay_lines(w));
+    lines
+        .iter()
+        .map(|l| sanitize(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Where a multi-question screen is (the welcome form and the individual invite ask one thing
 /// at a time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1120,6 +1133,7 @@ fn overlay_lines(w: &Wizard) -> Vec<String> {
     let Some(o) = &w.overlay else {
         return out;
     };
+    out.push(String::new());
     match o {
         Overlay::Confirm(action) => {
             let body = match action {
