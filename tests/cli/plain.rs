@@ -521,3 +521,33 @@ fn an_over_long_answer_is_cut_and_the_next_line_is_the_next_answer() {
         "the rest was read as answers"
     );
 }
+
+#[test]
+fn a_second_instance_is_refused_and_a_damaged_file_is_said() {
+    let s = Sandbox::new();
+    // Another instance holds the lock: plain mode is refused, naming the lock.
+    let held = Store::open(&s.dir, Timestamp::now()).expect("store");
+    let r = s.plain(&[], "1\n1\nAda\nq\n");
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(r.stderr.contains("progress.lock"), "{}", r.stderr);
+    assert!(!s.dir.join(FILE).exists());
+    drop(held);
+    // A damaged file is moved aside and the user is told, in plain lines.
+    fs::write(s.dir.join(FILE), b"\0\0not toml").expect("write");
+    let r = s.plain(&[], "q\n");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let first_words = tr(Lang::En)
+        .t("core.notice.fresh")
+        .split('{')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(r.stdout.contains(&first_words), "{}", r.stdout);
+    assert!(
+        fs::read_dir(&s.dir)
+            .expect("dir")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".corrupt-")),
+        "the damaged file is kept aside"
+    );
+}
