@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::credentials::{self, Availability, Credentials};
-use crate::domain::checks::{CheckId, CheckOutcome, CheckStatus};
+use crate::domain::checks::{CheckId, CheckOutcome, CheckStatus, System};
 use crate::domain::guide::{Guide, ItemId, Kind, NoteKind};
 use crate::domain::progress::Status;
 use crate::domain::text::{Catalog, Detail, Lang, Localize};
@@ -32,6 +32,7 @@ use crate::remote::{self, Clients, HttpConfig};
 use crate::store::{self, Store};
 use crate::ui;
 use crate::wizard::individual::{AddressProblem, Individual};
+use crate::wizard::live::{CredentialForm, CredentialInput};
 use crate::wizard::{
     BannerText, ConfirmAction, Effect, Msg, Overlay, Screen, Start, Welcome, WelcomeRow, Wizard,
     notice,
@@ -114,6 +115,19 @@ pub fn main(
     }
 }
 
+/// The current screen in full and its open question (a confirmation, a reason), as plain mode
+/// prints it on arrival: lines without control characters.
+#[must_use]
+pub fn screen_text(w: &Wizard) -> String {
+    let mut lines = screen_lines(w, Ask::Screen, true, None);
+    lines.extend(overlay_lines(w));
+    lines
+        .iter()
+        .map(|l| sanitize(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Where a multi-question screen is (the welcome form and the individual invite ask one thing
 /// at a time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +148,10 @@ enum Ask {
     Workspace,
     /// Invite: record, edit or go back.
     Review,
+    /// Credentials: field `n`.
+    Cred(usize),
+    /// Credentials: remember them or not (then connect).
+    Remember,
 }
 
 /// What was last printed in full (an answer on the same screen prints only what changed).
@@ -161,7 +179,10 @@ fn shown_of(w: &Wizard) -> Shown {
 /// Credentials and clients for the live checks, made on first use.
 struct Live {
     rt: tokio::runtime::Runtime,
+    creds: Credentials,
+    http: HttpConfig,
     clients: Clients,
+    config_dir: std::path::PathBuf,
 }
 
 impl Live {
@@ -185,7 +206,41 @@ impl Live {
             }
         }
         let clients = Clients::new(&creds, &http);
-        Ok(Live { rt, clients })
+        Ok(Live {
+            rt,
+            creds,
+            http,
+            clients,
+            config_dir: config_dir.to_path_buf(),
+        })
+    }
+
+    /// Uses typed credentials (and saves them when asked), as the TUI's runtime does;
+    /// `Err` says why they were refused.
+    fn accept(&mut self, input: &CredentialInput) -> Result<(), credentials::ConfigError> {
+        let v = |i: usize| input.values.get(i).map_or("", String::as_str);
+        match input.system {
+            System::Marketo => {
+                let c = credentials::marketo_from_input(v(0), v(1), v(2))?;
+                if c.client_id.is_empty() || c.client_secret.is_empty() {
+                    return Err(credentials::ConfigError::MissingValues);
+                }
+                self.creds.marketo = Availability::Ready(c);
+            }
+            System::Salesforce => {
+                let c = credentials::salesforce_from_input(v(0), v(1))?;
+                if c.access_token.is_empty() {
+                    return Err(credentials::ConfigError::MissingValues);
+                }
+                self.creds.salesforce = Availability::Ready(c);
+            }
+        }
+        self.clients = Clients::new(&self.creds, &self.http);
+        if input.remember {
+            let saved = credentials::SavedCredentials::from_credentials(&self.creds);
+            credentials::save(&self.config_dir, &saved)?;
+        }
+        Ok(())
     }
 
     fn run(&self, id: CheckId) -> CheckOutcome {
@@ -278,7 +333,12 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
             };
             write!(self.out, "{} ", sanitize(&prompt))?;
             self.out.flush()?;
-            let Some(line) = self.read_line()? else {
+            let line = if self.secret_asked() && !self.echo {
+                self.read_secret()?
+            } else {
+                self.read_line()?
+            };
+            let Some(line) = line else {
                 // End of the input: quit; everything is already saved.
                 writeln!(self.out)?;
                 return Ok(());
@@ -341,6 +401,11 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
         if last == key {
             return Ok(());
         }
+        if key.1 == 4 && last.1 != 4 {
+            self.ask = Ask::Cred(0);
+        } else if last.1 == 4 && key.1 != 4 {
+            self.ask = Ask::Screen;
+        }
         if last.0 != key.0 {
             self.enter(key.0)?;
         } else if key.1 != 0 {
@@ -402,6 +467,58 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
         Ok(Some(text.chars().filter(|c| !c.is_control()).collect()))
     }
 
+    /// Whether the question is a secret credentials field.
+    fn secret_asked(&self) -> bool {
+        match (&self.wizard.overlay, self.ask) {
+            (Some(Overlay::Credentials(form)), Ask::Cred(i)) => {
+                i < form.fields.len() && form.masked(i)
+            }
+            _ => false,
+        }
+    }
+
+    /// A secret typed at a terminal: echo off (raw mode, which changes the terminal's settings
+    /// and writes nothing), read up to Enter, echo back on. Backspace erases; Ctrl-C quits.
+    fn read_secret(&mut self) -> io::Result<Option<String>> {
+        crossterm::terminal::enable_raw_mode()?;
+        let read = self.read_secret_raw();
+        crossterm::terminal::disable_raw_mode()?;
+        writeln!(self.out)?;
+        let bytes = read?;
+        Ok(bytes.map(|b| {
+            String::from_utf8_lossy(&b)
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect()
+        }))
+    }
+
+    fn read_secret_raw(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut buf = Vec::new();
+        loop {
+            let mut byte = [0u8; 1];
+            if self.input.read(&mut byte)? == 0 {
+                return Ok(if buf.is_empty() { None } else { Some(buf) });
+            }
+            match byte[0] {
+                b'\r' | b'\n' => return Ok(Some(buf)),
+                // Ctrl-C and Ctrl-D on an empty line: quit.
+                0x03 => return Ok(None),
+                0x04 if buf.is_empty() => return Ok(None),
+                0x7f | 0x08 => {
+                    // Erase one character (a UTF-8 sequence as a whole).
+                    while let Some(b) = buf.pop() {
+                        if b & 0xC0 != 0x80 {
+                            break;
+                        }
+                    }
+                }
+                b if buf.len() < LINE_MAX => buf.push(b),
+                _ => {}
+            }
+        }
+    }
+
     /// Prints `text`, one line per line, without control characters.
     fn say(&mut self, text: &str) -> io::Result<()> {
         for line in text.split('\n') {
@@ -456,11 +573,21 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                     };
                     queue.extend(self.wizard.update(m, Timestamp::now()));
                 }
-                // Plain mode never opens the credentials form, the CSV flow or the preview,
-                // and does not write to the clipboard (that is an escape sequence): these
-                // effects cannot arise from the messages it sends.
+                Effect::SubmitCredentials(input) => {
+                    if self.live.is_none() {
+                        self.live = Some(Live::new(self.store.dir())?);
+                    }
+                    let reply = match self.live.as_mut().map(|l| l.accept(&input)) {
+                        Some(Ok(())) => Msg::CredentialsAccepted(input.system),
+                        Some(Err(e)) => Msg::CredentialsRejected(notice(e)),
+                        None => continue,
+                    };
+                    queue.extend(self.wizard.update(reply, Timestamp::now()));
+                }
+                // Plain mode never opens the CSV flow or the preview, runs one check at a
+                // time (nothing to cancel) and does not write to the clipboard (that is an
+                // escape sequence): these effects cannot arise from the messages it sends.
                 Effect::CancelCheck { .. }
-                | Effect::SubmitCredentials(_)
                 | Effect::LoadCsv { .. }
                 | Effect::ValidateCsv { .. }
                 | Effect::ExportCsv { .. }
@@ -486,12 +613,24 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
     fn after_msgs(&mut self) -> io::Result<()> {
         let w = &self.wizard;
         if let Some(o) = &w.overlay {
-            if let Overlay::Reason {
-                empty_error: true, ..
-            } = o
-            {
-                let text = self.t("core.reason.required");
-                self.say(&text)?;
+            match o {
+                Overlay::Reason {
+                    empty_error: true, ..
+                } => {
+                    let text = self.t("core.reason.required");
+                    self.say(&text)?;
+                }
+                Overlay::Credentials(form) => {
+                    if self.ask != Ask::Remember {
+                        self.ask = next_cred(form, self.ask);
+                    } else if let Some(e) = &form.error {
+                        // Submitted and refused: say why and ask again from the first field.
+                        let text = e.0.localize(&w.tr);
+                        self.say(&text)?;
+                        self.ask = Ask::Cred(0);
+                    }
+                }
+                _ => {}
             }
             return Ok(());
         }
@@ -645,7 +784,27 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
         match &w.overlay {
             Some(Overlay::Confirm(_)) => return (String::new(), "y, n".to_string()),
             Some(Overlay::Reason { .. }) => return (self.t("plain.reason.hint"), String::new()),
-            Some(Overlay::Help | Overlay::Credentials(_)) | None => {}
+            Some(Overlay::Credentials(form)) => {
+                return match self.ask {
+                    Ask::Cred(i) if i < form.fields.len() => {
+                        let label = self.t(form.labels()[i]);
+                        let key = if form.masked(i) {
+                            "plain.cred.secret"
+                        } else {
+                            "plain.cred.field"
+                        };
+                        (tr.f(key, &[("label", &label)]), String::new())
+                    }
+                    _ => (
+                        tr.f(
+                            "plain.cred.remember",
+                            &[("label", &tr.t("checks.form.remember"))],
+                        ),
+                        "y, n".to_string(),
+                    ),
+                };
+            }
+            Some(Overlay::Help) | None => {}
         }
         let roles = w.guide.roles();
         match (&w.screen, self.ask) {
@@ -738,7 +897,8 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                 msgs.push(Msg::Next);
                 return Answer::Msgs(msgs);
             }
-            Some(Overlay::Help | Overlay::Credentials(_)) => {
+            Some(Overlay::Credentials(form)) => return self.answer_credentials(form, a),
+            Some(Overlay::Help) => {
                 return Answer::Msgs(vec![Msg::Back]);
             }
             None => {}
@@ -775,6 +935,40 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
             .iter()
             .find(|c| c.word == a && c.applies(&self.wizard))
             .map_or(Answer::Invalid, |c| Answer::Msgs(vec![c.msg.clone()]))
+    }
+
+    fn answer_credentials(&self, form: &CredentialForm, a: &str) -> Answer {
+        if a == "0" {
+            return Answer::Msgs(vec![Msg::Back]);
+        }
+        // The form's rows: its fields, then "remember", then "connect".
+        let n = form.fields.len();
+        let row = |i: usize| {
+            let mut m = vec![Msg::Up; n + 2];
+            m.extend(std::iter::repeat_n(Msg::Down, i));
+            m
+        };
+        match self.ask {
+            Ask::Cred(i) if i < n => {
+                let mut msgs = row(i);
+                msgs.extend(replace(form.fields[i].value(), a));
+                Answer::Msgs(msgs)
+            }
+            _ => {
+                let remember = match a.to_lowercase().as_str() {
+                    "y" | "yes" => true,
+                    "n" | "no" => false,
+                    _ => return Answer::Invalid,
+                };
+                let mut msgs = row(n);
+                if remember != form.remember {
+                    msgs.push(Msg::Toggle);
+                }
+                msgs.push(Msg::Down);
+                msgs.push(Msg::Next);
+                Answer::Msgs(msgs)
+            }
+        }
     }
 
     fn answer_welcome(&self, form: &Welcome, a: &str) -> Answer {
@@ -917,6 +1111,15 @@ fn goto(n: usize) -> Vec<Msg> {
     msgs
 }
 
+/// The credentials question after `ask`.
+fn next_cred(form: &CredentialForm, ask: Ask) -> Ask {
+    match ask {
+        Ask::Cred(i) if i + 1 < form.fields.len() => Ask::Cred(i + 1),
+        Ask::Cred(_) => Ask::Remember,
+        other => other,
+    }
+}
+
 /// `a` as a number in `1..=max`.
 fn number(a: &str, max: usize) -> Option<usize> {
     a.parse::<usize>().ok().filter(|n| (1..=max).contains(n))
@@ -984,6 +1187,12 @@ static COMMANDS: &[Command] = &[
     cmd!("t", Msg::Todo, "keys.todo", On::Step),
     cmd!("v", Msg::CycleVariant, "keys.variant", On::StepWithVariants),
     cmd!("l", Msg::RunChecks, "keys.live", On::StepWithChecks),
+    cmd!(
+        "K",
+        Msg::EditCredentials,
+        "keys.credentials",
+        On::StepWithChecks
+    ),
     cmd!(
         "i",
         Msg::InviteIndividual,
@@ -1130,6 +1339,7 @@ fn overlay_lines(w: &Wizard) -> Vec<String> {
     let Some(o) = &w.overlay else {
         return out;
     };
+    out.push(String::new());
     match o {
         Overlay::Confirm(action) => {
             let body = match action {
@@ -1188,7 +1398,18 @@ fn overlay_lines(w: &Wizard) -> Vec<String> {
                 &[("item", &tr.t(&w.guide.item(*item).title_key()))],
             ));
         }
-        Overlay::Help | Overlay::Credentials(_) => {}
+        Overlay::Credentials(form) => {
+            out.push(
+                tr.t(match form.system {
+                    System::Marketo => "checks.form.title-marketo",
+                    System::Salesforce => "checks.form.title-salesforce",
+                })
+                .to_string(),
+            );
+            out.push(tr.t("checks.form.intro").to_string());
+            out.push(tr.t("plain.cred.hint").to_string());
+        }
+        Overlay::Help => {}
     }
     out
 }

@@ -337,8 +337,8 @@ fn a_wrong_answer_is_asked_again_with_the_valid_choices() {
         ("7", "1-3"),
         ("x", "1-2"),
         ("12", "1-9, c, r, q"),
-        ("99", "1-4, d, s, b, t, l, n, 0, q"),
-        ("z", "1-4, d, s, b, t, l, n, 0, q"),
+        ("99", "1-4, d, s, b, t, l, K, n, 0, q"),
+        ("z", "1-4, d, s, b, t, l, K, n, 0, q"),
     ] {
         let said = en.f(
             "plain.invalid",
@@ -528,4 +528,77 @@ fn an_over_long_answer_is_cut_and_the_next_line_is_the_next_answer() {
         !r.stdout.contains(&"A".repeat(200)),
         "the rest was read as answers"
     );
+}
+
+#[test]
+fn a_second_instance_is_refused_and_a_damaged_file_is_said() {
+    let s = Sandbox::new();
+    // Another instance holds the lock: plain mode is refused, naming the lock.
+    let held = Store::open(&s.dir, Timestamp::now()).expect("store");
+    let r = s.plain(&[], "1\n1\nAda\nq\n");
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(r.stderr.contains("progress.lock"), "{}", r.stderr);
+    assert!(!s.dir.join(FILE).exists());
+    drop(held);
+    // A damaged file is moved aside and the user is told, in plain lines.
+    fs::write(s.dir.join(FILE), b"\0\0not toml").expect("write");
+    let r = s.plain(&[], "q\n");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let first_words = tr(Lang::En)
+        .t("core.notice.fresh")
+        .split('{')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(r.stdout.contains(&first_words), "{}", r.stdout);
+    assert!(
+        fs::read_dir(&s.dir)
+            .expect("dir")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".corrupt-")),
+        "the damaged file is kept aside"
+    );
+}
+
+#[tokio::test]
+async fn credentials_typed_in_plain_mode_run_the_checks_and_never_show() {
+    use msi_setup::domain::checks::{CheckId, CheckStatus};
+    let server = crate::verify_cli::healthy_server().await;
+    let token = crate::verify_cli::SECRETS[2];
+    let s = Sandbox::new();
+    let mut c = s.cmd();
+    c.env("MSI_SETUP_HTTP_TIMEOUT_MS", "5000")
+        .env("MSI_SETUP_RETRY_BASE_MS", "2")
+        .arg("--plain");
+    // Salesforce admin; open Install the package; K; a bad URL first (refused, asked again);
+    // then the right one and the token; do not remember; tick what the pass proves.
+    let input = format!(
+        "1\n2\n\n8\nK\nftp://nope\n{token}\nn\n{uri}\n{token}\nn\ny\nq\n",
+        uri = server.uri()
+    );
+    let r = s.finish(c.write_stdin(input).output().expect("run"));
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
+    let en = tr(Lang::En);
+    assert!(
+        r.stdout.contains(en.t("checks.form.title-salesforce")),
+        "{}",
+        r.stdout
+    );
+    let p = s.progress();
+    assert_eq!(
+        p.checks[&CheckId::SfPackage].status,
+        CheckStatus::Pass,
+        "{}",
+        r.stdout
+    );
+    assert!(
+        p.item(ItemId::InstallPackage)
+            .ticked
+            .contains("verify-installed")
+    );
+    // Not asked to remember: nothing written.
+    assert!(!s.dir.join("credentials.toml").exists());
+    let text = fs::read_to_string(s.dir.join(FILE)).expect("file");
+    assert!(!text.contains(token));
 }

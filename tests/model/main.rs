@@ -17,6 +17,7 @@ mod csv_threads;
 mod csv_validate;
 mod fields_preview;
 mod judge;
+mod plain_screens;
 mod screens;
 mod store;
 mod verify_catalog;

@@ -16,6 +16,7 @@ mod tmux_e2e;
 mod tmux_handoff;
 mod tmux_live;
 mod tmux_screens;
+mod tmux_plain;
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -48,6 +49,10 @@ const TESTS: &[(&str, fn())] = &[
     (
         "tmux_screens::korean_step_footers_keep_preview_route_and_check_keys",
         tmux_screens::korean_step_footers_keep_preview_route_and_check_keys,
+    ),
+    (
+        "tmux_plain::plain_mode_in_a_dumb_terminal_hides_typed_secrets",
+        tmux_plain::plain_mode_in_a_dumb_terminal_hides_typed_secrets,
     ),
 ];
 
