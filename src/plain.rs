@@ -237,7 +237,10 @@ impl Live {
         }
         self.clients = Clients::new(&self.creds, &self.http);
         if input.remember {
-            let saved = credentials::SavedCredentials::from_credentials(&self.creds);
+            // Only this form's values; what else is remembered stays as it is (as in the TUI).
+            let saved = credentials::load(&self.config_dir)?
+                .unwrap_or_default()
+                .with_typed(input.system, &self.creds);
             credentials::save(&self.config_dir, &saved)?;
         }
         Ok(())
