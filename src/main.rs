@@ -172,8 +172,8 @@ fn run_tui(
         },
     );
     wizard.tz = TimeZone::system();
-    match app::run(wizard, &opened.store, started) {
-        Ok(w) => {
+    match app::run_to_end(wizard, &opened.store, started) {
+        Ok(app::Ended { wizard: w, signal }) => {
             let line = w.tr.f(
                 "core.exit.saved",
                 &[
@@ -181,8 +181,13 @@ fn run_tui(
                     ("progress", &msi_setup::ui::progress_line(&w)),
                 ],
             );
-            println!("{line}");
-            ExitCode::SUCCESS
+            // After a hang-up there may be no terminal left to print on: never panic for that.
+            let _ = writeln!(std::io::stdout(), "{line}");
+            match signal {
+                // 128 + the signal's number, as shells report a process a signal ended.
+                Some(n) => ExitCode::from(u8::try_from(128 + n).unwrap_or(255)),
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             tracing::error!(error = %e, "terminal error");
