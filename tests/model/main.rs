@@ -15,6 +15,7 @@ mod csv_mapping;
 mod csv_props;
 mod csv_validate;
 mod fields_preview;
+mod notice_banner;
 mod screens;
 mod store;
 mod verify_catalog;
