@@ -2,7 +2,8 @@
 //! messages, runs `Wizard::update`, carries out its effects and redraws only after something
 //! happened (no polling loop: idle CPU is zero; a 100 ms spinner tick runs only while a live
 //! check runs). The terminal is restored on every exit path, including panics (ratatui's hook
-//! plus ours for bracketed paste) and SIGTERM/SIGHUP.
+//! plus ours for bracketed paste) and every catchable signal that ends a terminal program
+//! (INT, QUIT, TERM, HUP, USR1, USR2, ALRM: the exit code is then 128 + its number).
 //!
 //! Live checks run as spawned tasks that never panic (every failure is a `CheckOutcome`); each
 //! is kept under its ticket and aborted on `Effect::CancelCheck`. CSV jobs run on blocking
@@ -111,20 +112,87 @@ impl Live {
     }
 }
 
+/// How the TUI ended.
+#[derive(Debug)]
+pub struct Ended {
+    /// The wizard as it was at the end.
+    pub wizard: Wizard,
+    /// The signal that ended it (`SIGINT` = 2, `SIGTERM` = 15, ...), if one did: the process
+    /// should exit with 128 + that number, as shells expect.
+    pub signal: Option<i32>,
+}
+
 /// Runs the TUI until the user quits. `started` is when the process began (for the
 /// time-to-first-frame log line).
 ///
 /// # Errors
 /// Terminal IO errors (the terminal is restored first).
 pub fn run(wizard: Wizard, store: &Store, started: Instant) -> io::Result<Wizard> {
+    run_to_end(wizard, store, started).map(|e| e.wizard)
+}
+
+/// [`run`], also saying which signal ended it. The signals that end a terminal program when
+/// sent from outside (`kill -INT`, `timeout -s INT`, a closed terminal) are caught before the
+/// terminal is switched to raw mode, so every one of them restores it.
+///
+/// # Errors
+/// Terminal IO errors (the terminal is restored first).
+pub fn run_to_end(wizard: Wizard, store: &Store, started: Instant) -> io::Result<Ended> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let signals = {
+        let _in_rt = rt.enter();
+        Signals::new()?
+    };
     let mut terminal = init()?;
     let mut wizard = wizard;
-    let result = rt.block_on(event_loop(&mut terminal, &mut wizard, store, started));
+    let result = rt.block_on(event_loop(
+        &mut terminal,
+        &mut wizard,
+        store,
+        started,
+        signals,
+    ));
     restore();
-    result.map(|()| wizard)
+    result.map(|signal| Ended { wizard, signal })
+}
+
+/// The catchable signals that end the program, each restoring the terminal first.
+struct Signals {
+    streams: Vec<(i32, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [
+            (libc::SIGINT, SignalKind::interrupt()),
+            (libc::SIGQUIT, SignalKind::quit()),
+            (libc::SIGTERM, SignalKind::terminate()),
+            (libc::SIGHUP, SignalKind::hangup()),
+            (libc::SIGUSR1, SignalKind::user_defined1()),
+            (libc::SIGUSR2, SignalKind::user_defined2()),
+            (libc::SIGALRM, SignalKind::alarm()),
+        ];
+        let mut streams = Vec::new();
+        for (n, kind) in kinds {
+            streams.push((n, signal(kind)?));
+        }
+        Ok(Signals { streams })
+    }
+
+    /// The next signal's number.
+    async fn recv(&mut self) -> i32 {
+        let waits = self.streams.iter_mut().map(|(n, s)| {
+            let n = *n;
+            Box::pin(async move {
+                s.recv().await;
+                n
+            })
+        });
+        futures_util::future::select_all(waits).await.0
+    }
 }
 
 fn init() -> io::Result<DefaultTerminal> {
@@ -148,11 +216,10 @@ async fn event_loop(
     wizard: &mut Wizard,
     store: &Store,
     started: Instant,
-) -> io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
+    mut signals: Signals,
+) -> io::Result<Option<i32>> {
     let mut events = EventStream::new();
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
+    let mut ended_by: Option<i32> = None;
     let (tx, mut rx) = mpsc::unbounded_channel::<Background>();
     let mut live = Live::new(store.dir().to_path_buf());
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -328,7 +395,7 @@ async fn event_loop(
             for (_, h) in live.tasks.drain() {
                 h.abort();
             }
-            return Ok(());
+            return Ok(ended_by);
         }
         if dirty {
             terminal.draw(|f| ui::render(wizard, f))?;
@@ -356,8 +423,11 @@ async fn event_loop(
                 }
             },
             _ = tick.tick(), if busy => Some(Msg::Tick),
-            _ = sigterm.recv() => Some(Msg::ForceQuit),
-            _ = sighup.recv() => Some(Msg::ForceQuit),
+            n = signals.recv() => {
+                tracing::info!(signal = n, "ended by a signal");
+                ended_by = Some(n);
+                Some(Msg::ForceQuit)
+            }
         };
         let Some(msg) = msg else { continue };
         if let Msg::CheckFinished { ticket, .. } = &msg {

@@ -688,15 +688,20 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
     }
     let path = credentials_path(config_dir);
     let shown = path.display().to_string();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(ConfigError::FileUnreadable {
-                path: shown,
-                reason: e.kind().to_string(),
-            });
+    // Opened non-blocking and checked: a FIFO or device in its place is refused, never waited on.
+    let unreadable = |reason: String| ConfigError::FileUnreadable {
+        path: shown.clone(),
+        reason,
+    };
+    let text = match crate::fsutil::read_regular(&path) {
+        Ok(None) => return Ok(None),
+        Ok(Some(bytes)) => {
+            String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".to_string()))?
         }
+        Err(e) if crate::fsutil::not_regular(&e).is_some() => {
+            return Err(unreadable("not a regular file".to_string()));
+        }
+        Err(e) => return Err(unreadable(e.kind().to_string())),
     };
     #[cfg(unix)]
     {

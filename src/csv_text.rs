@@ -54,15 +54,7 @@ pub fn delimiter_text(tr: &Catalog, d: u8) -> String {
 /// escaped instead of reaching the terminal.
 #[must_use]
 pub fn safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::present::escape(s)
 }
 
 /// The message of an issue, in the user's language.

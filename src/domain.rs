@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod csv_intake;
 pub mod fields;
+pub mod files;
 pub mod guide;
 pub mod handoff;
 pub mod progress;

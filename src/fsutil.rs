@@ -21,81 +21,44 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-/// What a path is when it is not a regular file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    /// A directory.
-    Directory,
-    /// A named pipe.
-    Fifo,
-    /// A character device (a terminal, `/dev/null`, `/dev/zero`).
-    CharDevice,
-    /// A block device.
-    BlockDevice,
-    /// A Unix socket.
-    Socket,
-    /// Anything else that is not a regular file.
-    Other,
-}
+pub use crate::domain::files::{FileKind, NotRegular};
 
-impl FileKind {
-    /// `None` for a regular file, else what it is.
-    #[must_use]
-    pub fn of(ft: fs::FileType) -> Option<FileKind> {
-        if ft.is_file() {
-            return None;
-        }
-        if ft.is_dir() {
-            return Some(FileKind::Directory);
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::FileTypeExt;
-            if ft.is_fifo() {
-                return Some(FileKind::Fifo);
-            }
-            if ft.is_char_device() {
-                return Some(FileKind::CharDevice);
-            }
-            if ft.is_block_device() {
-                return Some(FileKind::BlockDevice);
-            }
-            if ft.is_socket() {
-                return Some(FileKind::Socket);
-            }
-        }
-        Some(FileKind::Other)
+/// What `ft` is when it is not a regular file (`None` for a regular file).
+#[must_use]
+pub fn kind_of(ft: fs::FileType) -> Option<FileKind> {
+    if ft.is_file() {
+        return None;
     }
-
-    /// The catalog key of the message "`{path}` is a …, not a regular file" (`files.not-regular.*`).
-    #[must_use]
-    pub fn key(self) -> &'static str {
-        match self {
-            FileKind::Directory => "files.not-regular.directory",
-            FileKind::Fifo => "files.not-regular.fifo",
-            FileKind::CharDevice => "files.not-regular.char-device",
-            FileKind::BlockDevice => "files.not-regular.block-device",
-            FileKind::Socket => "files.not-regular.socket",
-            FileKind::Other => "files.not-regular.other",
+    if ft.is_dir() {
+        return Some(FileKind::Directory);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some(FileKind::Fifo);
+        }
+        if ft.is_char_device() {
+            return Some(FileKind::CharDevice);
+        }
+        if ft.is_block_device() {
+            return Some(FileKind::BlockDevice);
+        }
+        if ft.is_socket() {
+            return Some(FileKind::Socket);
         }
     }
+    Some(FileKind::Other)
 }
 
-/// A path that is not a regular file where one is needed. Carried inside an [`io::Error`]
-/// (kind `InvalidInput`); find it with [`not_regular`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{}` is not a regular file ({kind:?})", path.display())]
-pub struct NotRegular {
-    /// The path as given.
-    pub path: PathBuf,
-    /// What it is.
-    pub kind: FileKind,
-}
-
-impl NotRegular {
-    fn into_io(self) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidInput, self)
-    }
+fn refused(path: &Path, kind: FileKind) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        },
+    )
 }
 
 /// The [`NotRegular`] inside `e`, if that is what it is.
@@ -139,12 +102,8 @@ pub fn resolve_links(path: &Path) -> io::Result<PathBuf> {
 pub fn write_target(path: &Path) -> io::Result<PathBuf> {
     match fs::metadata(path) {
         Ok(m) => {
-            if let Some(kind) = FileKind::of(m.file_type()) {
-                return Err(NotRegular {
-                    path: path.to_path_buf(),
-                    kind,
-                }
-                .into_io());
+            if let Some(kind) = kind_of(m.file_type()) {
+                return Err(refused(path, kind));
             }
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -172,24 +131,16 @@ pub fn read_regular(path: &Path) -> io::Result<Option<Vec<u8>>> {
         Err(e) => {
             // A directory cannot always be opened; say what it is rather than "is a directory".
             if let Ok(m) = fs::metadata(path)
-                && let Some(kind) = FileKind::of(m.file_type())
+                && let Some(kind) = kind_of(m.file_type())
             {
-                return Err(NotRegular {
-                    path: path.to_path_buf(),
-                    kind,
-                }
-                .into_io());
+                return Err(refused(path, kind));
             }
             return Err(e);
         }
     };
     let meta = f.metadata()?;
-    if let Some(kind) = FileKind::of(meta.file_type()) {
-        return Err(NotRegular {
-            path: path.to_path_buf(),
-            kind,
-        }
-        .into_io());
+    if let Some(kind) = kind_of(meta.file_type()) {
+        return Err(refused(path, kind));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(1 << 20));
     io::Read::read_to_end(&mut f, &mut bytes)?;

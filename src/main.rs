@@ -213,23 +213,28 @@ fn run_tui(
         },
     );
     wizard.tz = TimeZone::system();
-    match app::run(wizard, &opened.store, started) {
-        // Quitting before anything was saved (the welcome screen on a first run) must not
-        // claim that progress was saved.
-        Ok(w) if !opened.store.path().is_file() => {
-            println!("{}", w.tr.t("core.exit.nothing-saved"));
-            ExitCode::SUCCESS
-        }
-        Ok(w) => {
-            let line = w.tr.f(
-                "core.exit.saved",
-                &[
-                    ("path", &opened.store.path().display()),
-                    ("progress", &msi_setup::ui::progress_line(&w)),
-                ],
-            );
-            println!("{line}");
-            ExitCode::SUCCESS
+    match app::run_to_end(wizard, &opened.store, started) {
+        Ok(app::Ended { wizard: w, signal }) => {
+            // Quitting before anything was saved (the welcome screen on a first run) must not
+            // claim that progress was saved.
+            let line = if opened.store.path().is_file() {
+                w.tr.f(
+                    "core.exit.saved",
+                    &[
+                        ("path", &opened.store.path().display()),
+                        ("progress", &msi_setup::ui::progress_line(&w)),
+                    ],
+                )
+            } else {
+                w.tr.t("core.exit.nothing-saved").to_string()
+            };
+            // After a hang-up there may be no terminal left to print on: never panic for that.
+            let _ = writeln!(std::io::stdout(), "{line}");
+            match signal {
+                // 128 + the signal's number, as shells report a process a signal ended.
+                Some(n) => ExitCode::from(u8::try_from(128 + n).unwrap_or(255)),
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             tracing::error!(error = %e, "terminal error");

@@ -225,6 +225,43 @@ pub fn status_word(tr: &Catalog, status: Status) -> &str {
     tr.t(&format!("core.status.{}", status.as_str()))
 }
 
+/// `s` with control characters and bidirectional overrides (U+202A–U+202E, U+2066–U+2069)
+/// written as Rust escapes (`\u{202e}`): what a user typed or a file holds is shown as it is,
+/// but can neither drive the terminal nor reorder the line around it.
+#[must_use]
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Lines `text` takes when word-wrapped at `cells` (a word wider than a line is broken).
+#[must_use]
+pub fn wrapped_height(text: &str, cells: usize) -> usize {
+    let cells = cells.max(1);
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split(' ') {
+        let w = width(word);
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= cells {
+            used = need;
+        } else {
+            lines += usize::from(used > 0) + w.saturating_sub(1) / cells;
+            used = match w % cells {
+                0 => cells,
+                rest => rest,
+            };
+        }
+    }
+    lines
+}
+
 /// `2026-11-21 14:03` in `tz`.
 #[must_use]
 pub fn short_time(ts: Timestamp, tz: &TimeZone) -> String {
@@ -314,6 +351,7 @@ mod tests {
     #[test]
     fn sanitize_drops_escapes_and_short_time_shows_minutes_in_the_zone() {
         assert_eq!(sanitize("a\u{1b}[2Jb\r\n"), "a[2Jb");
+        assert_eq!(escape("a\u{202E}b\u{1b}"), "a\\u{202e}b\\u{1b}");
         let ts = Timestamp::from_second(1_790_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
         assert_eq!(short_time(ts, &TimeZone::UTC), "2026-09-21 14:13");
         let seoul = TimeZone::fixed(jiff::tz::offset(9));

@@ -56,7 +56,17 @@ impl Clients {
     /// roots), every check that would need it ends in error saying so.
     #[must_use]
     pub fn new(creds: &Credentials, cfg: &HttpConfig) -> Clients {
-        match http::build_client(cfg) {
+        Clients::observed(creds, cfg, None)
+    }
+
+    /// [`Clients::new`], telling `observer` about requests that go unanswered for a while.
+    #[must_use]
+    pub fn observed(
+        creds: &Credentials,
+        cfg: &HttpConfig,
+        observer: Option<http::WaitObserver>,
+    ) -> Clients {
+        match http::build_client(cfg).map(|h| h.observed(observer)) {
             Ok(client) => Clients {
                 marketo: Slot::from_availability(&creds.marketo, |c| {
                     MarketoClient::new(client.clone(), *cfg, c.clone())

@@ -795,8 +795,10 @@ struct MappingsFile {
 /// none (they are only a convenience).
 #[must_use]
 pub fn load_mappings(dir: &Path) -> Remembered {
-    fs::read_to_string(dir.join(MAPPINGS))
+    read_regular(&dir.join(MAPPINGS))
         .ok()
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok())
         .and_then(|t| toml::from_str::<MappingsFile>(&t).ok())
         .filter(|m| m.version == 1)
         .map(|m| m.mappings)

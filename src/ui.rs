@@ -31,7 +31,11 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         too_small(w, f, area, t);
         return;
     }
-    let banner_h = u16::from(w.banner.is_some());
+    // A banner wraps (up to 6 lines): a notice names a whole path, never cut with "…".
+    let banner_text = w.banner.as_ref().map(|b| banner_text(w, &b.text));
+    let banner_h = banner_text.as_deref().map_or(0, |text| {
+        u16::try_from(present::wrapped_height(text, area.width as usize).min(6)).unwrap_or(6)
+    });
     let [header, banner, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banner_h),
@@ -45,11 +49,9 @@ pub fn render(w: &Wizard, f: &mut Frame) {
             BannerKind::Info => t.info(),
             BannerKind::Error => t.warn(),
         };
+        let text = banner_text.unwrap_or_default();
         f.render_widget(
-            Paragraph::new(Line::styled(
-                present::fit(&banner_text(w, &b.text), banner.width as usize),
-                style,
-            )),
+            Paragraph::new(Line::styled(text, style)).wrap(ratatui::widgets::Wrap { trim: true }),
             banner,
         );
     }

@@ -523,6 +523,51 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn an_output_that_is_a_fifo_or_a_directory_is_refused_by_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("users.csv");
+        let text = "email\na@example.com\n";
+        std::fs::write(&src, text).unwrap();
+        let fifo = dir.path().join("out.fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let i = sniff(&Sample::from_bytes(text.as_bytes()), &Overrides::default()).unwrap();
+        let m = i.suggest_mapping();
+        let r = intake::validate(text.as_bytes(), &i, &m, &Options::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let r = Arc::new(r);
+        let tr = Catalog::load(Lang::En).unwrap();
+        for (out, key) in [
+            (fifo.clone(), "files.not-regular.fifo"),
+            (dir.path().to_path_buf(), "files.not-regular.directory"),
+        ] {
+            let (tx, mut rx) = unbounded_channel();
+            let job = ExportJob {
+                ticket: 5,
+                path: src.to_string_lossy().into_owned(),
+                out: out.to_string_lossy().into_owned(),
+                report_path: dir.path().join("r.csv").to_string_lossy().into_owned(),
+                intake: i.clone(),
+                mapping: m.clone(),
+                report: Arc::clone(&r),
+            };
+            export(job, &tr, &AtomicBool::new(false), &tx);
+            let Msg::CsvExported { result: Err(e), .. } = next(&mut rx) else {
+                panic!("{} must be refused", out.display());
+            };
+            assert_eq!(e.message().0, key);
+        }
+    }
+
     /// Feeds `text` to a FIFO at `path` from another thread: the first half, then `cancel` is
     /// set (as Esc does while the job runs), then the rest. The job cannot have finished before
     /// the flag is set: the second half was not written yet.

@@ -25,6 +25,7 @@ use crate::domain::csv_intake::{
     EncodingSource, Field, HeaderChoice, HeaderSource, Intake, Issue, MapError, Mapping, Options,
     Overrides, Progress, Region, Report, ReportLabels, Sample, Severity, SniffError, ValidateError,
 };
+use crate::domain::files::{FileKind, NotRegular};
 use crate::domain::text::{Catalog, Lang, io_error};
 
 /// Issues listed in the human summary (all of them are in `--json` and `--report`).
@@ -80,11 +81,21 @@ enum Failure {
     BadDelimiter(String),
     Sniff(SniffError),
     Map(MapError),
-    NoEmail { columns: String },
+    NoEmail {
+        columns: String,
+    },
     Validate(ValidateError),
-    SameAsInput { path: PathBuf, option: &'static str },
+    SameAsInput {
+        path: PathBuf,
+        option: &'static str,
+    },
     SameOutput(PathBuf),
-    Write { path: PathBuf, error: io::Error },
+    Write {
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// Input that is not a regular file went on past [`intake::MAX_PIPED_INPUT_MB`].
+    InputTooLarge,
 }
 
 impl Failure {
@@ -105,6 +116,7 @@ impl Failure {
             Failure::Validate(_) => "unreadable",
             Failure::SameAsInput { .. } | Failure::SameOutput(_) => "bad_output",
             Failure::Write { .. } => "unwritable",
+            Failure::InputTooLarge => "too_large",
         }
     }
 }
@@ -148,8 +160,14 @@ impl Check<'_> {
         if meta.is_file() {
             return Ok(Input::Path { size: meta.len() });
         }
+        // Read once into memory, but never without bound (`/dev/zero`, an endless pipe).
+        let limit = intake::MAX_PIPED_INPUT_MB * 1024 * 1024;
         let mut bytes = Vec::new();
-        io::Read::read_to_end(&mut f, &mut bytes).map_err(Failure::Read)?;
+        io::Read::read_to_end(&mut io::Read::take(&mut f, limit + 1), &mut bytes)
+            .map_err(Failure::Read)?;
+        if bytes.len() as u64 > limit {
+            return Err(Failure::InputTooLarge);
+        }
         Ok(Input::Bytes(bytes))
     }
 
@@ -271,8 +289,20 @@ impl Check<'_> {
         })
     }
 
-    /// Refuses outputs that would overwrite the input or each other.
+    /// Refuses outputs that would overwrite the input or each other, or that are not regular
+    /// files (a device, FIFO, directory, or a symlink to one, like `/proc/self/fd/1`): that is
+    /// found before the input is read.
     fn check_outputs(&self) -> Result<(), Failure> {
+        for p in [&self.args.out, &self.args.report].into_iter().flatten() {
+            if let Err(error) = crate::fsutil::write_target(p)
+                && NotRegular::find(&error).is_some()
+            {
+                return Err(Failure::Write {
+                    path: p.clone(),
+                    error,
+                });
+            }
+        }
         let input = fs::canonicalize(&self.args.file).ok();
         let outputs = [(&self.args.out, "--out"), (&self.args.report, "--report")];
         for (path, option) in outputs {
@@ -405,6 +435,14 @@ impl Check<'_> {
                 "csv.error.same-output",
                 &[("path", &safe(&path.display().to_string()))],
             ),
+            Failure::InputTooLarge => self.f(
+                "files.err.input-too-large",
+                &[("file", &file), ("limit", &intake::MAX_PIPED_INPUT_MB)],
+            ),
+            Failure::Write { path, error } if NotRegular::find(error).is_some() => {
+                let kind = NotRegular::find(error).map_or(FileKind::Other, |n| n.kind);
+                self.f(kind.key(), &[("path", &safe(&path.display().to_string()))])
+            }
             Failure::Write { path, error } => self.f(
                 "csv.error.write",
                 &[

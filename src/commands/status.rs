@@ -11,7 +11,7 @@ use crate::cli::StatusArgs;
 use crate::domain::guide::{Guide, Item, ItemId, Kind, Role};
 use crate::domain::progress::{InviteSource, Progress, Status};
 use crate::domain::text::Localize;
-use crate::present::{pad, sanitize, short_time, width};
+use crate::present::{escape, pad, sanitize, short_time, width};
 use crate::store;
 
 #[derive(Serialize)]
@@ -185,10 +185,10 @@ fn write_text(
         );
         if let Some(p) = progress.items.get(&item.id) {
             if let Some(r) = &p.reason {
-                line.push_str(&format!("  ({r})"));
+                line.push_str(&format!("  ({})", escape(r)));
             }
             if let Some(at) = p.updated_at {
-                let who = p.updated_by.as_deref().unwrap_or("-");
+                let who = escape(p.updated_by.as_deref().unwrap_or("-"));
                 line.push_str(&format!("  [{} {}]", short_time(at, &tz), who));
             }
         }

@@ -118,7 +118,19 @@ pub fn run_with_env(
         if want_sf {
             fill_from_sf_cli(&mut creds, &sf, args.sf_target_org.as_deref()).await;
         }
-        let clients = Clients::new(&creds, &http);
+        // A server that does not answer: say on stderr what we wait for, instead of silence
+        // until the timeout.
+        let waiting_tr = tr.clone();
+        let observer: remote::http::WaitObserver = std::sync::Arc::new(move |w| {
+            let line = Detail::new("files.verify.waiting")
+                .arg("url", &w.url)
+                .arg("try", w.attempt)
+                .arg("tries", w.tries)
+                .arg("secs", w.timeout.as_secs_f64())
+                .render(&waiting_tr);
+            eprintln!("msi-setup verify: {line}");
+        });
+        let clients = Clients::observed(&creds, &http, Some(observer));
         remote::run_checks(&clients, &ids).await
     });
     let text = if args.json {

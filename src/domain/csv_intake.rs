@@ -75,6 +75,11 @@ pub fn fingerprint(columns: &[String]) -> String {
 /// Rows of the sample kept for the preview.
 pub const PREVIEW_ROWS: usize = 50;
 
+/// The most a CSV that is not a regular file (a pipe, `/dev/stdin`, a device) may hold, in MB:
+/// such input is read once into memory, so endless input (`/dev/zero`) stops here with an
+/// error instead of growing without bound. Regular files are streamed and have no such limit.
+pub const MAX_PIPED_INPUT_MB: u64 = 256;
+
 /// Which row is the header, when the caller decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HeaderChoice {

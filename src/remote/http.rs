@@ -83,13 +83,37 @@ impl HttpConfig {
 /// through a proxy, whatever `HTTP_PROXY`/`ALL_PROXY` say: a local test server gets credentials
 /// in clear), every other request is HTTPS only (refused before a socket opens otherwise) and
 /// may go through the system proxy, which honours `NO_PROXY`. Cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Http {
     /// For loopback URLs only: no proxy at all.
     direct: reqwest::Client,
     /// For everything else: HTTPS only, system proxy.
     remote: reqwest::Client,
+    /// Told when a request goes unanswered for a while.
+    observer: Option<WaitObserver>,
 }
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http").finish_non_exhaustive()
+    }
+}
+
+/// A request that has had no answer for a while (a quarter of the timeout, at most 2 s).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    /// The URL, without query.
+    pub url: String,
+    /// Which try this is (1 = the first).
+    pub attempt: u32,
+    /// Tries at most.
+    pub tries: u32,
+    /// When this try gives up.
+    pub timeout: Duration,
+}
+
+/// Hears about requests that go unanswered (`verify` says so on stderr).
+pub type WaitObserver = std::sync::Arc<dyn Fn(&Waiting) + Send + Sync>;
 
 impl Http {
     /// The client for `url`: the direct one for this machine, the HTTPS-only one otherwise.
@@ -100,6 +124,13 @@ impl Http {
         } else {
             &self.remote
         }
+    }
+
+    /// The same clients, telling `observer` about requests that go unanswered.
+    #[must_use]
+    pub fn observed(mut self, observer: Option<WaitObserver>) -> Http {
+        self.observer = observer;
+        self
     }
 
     /// A GET request to `url`.
@@ -139,6 +170,7 @@ pub fn build_client(cfg: &HttpConfig) -> Result<Http, String> {
     Ok(Http {
         direct: base().no_proxy().build().map_err(fail)?,
         remote: base().https_only(true).build().map_err(fail)?,
+        observer: None,
     })
 }
 
@@ -152,17 +184,41 @@ pub struct Answer {
 }
 
 /// Sends a request and reads the whole body (at most `cfg.max_body_bytes`). `url` is the URL for
-/// messages. Redirects are reported, not followed.
+/// messages; `attempt` counts from 0 (for the "waiting" notice). Redirects are reported, not
+/// followed.
 ///
 /// # Errors
 /// [`Problem::Timeout`], [`Problem::Connect`], [`Problem::Transport`], [`Problem::Redirect`],
 /// [`Problem::TooLarge`]; never a reqwest error text (they can carry URLs with queries).
-pub async fn send(req: RequestBuilder, url: &Url, cfg: &HttpConfig) -> Result<Answer, Problem> {
+pub async fn send(
+    http: &Http,
+    req: RequestBuilder,
+    url: &Url,
+    cfg: &HttpConfig,
+    attempt: u32,
+) -> Result<Answer, Problem> {
     let shown = safe_url(url);
-    let mut resp = req
-        .send()
-        .await
-        .map_err(|e| transport_problem(&e, &shown, cfg))?;
+    let pending = req.send();
+    tokio::pin!(pending);
+    let answered = match &http.observer {
+        Some(observer) => {
+            let after = (cfg.timeout / 4).min(Duration::from_secs(2));
+            tokio::select! {
+                r = &mut pending => r,
+                () = tokio::time::sleep(after) => {
+                    observer(&Waiting {
+                        url: shown.clone(),
+                        attempt: attempt + 1,
+                        tries: cfg.max_tries,
+                        timeout: cfg.timeout,
+                    });
+                    pending.await
+                }
+            }
+        }
+        None => pending.await,
+    };
+    let mut resp = answered.map_err(|e| transport_problem(&e, &shown, cfg))?;
     let status = resp.status().as_u16();
     if resp.status().is_redirection() {
         return Err(Problem::Redirect { url: shown, status });

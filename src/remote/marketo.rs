@@ -134,7 +134,7 @@ impl MarketoClient {
                     ("client_id", self.creds.client_id.expose()),
                     ("client_secret", self.creds.client_secret.expose()),
                 ]);
-            let Answer { status, body } = send(req, &url, &self.cfg).await?;
+            let Answer { status, body } = send(&self.http, req, &url, &self.cfg, attempt).await?;
             match mk::parse_token(&shown, status, &body) {
                 TokenAnswer::Granted(g) => {
                     return Ok(CachedToken {
@@ -178,14 +178,14 @@ impl MarketoClient {
     /// transient or rate-limit code backs off (at most `max_tries` tries in all).
     async fn with_retries<F, Fut>(&self, mut call: F) -> Result<Value, Problem>
     where
-        F: FnMut(Secret) -> Fut,
+        F: FnMut(Secret, u32) -> Fut,
         Fut: Future<Output = Result<Value, Problem>>,
     {
         let mut reauthed = false;
         let mut attempt = 0;
         loop {
             let token = self.cached_or_new().await?.value;
-            let problem = match call(token.clone()).await {
+            let problem = match call(token.clone(), attempt).await {
                 Ok(v) => return Ok(v),
                 Err(p) => p,
             };
@@ -212,7 +212,7 @@ impl MarketoClient {
     pub async fn rest_get(&self, path: &str, need: &str) -> Result<Value, Problem> {
         let url = join(&self.creds.base_url, path)?;
         let shown = safe_url(&url);
-        self.with_retries(|token| {
+        self.with_retries(|token, attempt| {
             let req = self
                 .http
                 .get(url.clone())
@@ -220,7 +220,7 @@ impl MarketoClient {
                 .header("Accept", "application/json");
             let (url, shown) = (url.clone(), shown.clone());
             async move {
-                let a = send(req, &url, &self.cfg).await?;
+                let a = send(&self.http, req, &url, &self.cfg, attempt).await?;
                 mk::parse_envelope(&shown, a.status, &a.body, need)
             }
         })
@@ -230,7 +230,7 @@ impl MarketoClient {
     /// `GET` a User Management API URL; returns the JSON.
     async fn user_api_get(&self, url: &Url) -> Result<Value, Problem> {
         let shown = safe_url(url);
-        self.with_retries(|token| {
+        self.with_retries(|token, attempt| {
             let req = self
                 .http
                 .get(url.clone())
@@ -238,7 +238,7 @@ impl MarketoClient {
                 .header("Accept", "application/json");
             let shown = shown.clone();
             async move {
-                let a = send(req, url, &self.cfg).await?;
+                let a = send(&self.http, req, url, &self.cfg, attempt).await?;
                 mk::parse_user_api(&shown, a.status, &a.body)
             }
         })

@@ -69,7 +69,7 @@ impl SalesforceClient {
                 .get(url.clone())
                 .bearer_auth(self.creds.access_token.expose())
                 .header("Accept", "application/json");
-            let a = send(req, url, &self.cfg).await?;
+            let a = send(&self.http, req, url, &self.cfg, attempt).await?;
             if sf::is_transient_status(a.status) && attempt + 1 < self.cfg.max_tries {
                 tokio::time::sleep(backoff_delay(attempt, self.cfg.retry_base)).await;
                 attempt += 1;

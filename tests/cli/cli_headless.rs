@@ -436,14 +436,14 @@ fn status_unknown_role_is_a_usage_error() {
 }
 
 #[test]
-fn status_text_lists_every_step_and_drops_control_characters() {
+fn status_text_lists_every_step_and_escapes_control_and_bidi_characters() {
     let e = Env::new();
     e.run(&[
         "mark",
         "invite-users",
         "blocked",
         "--reason",
-        "evil \x1b[2J\x07 reason",
+        "evil \x1b[2J\x07 reason \u{202E}txt.exe",
         "--by",
         "x\x1b]0;t\x07y",
     ])
@@ -459,7 +459,13 @@ fn status_text_lists_every_step_and_drops_control_characters() {
     for id in ItemId::VARIANTS.iter().map(|i| i.as_str()) {
         assert!(r.stdout.contains(id), "{id} missing: {}", r.stdout);
     }
-    assert!(r.stdout.contains("evil [2J reason"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("evil \\u{1b}[2J\\u{7} reason \\u{202e}txt.exe"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\u{202E}'), "{}", r.stdout);
     assert!(
         !r.stdout.chars().any(|c| c.is_control() && c != '\n'),
         "no terminal escapes may reach the output: {:?}",

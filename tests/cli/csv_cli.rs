@@ -486,3 +486,93 @@ fn new_address_reasons_reach_the_json_and_the_terminal() {
         "{written}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_that_are_not_regular_files_are_refused() {
+    use std::os::unix::fs::symlink;
+    let env = Env::new();
+    let f = env.file("u.csv", b"Email\nkim@example.com\n");
+    let fifo = env.path("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let dir = env.path("a-dir");
+    fs::create_dir(&dir).unwrap();
+    let to_stdout = env.path("to-stdout");
+    symlink("/proc/self/fd/1", &to_stdout).unwrap();
+    for (option, target, kind) in [
+        ("--out", fifo.clone(), "named pipe"),
+        ("--report", fifo.clone(), "named pipe"),
+        ("--out", dir.clone(), "directory"),
+        ("--out", PathBuf::from("/dev/null"), "character device"),
+        ("--report", to_stdout.clone(), "not a regular file"),
+    ] {
+        let mut c = env.cmd(&["csv", "check", s(&f), option, s(&target)]);
+        c.timeout(std::time::Duration::from_secs(20));
+        let (code, out, err) = run(c);
+        assert_eq!(code, 2, "{option} {}: {out}{err}", target.display());
+        assert!(err.contains("not a regular file"), "{err}");
+        assert!(err.contains(kind), "{err}");
+        assert!(err.contains(s(&target)), "{err}");
+    }
+    assert!(
+        fs::read_dir(&dir).unwrap().next().is_none(),
+        "nothing in the directory"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_symlink_to_a_file_is_written_through_and_new_outputs_are_private() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let env = Env::new();
+    let f = env.file("u.csv", b"Email\nkim@example.com\n");
+    let real = env.file("real.csv", b"old\n");
+    let link = env.path("link.csv");
+    symlink(&real, &link).unwrap();
+    let report = env.path("report.csv");
+    let (code, _, err) = run(env.cmd(&[
+        "csv",
+        "check",
+        s(&f),
+        "--out",
+        s(&link),
+        "--report",
+        s(&report),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(&real)
+            .unwrap()
+            .contains("kim@example.com")
+    );
+    let mode = fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_input_is_capped_with_a_clear_error() {
+    let env = Env::new();
+    let mut c = env.cmd(&["csv", "check", "/dev/zero"]);
+    c.timeout(std::time::Duration::from_secs(120));
+    let (code, out, err) = run(c);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("/dev/zero"), "{err}");
+    assert!(err.contains("MB"), "{err}");
+    let mut c = env.cmd(&["csv", "check", "/dev/zero", "--json"]);
+    c.timeout(std::time::Duration::from_secs(120));
+    let (code, _, _) = run(c);
+    assert_eq!(code, 2);
+}

@@ -315,3 +315,13 @@ fn a_new_progress_file_is_private() {
     let mode = fs::metadata(e.file()).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+#[test]
+fn a_fifo_in_place_of_credentials_toml_never_hangs_verify() {
+    let e = Env::new();
+    mkfifo(&e.dir.join("credentials.toml"));
+    let r = e.run(&["verify"]);
+    assert!(r.code.is_some(), "killed by the timeout: {r:#?}");
+    assert!(r.stderr.contains("credentials.toml"), "{r:#?}");
+    assert!(r.stderr.contains("not a regular file"), "{r:#?}");
+}

@@ -667,3 +667,32 @@ async fn loopback_never_goes_through_a_proxy() {
     );
     assert_no_secrets(&run, dir.path());
 }
+
+#[test]
+fn a_server_that_never_answers_is_named_on_stderr_while_waiting() {
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("http://{addr}");
+    let env = [
+        ("MARKETO_BASE_URL", uri.as_str()),
+        ("MARKETO_CLIENT_ID", CLIENT_ID),
+        ("MARKETO_CLIENT_SECRET", CLIENT_SECRET),
+    ];
+    let run = verify(dir.path(), &["--json"], &env);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let want = format!(
+        "Waiting for {uri}/identity/oauth/token: no answer yet (try 1 of at most 3); giving up after 1.5 s."
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    // stdout stays one JSON document.
+    json_of(&run);
+    assert_no_secrets(&run, dir.path());
+}

@@ -18,6 +18,7 @@ mod csv_validate;
 mod fields_preview;
 mod judge;
 mod plain_screens;
+mod notice_banner;
 mod screens;
 mod store;
 mod verify_catalog;

@@ -35,6 +35,10 @@ const TESTS: &[(&str, fn())] = &[
         tmux_e2e::sigterm_restores_the_terminal,
     ),
     (
+        "tmux_e2e::every_signal_from_outside_restores_the_terminal_and_exits_128_plus_n",
+        tmux_e2e::every_signal_from_outside_restores_the_terminal_and_exits_128_plus_n,
+    ),
+    (
         "tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded",
         tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded,
     ),

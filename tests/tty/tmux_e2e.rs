@@ -115,3 +115,49 @@ pub fn sigterm_restores_the_terminal() {
         "the terminal must be restored after SIGTERM"
     );
 }
+
+/// `kill -SIG` from outside, for every signal that ends a terminal program: the terminal comes
+/// back (no alternate screen, canonical mode and echo on again) and the exit code is 128 + N.
+pub fn every_signal_from_outside_restores_the_terminal_and_exits_128_plus_n() {
+    let bin = env!("CARGO_BIN_EXE_msi-setup");
+    for (name, n) in [
+        ("INT", 2),
+        ("QUIT", 3),
+        ("USR1", 10),
+        ("ALRM", 14),
+        ("TERM", 15),
+        ("HUP", 1),
+    ] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let t = Tmux::new(&format!("sig{n}"));
+        // After the exit: the status, then the terminal's mode words as `stty` sees them.
+        let cmd = format!(
+            "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}'; \
+             echo MSI_EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | sed 's/^/MODE=/'; sleep 600",
+            dir.path().display()
+        );
+        t.start(None, 80, 24, &cmd);
+        t.wait_for("the welcome screen", |s| s.contains("Welcome"));
+        let shell = t.pane("#{pane_pid}");
+        let out = Command::new("pkill")
+            .args([&format!("-{name}"), "-P", &shell, "msi-setup"])
+            .output();
+        assert!(
+            out.is_ok_and(|o| o.status.success()),
+            "could not send SIG{name}"
+        );
+        let screen = t.wait_for("the exit and the modes", |s| {
+            s.contains("MSI_EXITED=") && s.contains("MODE=") && s.matches("MODE=").count() >= 2
+        });
+        assert!(
+            screen.contains(&format!("MSI_EXITED={}", 128 + n)),
+            "SIG{name}: exit code must be {}:\n{screen}",
+            128 + n
+        );
+        assert!(
+            screen.contains("MODE=icanon") && screen.contains("MODE=echo"),
+            "SIG{name}: raw mode left on:\n{screen}"
+        );
+        assert!(!t.alternate_on(), "SIG{name}: alternate screen left on");
+    }
+}

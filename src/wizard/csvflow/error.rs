@@ -4,6 +4,7 @@
 use std::io;
 
 use crate::domain::csv_intake::{SniffError, ValidateError};
+use crate::domain::files::NotRegular;
 use crate::domain::progress::SavedFlowError;
 use crate::wizard::Shared;
 
@@ -103,10 +104,14 @@ impl CsvJobError {
                     ),
                 }
             }
-            CsvJobError::Write { path, error } => (
-                "csv.tui.err-write",
-                vec![("path", path.clone()), ("error", error.0.to_string())],
-            ),
+            CsvJobError::Write { path, error } => match NotRegular::find(&error.0) {
+                // A device, FIFO or directory as an output path: say what it is.
+                Some(n) => (n.kind.key(), vec![("path", path.clone())]),
+                None => (
+                    "csv.tui.err-write",
+                    vec![("path", path.clone()), ("error", error.0.to_string())],
+                ),
+            },
         }
     }
 }
