@@ -541,7 +541,9 @@ mod tests {
                         | StoreError::Read { .. }
                         | StoreError::Write { .. }
                 ) {
-                    assert!(text.contains("denied"), "{lang}: {text}");
+                    // The OS error in the same language, from the catalog.
+                    let cause = tr.t("io.permission-denied");
+                    assert!(text.contains(cause), "{lang}: {text}");
                 }
             }
         }
