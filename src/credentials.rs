@@ -20,7 +20,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::checks::salesforce::DEFAULT_API_VERSION;
-use crate::domain::text::{Detail, Localize};
+use crate::domain::text::{Detail, Localize, io_error};
 
 /// The file name of remembered credentials inside the config dir.
 pub const CREDENTIALS_FILE: &str = "credentials.toml";
@@ -201,7 +201,7 @@ pub enum ConfigError {
         /// The file.
         path: String,
         /// Why.
-        reason: String,
+        reason: Detail,
     },
     /// `credentials.toml` is not valid (the content is never repeated).
     FileInvalid {
@@ -222,7 +222,7 @@ pub enum ConfigError {
         /// The file.
         path: String,
         /// Why.
-        reason: String,
+        reason: Detail,
     },
     /// A required value of the credentials form is empty.
     MissingValues,
@@ -243,7 +243,7 @@ impl Localize for ConfigError {
             ConfigError::FileUnreadable { path, reason } => {
                 Detail::new("checks.config.file-unreadable")
                     .arg("path", path)
-                    .arg("reason", reason)
+                    .arg_detail("reason", reason.clone())
             }
             ConfigError::FileInvalid { path, line } => Detail::new("checks.config.file-invalid")
                 .arg("path", path)
@@ -254,7 +254,7 @@ impl Localize for ConfigError {
             ConfigError::FileUnwritable { path, reason } => {
                 Detail::new("checks.config.file-unwritable")
                     .arg("path", path)
-                    .arg("reason", reason)
+                    .arg_detail("reason", reason.clone())
             }
             ConfigError::MissingValues => Detail::new("checks.form.missing"),
         }
@@ -686,7 +686,7 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
         Err(e) => {
             return Err(ConfigError::FileUnreadable {
                 path: shown,
-                reason: e.kind().to_string(),
+                reason: io_error(&e),
             });
         }
     };
@@ -719,14 +719,16 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
 /// [`ConfigError::FileUnwritable`] naming the file (never its content).
 pub fn save(config_dir: &Path, creds: &SavedCredentials) -> Result<PathBuf, ConfigError> {
     let path = credentials_path(config_dir);
-    let fail = |e: &dyn fmt::Display| ConfigError::FileUnwritable {
+    let fail = |reason: Detail| ConfigError::FileUnwritable {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason,
     };
+    let os = |e: std::io::Error| fail(io_error(&e));
     if config_dir.as_os_str().is_empty() {
-        return Err(fail(&"no config directory"));
+        return Err(fail(Detail::new("core.err.no-config-dir")));
     }
-    let text = toml::to_string(creds).map_err(|_| fail(&"could not serialize"))?;
+    let text =
+        toml::to_string(creds).map_err(|e| fail(Detail::new("io.other").arg("message", e)))?;
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -734,13 +736,11 @@ pub fn save(config_dir: &Path, creds: &SavedCredentials) -> Result<PathBuf, Conf
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(config_dir).map_err(|e| fail(&e))?;
+    builder.create(config_dir).map_err(os)?;
     // Always 0600, whatever the old file's mode was.
-    let mut file = crate::fsutil::AtomicFile::create(&path).map_err(|e| fail(&e))?;
-    file.file()
-        .write_all(text.as_bytes())
-        .map_err(|e| fail(&e))?;
-    file.commit().map_err(|e| fail(&e))?;
+    let mut file = crate::fsutil::AtomicFile::create(&path).map_err(os)?;
+    file.file().write_all(text.as_bytes()).map_err(os)?;
+    file.commit().map_err(os)?;
     Ok(path)
 }
 
@@ -758,7 +758,7 @@ pub fn forget(config_dir: &Path) -> Result<bool, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(ConfigError::FileUnwritable {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            reason: io_error(&e),
         }),
     }
 }
@@ -766,6 +766,26 @@ pub fn forget(config_dir: &Path) -> Result<bool, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_errors_name_the_os_cause_in_the_users_language() {
+        use crate::domain::text::{Catalog, Lang};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "x").unwrap_or_else(|e| panic!("{e}"));
+        // A config dir below a regular file cannot be created.
+        let Err(e) = save(&blocker.join("cfg"), &SavedCredentials::default()) else {
+            panic!("saved below a regular file");
+        };
+        let ConfigError::FileUnwritable { reason, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert!(reason.key.starts_with("io."), "{reason:?}");
+        let ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
+        let text = e.localize(&ko);
+        assert!(text.contains(&reason.render(&ko)), "{text}");
+        assert!(!text.contains("Not a directory"), "{text}");
+    }
 
     #[test]
     fn urls() {

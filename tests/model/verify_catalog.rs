@@ -234,7 +234,7 @@ fn sample_details() -> Vec<Detail> {
         ConfigError::BadMunchkin { value: "1".into() },
         ConfigError::FileUnreadable {
             path: "p".into(),
-            reason: "r".into(),
+            reason: msi_setup::domain::text::Detail::new("io.permission-denied"),
         },
         ConfigError::FileInvalid {
             path: "p".into(),
@@ -246,7 +246,7 @@ fn sample_details() -> Vec<Detail> {
         },
         ConfigError::FileUnwritable {
             path: "p".into(),
-            reason: "r".into(),
+            reason: msi_setup::domain::text::Detail::new("io.storage-full"),
         },
         ConfigError::MissingValues,
     ] {
