@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::checks::System;
 use crate::domain::checks::salesforce::DEFAULT_API_VERSION;
-use crate::domain::text::{Detail, Localize};
+use crate::domain::text::{Detail, Localize, io_error};
 
 /// The file name of remembered credentials inside the config dir.
 pub const CREDENTIALS_FILE: &str = "credentials.toml";
@@ -202,7 +202,7 @@ pub enum ConfigError {
         /// The file.
         path: String,
         /// Why.
-        reason: String,
+        reason: Detail,
     },
     /// `credentials.toml` is not valid (the content is never repeated).
     FileInvalid {
@@ -223,7 +223,7 @@ pub enum ConfigError {
         /// The file.
         path: String,
         /// Why.
-        reason: String,
+        reason: Detail,
     },
     /// A required value of the credentials form is empty.
     MissingValues,
@@ -244,7 +244,7 @@ impl Localize for ConfigError {
             ConfigError::FileUnreadable { path, reason } => {
                 Detail::new("checks.config.file-unreadable")
                     .arg("path", path)
-                    .arg("reason", reason)
+                    .arg_detail("reason", reason.clone())
             }
             ConfigError::FileInvalid { path, line } => Detail::new("checks.config.file-invalid")
                 .arg("path", path)
@@ -255,7 +255,7 @@ impl Localize for ConfigError {
             ConfigError::FileUnwritable { path, reason } => {
                 Detail::new("checks.config.file-unwritable")
                     .arg("path", path)
-                    .arg("reason", reason)
+                    .arg_detail("reason", reason.clone())
             }
             ConfigError::MissingValues => Detail::new("checks.form.missing"),
         }
@@ -689,19 +689,19 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
     let path = credentials_path(config_dir);
     let shown = path.display().to_string();
     // Opened non-blocking and checked: a FIFO or device in its place is refused, never waited on.
-    let unreadable = |reason: String| ConfigError::FileUnreadable {
+    let unreadable = |reason: Detail| ConfigError::FileUnreadable {
         path: shown.clone(),
         reason,
     };
     let text = match crate::fsutil::read_regular(&path) {
         Ok(None) => return Ok(None),
         Ok(Some(bytes)) => {
-            String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".to_string()))?
+            String::from_utf8(bytes).map_err(|_| unreadable(Detail::new("io.invalid-data")))?
         }
-        Err(e) if crate::fsutil::not_regular(&e).is_some() => {
-            return Err(unreadable("not a regular file".to_string()));
-        }
-        Err(e) => return Err(unreadable(e.kind().to_string())),
+        Err(e) => match crate::fsutil::not_regular(&e) {
+            Some(n) => return Err(unreadable(Detail::new(n.kind.key()).arg("path", &shown))),
+            None => return Err(unreadable(io_error(&e))),
+        },
     };
     #[cfg(unix)]
     {
@@ -732,14 +732,16 @@ pub fn load(config_dir: &Path) -> Result<Option<SavedCredentials>, ConfigError> 
 /// [`ConfigError::FileUnwritable`] naming the file (never its content).
 pub fn save(config_dir: &Path, creds: &SavedCredentials) -> Result<PathBuf, ConfigError> {
     let path = credentials_path(config_dir);
-    let fail = |e: &dyn fmt::Display| ConfigError::FileUnwritable {
+    let fail = |reason: Detail| ConfigError::FileUnwritable {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason,
     };
+    let os = |e: std::io::Error| fail(io_error(&e));
     if config_dir.as_os_str().is_empty() {
-        return Err(fail(&"no config directory"));
+        return Err(fail(Detail::new("core.err.no-config-dir")));
     }
-    let text = toml::to_string(creds).map_err(|_| fail(&"could not serialize"))?;
+    let text =
+        toml::to_string(creds).map_err(|e| fail(Detail::new("io.other").arg("message", e)))?;
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -747,13 +749,11 @@ pub fn save(config_dir: &Path, creds: &SavedCredentials) -> Result<PathBuf, Conf
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(config_dir).map_err(|e| fail(&e))?;
+    builder.create(config_dir).map_err(os)?;
     // Always 0600, whatever the old file's mode was.
-    let mut file = crate::fsutil::AtomicFile::create(&path).map_err(|e| fail(&e))?;
-    file.file()
-        .write_all(text.as_bytes())
-        .map_err(|e| fail(&e))?;
-    file.commit().map_err(|e| fail(&e))?;
+    let mut file = crate::fsutil::AtomicFile::create(&path).map_err(os)?;
+    file.file().write_all(text.as_bytes()).map_err(os)?;
+    file.commit().map_err(os)?;
     Ok(path)
 }
 
@@ -771,7 +771,7 @@ pub fn forget(config_dir: &Path) -> Result<bool, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(ConfigError::FileUnwritable {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            reason: io_error(&e),
         }),
     }
 }
@@ -779,6 +779,26 @@ pub fn forget(config_dir: &Path) -> Result<bool, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_errors_name_the_os_cause_in_the_users_language() {
+        use crate::domain::text::{Catalog, Lang};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "x").unwrap_or_else(|e| panic!("{e}"));
+        // A config dir below a regular file cannot be created.
+        let Err(e) = save(&blocker.join("cfg"), &SavedCredentials::default()) else {
+            panic!("saved below a regular file");
+        };
+        let ConfigError::FileUnwritable { reason, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert!(reason.key.starts_with("io."), "{reason:?}");
+        let ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
+        let text = e.localize(&ko);
+        assert!(text.contains(&reason.render(&ko)), "{text}");
+        assert!(!text.contains("Not a directory"), "{text}");
+    }
 
     #[test]
     fn urls() {

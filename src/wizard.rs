@@ -874,7 +874,18 @@ impl Wizard {
         let mut new_lang = None;
         match msg {
             Msg::Up => form.cursor = form.cursor.saturating_sub(1),
-            Msg::Down | Msg::FocusNext => form.cursor = (form.cursor + 1).min(rows.len() - 1),
+            Msg::Down => form.cursor = (form.cursor + 1).min(rows.len() - 1),
+            // Tab goes to the next field (languages, roles, name, start), not the next row;
+            // from the last field back to the first.
+            Msg::FocusNext => {
+                let field = |r: WelcomeRow| std::mem::discriminant(&r);
+                form.cursor = rows
+                    .iter()
+                    .enumerate()
+                    .skip(form.cursor + 1)
+                    .find(|(_, r)| field(**r) != field(row))
+                    .map_or(0, |(i, _)| i);
+            }
             Msg::Home => form.cursor = 0,
             Msg::End => form.cursor = rows.len() - 1,
             Msg::Toggle => match row {

@@ -296,37 +296,28 @@ impl Catalog {
 
     /// The string for `key` with each `{name}` replaced by its value.
     ///
-    /// Plurals: when `key` itself is not in the catalog but `<key>-other` is, the message counts
-    /// its `{count}` argument: `<key>-one` when the count is 1 and this language has that key
-    /// (English does; Chinese and Korean do not inflect, so they only have `-other`), else
-    /// `<key>-other`.
+    /// Plurals: `key` holds the general (plural) form in every language; English adds
+    /// `<key>-one`, used when the counted argument (`{count}`, else `{n}`, else `{rows}`) is 1.
+    /// Chinese and Korean do not inflect for number and have no `-one` keys.
     #[must_use]
     pub fn f(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         fill(self.t(&self.plural_key(key, args)), args)
     }
 
-    /// `key`, or the `-one`/`-other` key that `f` picks for `key` and these arguments.
+    /// `key`, or `<key>-one` when this language has it and the count is 1.
     fn plural_key<'k>(&self, key: &'k str, args: &[(&str, &dyn Display)]) -> Cow<'k, str> {
-        if self.map.contains_key(key) || self.fallback.contains_key(key) {
-            return Cow::Borrowed(key);
-        }
-        let other = format!("{key}-other");
-        if !self.map.contains_key(&other) && !self.fallback.contains_key(&other) {
-            return Cow::Borrowed(key);
-        }
         let one = format!("{key}-one");
-        let is_one = args
+        if !self.map.contains_key(&one) {
+            return Cow::Borrowed(key);
+        }
+        let is_one = ["count", "n", "rows"]
             .iter()
-            .find(|(n, _)| *n == "count")
+            .find_map(|name| args.iter().find(|(n, _)| n == name))
             .is_some_and(|(_, v)| v.to_string() == "1");
-        // A language that has `-other` but no `-one` does not inflect; one that lacks both
-        // falls back to English, forms and all.
-        let has_one = self.map.contains_key(&one)
-            || (!self.map.contains_key(&other) && self.fallback.contains_key(&one));
-        if is_one && has_one {
+        if is_one {
             Cow::Owned(one)
         } else {
-            Cow::Owned(other)
+            Cow::Borrowed(key)
         }
     }
 }
@@ -600,20 +591,25 @@ mod tests {
     fn plurals_pick_one_or_other_and_cjk_never_inflects() {
         let mut en = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}"));
         en.map.insert("t.rows-one".into(), "{count} row".into());
-        en.map.insert("t.rows-other".into(), "{count} rows".into());
+        en.map.insert("t.rows".into(), "{count} rows".into());
         assert_eq!(en.f("t.rows", &[("count", &1)]), "1 row");
         assert_eq!(en.f("t.rows", &[("count", &0)]), "0 rows");
         assert_eq!(en.f("t.rows", &[("count", &21)]), "21 rows");
+        assert_eq!(en.f("t.rows", &[("n", &1), ("count", &2)]), "2 rows");
+        assert_eq!(
+            en.f("t.rows", &[("n", &1)]).replace("{count}", "1"),
+            "1 row"
+        );
         let mut ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
         ko.fallback = en.map.clone();
-        ko.map.insert("t.rows-other".into(), "{count}행".into());
+        ko.map.insert("t.rows".into(), "{count}행".into());
         assert_eq!(ko.f("t.rows", &[("count", &1)]), "1행");
-        // A language that lacks the message entirely falls back to English, forms and all.
-        ko.map.remove("t.rows-other");
-        assert_eq!(ko.f("t.rows", &[("count", &1)]), "1 row");
-        // A plain key wins over plural forms.
-        en.map.insert("t.rows".into(), "plain".into());
-        assert_eq!(en.f("t.rows", &[("count", &1)]), "plain");
+        // Real messages: English counts, Korean does not inflect.
+        let en = Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}"));
+        let one = en.f("csv.tui.recorded", &[("n", &1)]);
+        let two = en.f("csv.tui.recorded", &[("n", &2)]);
+        assert!(one.contains("1 address "), "{one}");
+        assert!(two.contains("2 addresses "), "{two}");
     }
 
     #[test]

@@ -17,7 +17,8 @@ use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
-    Checked, CsvFlow, DoneStage, GridStage, IntakeRow, IntakeStage, IntakeValue, Job, LoadingStage,
+    Checked, CsvFlow, DoneStage, FlowError, GridStage, IntakeRow, IntakeStage, IntakeValue, Job,
+    LoadingStage,
     MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values, uncertain,
 };
 use crate::wizard::individual::{AddressProblem, Individual, RECORD_ROW, SEATS_ROW};
@@ -214,6 +215,20 @@ pub fn message_text(tr: &Catalog, (key, args): Message) -> String {
     tr.f(key, &args)
 }
 
+/// A CSV screen's problem in the user's language, the operating-system error included.
+#[must_use]
+pub fn error_text(tr: &Catalog, e: &FlowError) -> String {
+    let (key, mut args) = e.message();
+    if let Some(os) = e.os_error() {
+        for (name, value) in &mut args {
+            if *name == "error" {
+                *value = os.render(tr);
+            }
+        }
+    }
+    message_text(tr, (key, args))
+}
+
 /// Draws the CSV flow.
 pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
@@ -256,7 +271,7 @@ fn pick(w: &Wizard, flow: &CsvFlow, st: &PickStage, f: &mut Frame, area: Rect, t
         input_line(flow.path.value(), flow.path.cursor(), true, inner - 2, t),
     ];
     if let Some(e) = &st.error {
-        lines.push(Line::styled(message_text(tr, e.message()), t.warn()));
+        lines.push(Line::styled(error_text(tr, e), t.warn()));
     }
     let room = usize::from(area.height.saturating_sub(6));
     for c in st.completions.iter().take(room) {
@@ -342,7 +357,7 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
     let enc = &i.encoding;
     // Under the three rows: the error, or the warning that the encoding is a guess, wrapped.
     let note = match &st.error {
-        Some(e) => Some(message_text(tr, e.message())),
+        Some(e) => Some(error_text(tr, e)),
         None if uncertain(enc) => Some(tr.t("csv.tui.check-names").to_string()),
         None => None,
     };
@@ -623,7 +638,7 @@ fn mapping(w: &Wizard, st: &MappingStage, f: &mut Frame, area: Rect, t: Theme) {
         lines.push(Line::styled(text, t.dim()));
     }
     if let Some(e) = &st.error {
-        lines.push(Line::styled(message_text(tr, e.message()), t.warn()));
+        lines.push(Line::styled(error_text(tr, e), t.warn()));
     }
     f.render_widget(
         Paragraph::new(lines)
@@ -870,7 +885,7 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
     lines.push(Line::styled(format!("[ {confirm} ]"), style));
     // Why nothing can be written, said before the confirm is tried.
     match (&st.error, &budget) {
-        (Some(e), _) => lines.push(Line::styled(message_text(tr, e.message()), t.warn())),
+        (Some(e), _) => lines.push(Line::styled(error_text(tr, e), t.warn())),
         (None, Err(e)) => lines.push(Line::styled(message_text(tr, e.message()), t.warn())),
         (None, Ok(_)) => {}
     }
@@ -985,6 +1000,21 @@ mod tests {
         );
         let text = message_text(&tr, e.message());
         assert!(text.contains("u.csv") && text.contains("12"), "{text}");
+        // An OS error inside reads in the user's language, from the catalog.
+        let e = FlowError::Job(CsvJobError::write(
+            "out.csv",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        ));
+        let text = error_text(&tr, &e);
+        assert!(text.contains(tr.t("io.permission-denied")), "{text}");
+        assert!(!text.to_lowercase().contains("permission denied"), "{text}");
+        let e = FlowError::Job(CsvJobError::rows(
+            "u.csv",
+            crate::domain::csv_intake::ValidateError::Io(std::io::Error::from(
+                std::io::ErrorKind::UnexpectedEof,
+            )),
+        ));
+        assert!(error_text(&tr, &e).contains(tr.t("io.unexpected-eof")));
         assert!(
             !text.contains("longer than"),
             "said in Korean, not in English: {text}"

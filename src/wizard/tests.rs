@@ -112,6 +112,33 @@ fn welcome_records_roles_name_and_language_then_opens_the_hub() {
 }
 
 #[test]
+fn tab_on_the_welcome_moves_one_field_not_one_row() {
+    let mut w = wizard_with(Progress::default(), None);
+    let cursor = |w: &Wizard| match &w.screen {
+        Screen::Welcome(f) => f.cursor,
+        other => panic!("not the welcome: {other:?}"),
+    };
+    // Rows: en, zh-TW, ko | marketo-admin, salesforce-admin | name | start.
+    assert_eq!(key(&w, KeyCode::Tab), Some(Msg::FocusNext));
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        send(&mut w, &[Msg::FocusNext]);
+        seen.push(cursor(&w));
+    }
+    assert_eq!(
+        seen,
+        [3, 5, 6, 0, 3],
+        "languages → roles → name → start → languages"
+    );
+    // From the middle of a field, to the start of the next one.
+    send(&mut w, &[Msg::Down, Msg::FocusNext]);
+    assert_eq!(cursor(&w), 5);
+    // ↓ still moves one row.
+    send(&mut w, &[Msg::Up, Msg::Up, Msg::Down]);
+    assert_eq!(cursor(&w), 4);
+}
+
+#[test]
 fn typing_q_in_the_name_field_types_it() {
     let w = {
         let mut w = wizard_with(Progress::default(), None);

@@ -157,7 +157,7 @@ fn human_summary_and_exit_0() {
     );
     assert!(out.contains("semicolon (;)"), "{out}");
     assert!(out.contains("email ← `Email` (column 3, exact)"), "{out}");
-    assert!(out.contains("All 10 rows are valid."), "{out}");
+    assert!(out.contains("Every row is valid (10)."), "{out}");
     assert!(err.is_empty());
 }
 
@@ -375,7 +375,7 @@ fn both_outputs_are_written_atomically() {
     // The human summary says what was written.
     let (_, out, _) = run(env.cmd(&["csv", "check", s(&f), "--out", s(&clean)]));
     assert!(
-        out.contains(&format!("Wrote `{}`: 1 rows to invite.", clean.display())),
+        out.contains(&format!("Wrote `{}`: 1 row to invite.", clean.display())),
         "{out}"
     );
     assert!(out.contains("Invite Users via CSV"), "{out}");

@@ -89,26 +89,21 @@ fn every_catalog_file_exists_for_every_language_and_parses() {
 
 #[test]
 fn languages_have_the_same_keys() {
-    // Plural forms: English has `<key>-one` and `<key>-other`; Chinese and Korean do not
-    // inflect and have only `<key>-other`. (A `-one` key without an `-other` is a plain key.)
+    // Plural forms: English adds `<key>-one` beside `<key>`; Chinese and Korean do not inflect
+    // for number and need not have it.
     let en_all = load(Lang::En);
-    let is_plural_one = |map: &HashMap<String, String>, k: &str| {
-        k.strip_suffix("-one")
-            .is_some_and(|base| map.contains_key(&format!("{base}-other")))
-    };
-    let en: BTreeSet<String> = en_all
-        .keys()
-        .filter(|k| !is_plural_one(&en_all, k))
-        .cloned()
-        .collect();
+    let en: BTreeSet<String> = en_all.keys().cloned().collect();
     for lang in [Lang::ZhTw, Lang::Ko] {
-        let other_all = load(lang);
-        let other: BTreeSet<String> = other_all.keys().cloned().collect();
-        let inflected: Vec<_> = other.iter().filter(|k| is_plural_one(&en_all, k)).collect();
-        assert!(
-            inflected.is_empty(),
-            "{lang} does not inflect for number: {inflected:?}"
-        );
+        let other: BTreeSet<String> = load(lang).into_keys().collect();
+        let en: BTreeSet<String> = en
+            .iter()
+            .filter(|k| {
+                other.contains(*k)
+                    || k.strip_suffix("-one")
+                        .is_none_or(|base| !en_all.contains_key(base))
+            })
+            .cloned()
+            .collect();
         let only_en: Vec<_> = en.difference(&other).collect();
         let only_other: Vec<_> = other.difference(&en).collect();
         assert!(
@@ -405,7 +400,13 @@ fn product_names_stay_in_english() {
     for lang in [Lang::ZhTw, Lang::Ko] {
         let other = load(lang);
         for (k, v) in &en {
-            let o = &other[k];
+            // An English `-one` plural form is compared with the general form.
+            let Some(o) = other
+                .get(k)
+                .or_else(|| k.strip_suffix("-one").and_then(|b| other.get(b)))
+            else {
+                panic!("{lang}: no {k}");
+            };
             for n in names {
                 if v.contains(n) && !o.contains(n) {
                     bad.push(format!("{lang} {k}: lost {n:?}: {o}"));
@@ -508,4 +509,105 @@ fn one_word_per_concept_for_licence_seats() {
             "{lang}: use one word for seats; `{wrong}` in {bad:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One register, one term per concept (issue 10, "Language")
+
+/// zh-TW: 您 (never 你/妳), 可信度 (never 信心), 垂直線（|）, full-width colons after Chinese text.
+fn zh_tw_style_problems<'a>(
+    map: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (k, v) in map {
+        for (wrong, right) in [("你", "您"), ("妳", "您"), ("信心", "可信度")] {
+            if v.contains(wrong) {
+                bad.push(format!("{k}: {wrong} (use {right}): {v}"));
+            }
+        }
+        if v.replace("垂直線", "").contains("直線") {
+            bad.push(format!("{k}: the pipe is 垂直線（|）: {v}"));
+        }
+        let chars: Vec<char> = v.chars().collect();
+        if chars
+            .windows(2)
+            .any(|w| w[1] == ':' && (is_cjk(w[0]) || matches!(w[0], '）' | '」')))
+        {
+            bad.push(format!("{k}: ASCII colon after Chinese text (use ：): {v}"));
+        }
+    }
+    bad
+}
+
+/// ko: the -세요 register (never -십시오 or -습니까 questions), and one word each for confidence
+/// (신뢰도), invalid (무효), reason (사유), object (개체), blocked (진행 불가), the account
+/// team (담당 어카운트 팀).
+fn ko_style_problems<'a>(map: impl IntoIterator<Item = (&'a String, &'a String)>) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (k, v) in map {
+        for (wrong, right) in [
+            ("십시오", "-세요"),
+            ("습니까", "-ㄹ까요?/-나요?"),
+            ("확실도", "신뢰도"),
+            ("잘못됨", "무효"),
+            ("이유", "사유"),
+            ("막힘", "진행 불가"),
+            ("Adobe 계정 팀", "담당 어카운트 팀"),
+            ("두 관리자 중", "어느 관리자나"),
+        ] {
+            if v.contains(wrong) {
+                bad.push(format!("{k}: {wrong} (use {right}): {v}"));
+            }
+        }
+        // A Salesforce object is 개체 (as Salesforce's Korean UI says); "JSON 객체" is JSON's.
+        if v.replace("JSON 객체", "").contains("객체") {
+            bad.push(format!("{k}: 객체 (use 개체): {v}"));
+        }
+    }
+    bad
+}
+
+#[test]
+fn style_checks_catch_what_they_should() {
+    let zh = pairs(&[
+        ("a", "請確認你有權限"),
+        ("b", "信心高"),
+        ("c", "直線（|）"),
+        ("d", "錯誤: 檔案"),
+        ("e", "垂直線（|）：請使用您的檔案（CSV）"),
+        ("f", "JSON: {x}"),
+    ]);
+    assert_eq!(
+        zh_tw_style_problems(zh.iter().map(|(k, v)| (k, v))).len(),
+        4
+    );
+    let ko = pairs(&[
+        ("a", "확인하십시오."),
+        ("b", "초기화하시겠습니까?"),
+        ("c", "확실도"),
+        ("d", "잘못됨"),
+        ("e", "이유"),
+        ("f", "Salesforce 객체"),
+        ("g", "막힘"),
+        ("h", "Adobe 계정 팀"),
+        (
+            "i",
+            "확인하세요. JSON 객체 하나. 사유. 무효. 신뢰도. 진행 불가.",
+        ),
+    ]);
+    assert_eq!(ko_style_problems(ko.iter().map(|(k, v)| (k, v))).len(), 8);
+}
+
+#[test]
+fn zh_tw_says_nin_and_one_term_each() {
+    let map = load(Lang::ZhTw);
+    let bad = zh_tw_style_problems(&map);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn ko_keeps_one_register_and_one_term_each() {
+    let map = load(Lang::Ko);
+    let bad = ko_style_problems(&map);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

@@ -35,7 +35,13 @@ fn three_languages_have_the_same_keys_and_placeholders() {
     assert!(en.len() > 140, "{}", en.len());
     for lang in [Lang::ZhTw, Lang::Ko] {
         let other = ours(lang);
-        let a: BTreeSet<&String> = en.keys().collect();
+        // English alone adds `<key>-one` plural forms (Chinese and Korean do not inflect).
+        let a: BTreeSet<&String> = en
+            .keys()
+            .filter(|k| {
+                other.contains_key(*k) || k.strip_suffix("-one").is_none_or(|b| !en.contains_key(b))
+            })
+            .collect();
         let b: BTreeSet<&String> = other.keys().collect();
         assert_eq!(
             a.difference(&b).collect::<Vec<_>>(),
@@ -47,7 +53,7 @@ fn three_languages_have_the_same_keys_and_placeholders() {
             Vec::<&&String>::new(),
             "extra in {lang}"
         );
-        for (k, v) in &en {
+        for (k, v) in en.iter().filter(|(k, _)| a.contains(k)) {
             assert_eq!(placeholders(v), placeholders(&other[k]), "{lang} {k}");
             assert!(!other[k].trim().is_empty(), "{lang} {k} is empty");
         }
@@ -228,7 +234,7 @@ fn sample_details() -> Vec<Detail> {
         ConfigError::BadMunchkin { value: "1".into() },
         ConfigError::FileUnreadable {
             path: "p".into(),
-            reason: "r".into(),
+            reason: msi_setup::domain::text::Detail::new("io.permission-denied"),
         },
         ConfigError::FileInvalid {
             path: "p".into(),
@@ -240,7 +246,7 @@ fn sample_details() -> Vec<Detail> {
         },
         ConfigError::FileUnwritable {
             path: "p".into(),
-            reason: "r".into(),
+            reason: msi_setup::domain::text::Detail::new("io.storage-full"),
         },
         ConfigError::MissingValues,
     ] {

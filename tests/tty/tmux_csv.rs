@@ -114,7 +114,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     let grid = t.wait_for("the grid", |s| s.contains("모든 행") && s.contains("유효"));
     let rows = number_after(&grid, "유효", "");
     let valid = number_after(&grid, "유효", "유효");
-    let invalid = number_after(&grid, "유효", "잘못됨");
+    let invalid = number_after(&grid, "유효", "무효");
     let duplicates = number_after(&grid, "유효", "중복");
     let needed = number_after(&grid, "유효", "필요");
     assert_eq!(

@@ -6,6 +6,7 @@ use std::io;
 use crate::domain::csv_intake::{SniffError, ValidateError};
 use crate::domain::files::NotRegular;
 use crate::domain::progress::SavedFlowError;
+use crate::domain::text::{Detail, io_error};
 use crate::wizard::Shared;
 
 /// A message: a catalog key and the values of its placeholders.
@@ -148,6 +149,22 @@ pub enum FlowError {
 }
 
 impl FlowError {
+    /// The operating-system error inside, as a catalog message in the user's language: the UI
+    /// shows it in place of the English `{error}` text of [`FlowError::message`].
+    #[must_use]
+    pub fn os_error(&self) -> Option<Detail> {
+        match self {
+            FlowError::Job(CsvJobError::Read { error, .. } | CsvJobError::Write { error, .. }) => {
+                Some(io_error(&error.0))
+            }
+            FlowError::Job(CsvJobError::Rows { error, .. }) => match &*error.0 {
+                ValidateError::Io(e) => Some(io_error(e)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The message: a catalog key and its arguments.
     #[must_use]
     pub fn message(&self) -> Message {
