@@ -395,7 +395,7 @@ static CSV_SEARCH: &[Binding] = &[
 #[rustfmt::skip]
 static CSV_PLAN: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.edit-paths", false),
-    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.write-record", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "invites.key-write", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),

@@ -785,9 +785,11 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
     let already = r.counts.valid.saturating_sub(r.seats.needed);
     let seats = w.progress.seat_budget();
     let budget = w.plan_budget(r);
-    let mut lines = vec![
-        counts_line(w, &st.grid.checked, t),
-        Line::raw(tr.f("csv.tui.plan-already", &[("n", &already)])),
+    let mut lines = vec![counts_line(w, &st.grid.checked, t)];
+    if already > 0 {
+        lines.push(Line::raw(tr.f("csv.tui.plan-already", &[("n", &already)])));
+    }
+    lines.extend([
         Line::styled(
             tr.f("csv.tui.plan-new", &[("n", &r.seats.needed)]),
             t.title(),
@@ -801,7 +803,7 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
             t,
         ),
         Line::raw(seats_text(w)),
-    ];
+    ]);
     // Over the budget: said before anything is written, with the choice.
     if let Ok(b) = budget
         && b.left_out > 0
@@ -933,7 +935,7 @@ fn done(w: &Wizard, d: &DoneStage, f: &mut Frame, area: Rect, t: Theme) {
         ]));
         let headers: Vec<&str> = Field::ALL.iter().map(|f| f.clean_header()).collect();
         lines.push(Line::raw(
-            tr.f("csv.tui.done-columns", &[("columns", &headers.join(", "))]),
+            tr.f("invites.done-columns", &[("columns", &headers.join(", "))]),
         ));
         lines.push(Line::raw(""));
         lines.push(Line::styled(

@@ -427,9 +427,10 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                 intake,
                 mapping,
                 invited,
+                seats,
                 ..
             } => {
-                let options = Options::new(&invited, None);
+                let options = Options::new(&invited, Some(seats));
                 let report = engine::validate(bytes, &intake, &mapping, &options, keep_going)
                     .unwrap_or_else(|e| panic!("{e}"));
                 let body = &bytes[intake.encoding.bom_len..];
@@ -446,23 +447,31 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                 intake,
                 mapping,
                 report,
+                limit,
+                left_out,
                 ..
             } => {
-                let (mut clean, mut emails) = (Vec::new(), Vec::new());
+                let (mut clean, mut emails, mut left) = (Vec::new(), Vec::new(), Vec::new());
                 let outputs = Outputs {
                     clean: Some(&mut clean),
                     leave_out_invited: true,
                     emails: Some(&mut emails),
+                    limit,
+                    left_out: Some(&mut left),
+                    default_workspace: Some("Default"),
                     report: None,
                 };
-                engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let written =
+                    engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
+                        .unwrap_or_else(|e| panic!("{e}"));
                 Msg::CsvExported {
                     ticket,
                     result: Ok(Exported {
                         clean: out,
                         report: report_path,
                         emails,
+                        left_out: left_out.filter(|_| written.left_out_rows > 0),
+                        left_out_rows: written.left_out_rows,
                     }),
                 }
             }
@@ -513,7 +522,10 @@ fn invite_step_and_individual_form() {
         w.update(Msg::Next, at(0));
         type_in(&mut w, "영업 1팀, 마케팅");
         snap_checked("invite-individual", lang, &w);
-        send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Yes]);
+        send(
+            &mut w,
+            &[Msg::Next, Msg::Next, Msg::Next, Msg::Next, Msg::Yes],
+        );
         snap_checked("invite-step-recorded", lang, &w);
     }
 }
@@ -606,6 +618,58 @@ fn csv_invite_screens() {
         let effects = send(&mut w, &[Msg::Yes]);
         serve(&mut w, &bytes, effects);
         snap_checked("csv-done", lang, &w);
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-confirm-sent", lang, &w);
+        w.update(Msg::Yes, at(0));
+        snap_checked("csv-done-recorded", lang, &w);
+    }
+}
+
+/// 150 valid new users, 100 seats: the plan says so before anything is written and offers the
+/// first 100; the done screen names the file of the other 50.
+#[test]
+fn csv_plan_over_the_seat_budget() {
+    let mut text = String::from("email,first_name,last_name\n");
+    for n in 0..150 {
+        text.push_str(&format!("user{n:03}@example.com,Name{n},Family\n"));
+    }
+    let bytes = text.into_bytes();
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "staff.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, &bytes, effects);
+        let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+        serve(&mut w, &bytes, effects);
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-plan-over-budget", lang, &w);
+        w.update(Msg::Next, at(0));
+        let effects = send(&mut w, &[Msg::Yes]);
+        assert!(
+            effects.iter().any(|e| matches!(e,
+                Effect::ExportCsv { limit: Some(100), left_out: Some(p), .. } if p == "staff.left-out.csv")),
+            "{effects:?}"
+        );
+        serve(&mut w, &bytes, effects);
+        snap_checked("csv-done-left-out", lang, &w);
+    }
+}
+
+/// The individual form refuses more addresses than seats left, and 21 teams.
+#[test]
+fn individual_form_over_budget() {
+    for lang in Lang::ALL {
+        let mut p = progress(&guide(), &["marketo-admin"]);
+        p.seats_used = Some(99);
+        let mut w = wizard(lang, p, Some("invite-users"));
+        w.update(Msg::InviteIndividual, at(0));
+        w.update(Msg::Paste("ana@example.com bo@example.com".into()), at(0));
+        w.update(Msg::Next, at(0));
+        let teams: Vec<String> = (1..=21).map(|n| format!("T{n}")).collect();
+        type_in(&mut w, &teams.join(","));
+        send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Next]);
+        snap_checked("invite-individual-over-seats", lang, &w);
     }
 }
 
