@@ -106,6 +106,8 @@ pub enum Context {
     CsvDone,
     /// The CSV done screen once the batch is recorded.
     CsvRecorded,
+    /// The detail of a grid row.
+    CsvDetail,
 }
 
 impl Context {
@@ -379,9 +381,18 @@ static CSV_GRID: &[Binding] = &[
     b!(&[KeyCode::Char('f')], "f", Msg::ToggleProblems, "keys.problems-only", true),
     b!(&[KeyCode::Char('n')], "n", Msg::NextProblem, "keys.next-problem", true),
     b!(&[KeyCode::Char('/')], "/", Msg::Search, "keys.search", true),
-    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.plan", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Toggle, "invites.key-detail", true),
+    b!(&[KeyCode::Right, KeyCode::Char('p')], "→/p", Msg::Next, "keys.plan", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_DETAIL: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", true),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", true),
+    b!(&[KeyCode::Esc, KeyCode::Enter, KeyCode::Left], "Esc", Msg::Back, "keys.close", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
 
@@ -461,6 +472,7 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::CsvPlanText => CSV_PLAN_TEXT,
         Context::CsvDone => CSV_DONE,
         Context::CsvRecorded => CSV_RECORDED,
+        Context::CsvDetail => CSV_DETAIL,
     }
 }
 
@@ -517,6 +529,7 @@ pub fn screen_context(w: &Wizard) -> Context {
                 Stage::Mapping(s) if s.choosing.is_some() => Context::CsvChoose,
                 Stage::Mapping(_) => Context::CsvMapping,
                 Stage::Grid(s) if s.checked.searching => Context::CsvSearch,
+                Stage::Grid(s) if s.checked.detail => Context::CsvDetail,
                 Stage::Grid(_) => Context::CsvGrid,
                 Stage::Plan(s) if s.row != PlanRow::Confirm => Context::CsvPlanText,
                 Stage::Plan(_) => Context::CsvPlan,
@@ -697,7 +710,7 @@ pub fn key_names(keys: &[KeyCode]) -> String {
 }
 
 /// Every context, in the order [`key_args`] falls back through them.
-const ALL_CONTEXTS: [Context; 26] = [
+const ALL_CONTEXTS: [Context; 27] = [
     Context::Welcome,
     Context::WelcomeName,
     Context::Hub,
@@ -724,6 +737,7 @@ const ALL_CONTEXTS: [Context; 26] = [
     Context::CsvPlanText,
     Context::CsvDone,
     Context::CsvRecorded,
+    Context::CsvDetail,
 ];
 
 /// Every binding of every context, for the catalog test.

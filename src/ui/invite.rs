@@ -11,7 +11,9 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use super::theme::Theme;
 use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
-use crate::domain::csv_intake::{Confidence, Field, Intake, RowReader, RowStatus};
+use crate::domain::csv_intake::{
+    Confidence, Detail, Field, Intake, Issue, IssueKind, RowClass, RowReader,
+};
 use crate::domain::progress::SeatsUsedSource;
 use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
@@ -242,7 +244,12 @@ pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Them
         Stage::Loading(st) => loading(w, st, f, body, t),
         Stage::Intake(st) => intake(w, st, f, body, t),
         Stage::Mapping(st) => mapping(w, st, f, body, t),
-        Stage::Grid(st) => grid(w, st, f, body, t),
+        Stage::Grid(st) => {
+            grid(w, st, f, body, t);
+            if st.checked.detail {
+                row_detail(w, st, f, body, t);
+            }
+        }
         Stage::Plan(st) => plan(w, flow, st, f, body, t),
         Stage::Done(st) => done(w, st, f, body, t),
     }
@@ -663,10 +670,11 @@ fn counts_line(w: &Wizard, c: &Checked, t: Theme) -> Line<'static> {
     let seat_style = if seats.ok { t.info() } else { t.warn() };
     Line::from(vec![
         Span::raw(tr.f(
-            "csv.tui.counts",
+            "invites.counts",
             &[
                 ("rows", &counts.rows),
                 ("valid", &counts.valid),
+                ("warnings", &counts.warnings),
                 ("invalid", &counts.invalid),
                 ("duplicates", &counts.duplicates),
             ],
@@ -688,13 +696,23 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     let c = &st.checked;
     let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
     let file_issues = r.file_issues.len().min(3);
+    // The counts wrap to a second line rather than lose the seats at the end.
+    let counts_text = counts_line(w, c, t);
+    let counts_h = if counts_text.width() > usize::from(area.width) {
+        2
+    } else {
+        1
+    };
     let [counts, table, issues] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(counts_h),
         Constraint::Min(3),
         Constraint::Length(u16::try_from(file_issues).unwrap_or(0)),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(counts_line(w, c, t)), counts);
+    f.render_widget(
+        Paragraph::new(counts_text).wrap(Wrap { trim: false }),
+        counts,
+    );
 
     let inner = usize::from(table.width.saturating_sub(2));
     let visible = usize::from(table.height.saturating_sub(3));
@@ -723,20 +741,14 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
         let email = email_col
             .and_then(|col| cells.get(col))
             .map_or("", |s| s.as_str());
+        // The cause of the row's main reason (the address is in its own column).
         let reason = r
             .issues_at(row.line)
-            .first()
-            .map(|is| csv_text::issue_message(tr, is, i))
+            .iter()
+            .find(|is| Some(is.kind) == row.reason)
+            .map(|is| cause(tr, is, i))
             .unwrap_or_default();
-        let (word, style) = match row.status {
-            RowStatus::Ok if row.reason.is_some() => (
-                tr.t("csv.tui.status-warn"),
-                t.status(crate::domain::progress::Status::InProgress),
-            ),
-            RowStatus::Ok => (tr.t("csv.tui.status-ok"), Style::new()),
-            RowStatus::Invalid => (tr.t("csv.tui.status-invalid"), t.warn()),
-            RowStatus::Duplicate => (tr.t("csv.tui.status-duplicate"), t.dim()),
-        };
+        let (word, style) = class_word(w, row.class(), t);
         let selected = pos == c.rows.cursor();
         let base = if selected { t.selected() } else { Style::new() };
         lines.push(Line::from(vec![
@@ -775,6 +787,104 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines), issues);
+}
+
+/// The word and style of a row's class: the same [`RowClass`] the JSON and `report.csv` use.
+fn class_word(w: &Wizard, class: RowClass, t: Theme) -> (&str, Style) {
+    let tr = &w.tr;
+    match class {
+        RowClass::Warning => (
+            tr.t("csv.tui.status-warn"),
+            t.status(crate::domain::progress::Status::InProgress),
+        ),
+        RowClass::Ok => (tr.t("csv.tui.status-ok"), Style::new()),
+        RowClass::Invalid => (tr.t("csv.tui.status-invalid"), t.warn()),
+        RowClass::Duplicate => (tr.t("csv.tui.status-duplicate"), t.dim()),
+    }
+}
+
+/// What an issue is about, without repeating the address (shown next to it in the grid).
+fn cause(tr: &Catalog, is: &Issue, i: &Intake) -> String {
+    match (&is.kind, &is.detail, is.field) {
+        (IssueKind::InvalidEmail, Detail::Email { problem, .. }, _) => tr
+            .t(&format!("csv.email-problem.{}", problem.as_str()))
+            .to_string(),
+        (IssueKind::Duplicate, Detail::DuplicateOf { line }, _) => {
+            tr.f("invites.detail-duplicate", &[("line", line)])
+        }
+        (IssueKind::Whitespace, _, _) => tr.t("invites.cause-whitespace").to_string(),
+        _ => csv_text::issue_message(tr, is, i),
+    }
+}
+
+/// The selected row in full: every cell under its column name, and every reason.
+fn row_detail(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
+    let tr = &w.tr;
+    let c = &st.checked;
+    let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
+    let Some(row) = c.view_row(c.rows.cursor()).and_then(|idx| r.rows.get(idx)) else {
+        return;
+    };
+    let mut reader = RowReader::new(i.dialect.delimiter);
+    let cells = reader.cells(text, row.offset);
+    let (word, style) = class_word(w, row.class(), t);
+    let mut lines = vec![Line::styled(
+        tr.f("invites.detail-class", &[("class", &word)]),
+        style,
+    )];
+    lines.push(Line::styled(
+        tr.t("invites.detail-cells").to_string(),
+        t.dim(),
+    ));
+    let names: Vec<String> = (0..cells.len().max(i.columns.len()))
+        .map(|n| column_text(w, i, n))
+        .collect();
+    let namew = names.iter().map(|n| width(n)).max().unwrap_or(0).min(24);
+    for (n, name) in names.iter().enumerate() {
+        let value = cells.get(n).map_or_else(String::new, |v| csv_text::safe(v));
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", pad(name, namew)), t.label()),
+            Span::raw(value),
+        ]));
+    }
+    lines.push(Line::styled(
+        tr.t("invites.detail-reasons").to_string(),
+        t.dim(),
+    ));
+    let issues = r.issues_at(row.line);
+    if issues.is_empty() {
+        lines.push(Line::raw(format!("  {}", tr.t("invites.detail-none"))));
+    }
+    for is in issues {
+        let text = match (&is.kind, &is.detail) {
+            (IssueKind::Duplicate, Detail::DuplicateOf { line }) => {
+                tr.f("invites.detail-duplicate", &[("line", line)])
+            }
+            _ => csv_text::issue_message(tr, is, i),
+        };
+        let severity = tr.t(&format!("csv.severity.{}", is.severity().as_str()));
+        let said = tr.f(
+            "invites.detail-reason",
+            &[("severity", &severity), ("text", &text)],
+        );
+        lines.push(Line::raw(format!("  {said}")));
+    }
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    clear(f, rect);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(text_panel(
+                &tr.f("invites.detail-title", &[("line", &row.line)]),
+                true,
+                t,
+            ))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
 }
 
 fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t: Theme) {

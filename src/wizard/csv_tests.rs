@@ -2467,3 +2467,41 @@ fn more_than_twenty_teams_with_those_recorded_are_refused_both_ways() {
         Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 2 }))
     );
 }
+
+#[test]
+fn enter_on_a_grid_row_opens_its_detail_which_follows_the_selection() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    assert_eq!(key(&w, KeyCode::Enter), Some(Msg::Toggle));
+    assert_eq!(key(&w, KeyCode::Right), Some(Msg::Next));
+    assert_eq!(key(&w, KeyCode::Char('p')), Some(Msg::Next));
+    send(&mut w, &[Msg::Toggle]);
+    assert!(flow(&w).checked().unwrap().detail);
+    assert_eq!(input::context(&w), input::Context::CsvDetail);
+    // Moving keeps it open on the next row; Enter or Esc closes it, nothing else happens.
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
+    let c = flow(&w).checked().unwrap();
+    assert!(c.detail);
+    assert_eq!(c.rows.cursor(), 3);
+    // Line 5 repeats line 2: its reason says so.
+    let r = report(&w).unwrap();
+    let row = r.rows[3];
+    assert_eq!(row.line, 5);
+    assert!(r.issues_at(5).iter().any(|i| matches!(
+        i.detail,
+        crate::domain::csv_intake::Detail::DuplicateOf { line: 2 }
+    )));
+    assert_eq!(key(&w, KeyCode::Enter), Some(Msg::Back));
+    assert!(send(&mut w, &[Msg::Back]).is_empty());
+    assert!(!flow(&w).checked().unwrap().detail);
+    assert_eq!(
+        stage(&w),
+        StageKind::Grid,
+        "Esc closed the detail, not the grid"
+    );
+    send(&mut w, &[Msg::Toggle, Msg::Next]);
+    assert_eq!(stage(&w), StageKind::Grid, "Enter in the detail closes it");
+    assert!(!flow(&w).checked().unwrap().detail);
+}

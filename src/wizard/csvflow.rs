@@ -258,6 +258,8 @@ pub struct Checked {
     pub search: TextField,
     /// Typing a search.
     pub searching: bool,
+    /// The selected row's detail is open: its cells and every reason in full.
+    pub detail: bool,
 }
 
 impl Checked {
@@ -277,6 +279,7 @@ impl Checked {
             problems_only: false,
             search: TextField::new(200),
             searching: false,
+            detail: false,
         }
     }
 
@@ -1220,7 +1223,18 @@ impl Wizard {
             return Vec::new();
         }
         let len = c.view_len();
+        if c.detail {
+            // The detail follows the selection; Esc or Enter closes it.
+            match msg {
+                Msg::Up => c.rows.up(1),
+                Msg::Down => c.rows.down(1, len),
+                Msg::Back | Msg::Toggle | Msg::Next => c.detail = false,
+                _ => {}
+            }
+            return Vec::new();
+        }
         match msg {
+            Msg::Toggle if len > 0 => c.detail = true,
             Msg::Up => c.rows.up(1),
             Msg::Down => c.rows.down(1, len),
             Msg::PageUp => c.rows.up(GRID_PAGE),

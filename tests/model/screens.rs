@@ -610,6 +610,13 @@ fn csv_invite_screens() {
         w.update(Msg::ToggleProblems, at(0));
         snap_checked("csv-grid-problems", lang, &w);
         w.update(Msg::ToggleProblems, at(0));
+        // The detail of the duplicate row (line 6): every cell, every reason in full.
+        send(
+            &mut w,
+            &[Msg::Down, Msg::Down, Msg::Down, Msg::Down, Msg::Toggle],
+        );
+        snap_checked("csv-detail", lang, &w);
+        w.update(Msg::Back, at(0));
 
         w.update(Msg::Next, at(0));
         snap_checked("csv-plan", lang, &w);
