@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
 use crate::domain::csv_intake::{
-    Confidence, Detail, Field, Intake, Issue, IssueKind, RowClass, RowReader,
+    Confidence, Detail, EncodingSource, Field, Intake, Issue, IssueKind, RowClass, RowReader,
 };
 use crate::domain::progress::SeatsUsedSource;
 use crate::domain::text::Catalog;
@@ -327,12 +327,26 @@ fn loading(w: &Wizard, st: &LoadingStage, f: &mut Frame, area: Rect, t: Theme) {
 }
 
 /// The text of an intake choice.
-fn intake_value_text(w: &Wizard, v: IntakeValue) -> String {
+fn intake_value_text(w: &Wizard, v: IntakeValue, i: Option<&Intake>) -> String {
     let tr = &w.tr;
     match v {
         IntakeValue::Encoding(e) => e.name().to_string(),
         IntakeValue::Delimiter(d) => csv_text::delimiter_text(tr, d),
-        IntakeValue::Header(Some(l)) => tr.f("csv.tui.header-line", &[("line", &l)]),
+        // Each line with its start, so the right one can be told apart.
+        IntakeValue::Header(Some(l)) => match i.and_then(|i| i.line_cells(l)) {
+            Some(cells) => {
+                let start: Vec<String> = cells
+                    .iter()
+                    .map(|c| csv_text::safe(c.trim()))
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                tr.f(
+                    "invites.header-line",
+                    &[("line", &l), ("start", &start.join(", "))],
+                )
+            }
+            None => tr.f("csv.tui.header-line", &[("line", &l)]),
+        },
         IntakeValue::Header(None) => tr.t("csv.tui.header-none").to_string(),
     }
 }
@@ -361,10 +375,17 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
         Constraint::Min(3),
     ])
     .areas(area);
+    // Chosen on this screen: "chosen by you" (the catalog's word is for --encoding).
+    let source = if enc.source == EncodingSource::Override {
+        tr.t("invites.chosen-by-you").to_string()
+    } else {
+        tr.t(&format!("csv.encoding-source.{}", enc.source.as_str()))
+            .to_string()
+    };
     let enc_text = format!(
         "{} ({}, {})",
         enc.encoding.name(),
-        tr.t(&format!("csv.encoding-source.{}", enc.source.as_str())),
+        source,
         tr.f(
             "csv.tui.certainty",
             &[("c", &csv_text::certainty(tr, enc.certainty))]
@@ -431,12 +452,24 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
             Span::styled(format!("{} ", pad(&name, cw)), t.title())
         })
         .collect();
+    // Title rows above the header, dimmed: read, but not data.
+    let room = usize::from(preview_area.height.saturating_sub(3));
+    let skipped = i.skipped.len().min(room / 2);
+    for r in i.skipped.iter().take(skipped) {
+        let text: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| csv_text::safe(c.trim()))
+            .filter(|c| !c.is_empty())
+            .collect();
+        let tag = tr.t("invites.skipped-title");
+        lines.push(Line::styled(
+            fit(&format!("{}  ({tag})", text.join(", ")), inner_w),
+            t.dim(),
+        ));
+    }
     lines.push(Line::from(header));
-    for r in i
-        .preview
-        .iter()
-        .take(usize::from(preview_area.height.saturating_sub(3)))
-    {
+    for r in i.preview.iter().take(room - skipped) {
         let cells: Vec<Span> = (0..ncols)
             .map(|c| {
                 Span::raw(format!(
@@ -463,7 +496,7 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
     if let Some(list) = &st.choosing {
         let items: Vec<String> = intake_values(i, st.view.row)
             .into_iter()
-            .map(|v| intake_value_text(w, v))
+            .map(|v| intake_value_text(w, v, Some(i)))
             .collect();
         let title = tr.t(INTAKE_LABELS[match st.view.row {
             IntakeRow::Encoding => 0,
@@ -562,6 +595,13 @@ fn mapping(w: &Wizard, st: &MappingStage, f: &mut Frame, area: Rect, t: Theme) {
         ),
         t.dim(),
     )];
+    // No column looks like an address: said first, where the choice is made.
+    if m.get(Field::Email).is_none() {
+        lines.insert(
+            0,
+            Line::styled(tr.t("invites.no-email-column").to_string(), t.warn()),
+        );
+    }
     for field in Field::ALL {
         let mapped = m.get(field);
         let mut name = csv_text::field_name(tr, field).to_string();

@@ -642,6 +642,7 @@ pub fn intake_values(i: &Intake, row: IntakeRow) -> Vec<IntakeValue> {
             .collect(),
         IntakeRow::Header => {
             let mut lines: Vec<u64> = i.header_row.into_iter().collect();
+            lines.extend(i.skipped.iter().map(|r| r.line));
             lines.extend(i.preview.iter().take(8).map(|r| r.line));
             if !lines.contains(&1) {
                 lines.insert(0, 1);

@@ -763,3 +763,37 @@ fn the_grid_scrolls_only_when_the_cursor_leaves_the_rows_on_screen() {
     assert_eq!((shown.last().copied(), selected), (Some(60), Some(60)));
     assert_eq!(shown.len() as u32, visible);
 }
+
+/// A file without an email column stops at the mapping with the reason; a file with a title
+/// above the header shows it dimmed, and the header choices show each line's start.
+#[test]
+fn csv_mapping_without_an_email_column_and_a_title_row() {
+    let no_email = b"name,dept\nAna Lee,Sales\nBo Kim,Ops\n";
+    let titled = "Staff list 2026\nexported by HR\nemail,first_name\nana@example.com,Ana\nbo@example.com,Bo\n";
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "people.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, no_email, effects);
+        send(&mut w, &[Msg::Next]);
+        snap_checked("csv-mapping-no-email", lang, &w);
+        // Enter cannot go on without one.
+        let effects = send(&mut w, &[Msg::Next]);
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::ValidateCsv { .. })),
+            "{effects:?}"
+        );
+
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "staff.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, titled.as_bytes(), effects);
+        snap_checked("csv-intake-title-rows", lang, &w);
+        send(&mut w, &[Msg::Down, Msg::Down, Msg::Toggle]);
+        snap_checked("csv-intake-header-choices", lang, &w);
+    }
+}
