@@ -355,6 +355,19 @@ static CSV_INTAKE: &[Binding] = &[
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
     b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Toggle, "keys.change", true),
     b!(&[KeyCode::Right, KeyCode::Char('c')], "→/c", Msg::Next, "keys.confirm-go-on", true),
+    b!(&[KeyCode::Char('<'), KeyCode::Char('[')], "</>", Msg::CursorLeft, "invites.key-columns", true),
+    b!(&[KeyCode::Char('>'), KeyCode::Char(']')], ">", Msg::CursorRight, "invites.key-columns", false),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_MAPPING: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Toggle, "keys.change", true),
+    b!(&[KeyCode::Right, KeyCode::Char('c')], "→/c", Msg::Next, "keys.confirm-go-on", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
@@ -465,7 +478,7 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::CsvLoading => CSV_LOADING,
         Context::CsvIntake => CSV_INTAKE,
         Context::CsvChoose => CSV_CHOOSE,
-        Context::CsvMapping => CSV_INTAKE,
+        Context::CsvMapping => CSV_MAPPING,
         Context::CsvGrid => CSV_GRID,
         Context::CsvSearch => CSV_SEARCH,
         Context::CsvPlan => CSV_PLAN,

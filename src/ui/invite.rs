@@ -438,19 +438,41 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
         rows_area,
     );
 
-    // The first rows, as they will be read.
+    // The first rows, as they will be read: each column as wide as its longest value (whole
+    // addresses), from the first column shown (`<` `>` scroll); as many as fit.
     let inner_w = usize::from(preview_area.width.saturating_sub(2));
-    let ncols = i.columns.len().clamp(1, 6);
-    let cw = (inner_w / ncols).saturating_sub(1).max(4);
+    let total_cols = i.columns.len().max(1);
+    let first_col = st.view.first_col.min(total_cols - 1);
+    let col_name = |c: usize| {
+        i.column_name(c).map_or_else(
+            || tr.f("csv.column.unnamed", &[("index", &(c + 1))]),
+            csv_text::safe,
+        )
+    };
+    let col_width = |c: usize| {
+        let cells = i.preview.iter().map(|r| {
+            width(&csv_text::safe(r.cells.get(c).map_or("", String::as_str)).replace("\\n", "⏎"))
+        });
+        cells
+            .chain([width(&col_name(c))])
+            .max()
+            .unwrap_or(4)
+            .clamp(4, inner_w.saturating_sub(1).max(4))
+    };
+    let mut widths: Vec<(usize, usize)> = Vec::new();
+    let mut used = 0;
+    for c in first_col..total_cols {
+        let cw = col_width(c);
+        if !widths.is_empty() && used + cw + 1 > inner_w {
+            break;
+        }
+        used += cw + 1;
+        widths.push((c, cw));
+    }
     let mut lines = Vec::new();
-    let header: Vec<Span> = (0..ncols)
-        .map(|c| {
-            let name = i.column_name(c).map_or_else(
-                || tr.f("csv.column.unnamed", &[("index", &(c + 1))]),
-                csv_text::safe,
-            );
-            Span::styled(format!("{} ", pad(&name, cw)), t.title())
-        })
+    let header: Vec<Span> = widths
+        .iter()
+        .map(|&(c, cw)| Span::styled(format!("{} ", pad(&col_name(c), cw)), t.title()))
         .collect();
     // Title rows above the header, dimmed: read, but not data.
     let room = usize::from(preview_area.height.saturating_sub(3));
@@ -470,8 +492,9 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
     }
     lines.push(Line::from(header));
     for r in i.preview.iter().take(room - skipped) {
-        let cells: Vec<Span> = (0..ncols)
-            .map(|c| {
+        let cells: Vec<Span> = widths
+            .iter()
+            .map(|&(c, cw)| {
                 Span::raw(format!(
                     "{} ",
                     pad(
@@ -484,10 +507,22 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
             .collect();
         lines.push(Line::from(cells));
     }
-    let title = tr.f(
+    let mut title = tr.f(
         "csv.tui.preview-title",
         &[("n", &i.preview.len()), ("cols", &i.columns.len())],
     );
+    if widths.len() < total_cols {
+        let shown_to = widths.last().map_or(first_col, |&(c, _)| c);
+        title.push_str(" · ");
+        title.push_str(&tr.f(
+            "invites.columns-shown",
+            &[
+                ("from", &(first_col + 1)),
+                ("to", &(shown_to + 1)),
+                ("n", &total_cols),
+            ],
+        ));
+    }
     f.render_widget(
         Paragraph::new(lines).block(panel(&title, false, t)),
         preview_area,
@@ -758,7 +793,10 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     let visible = usize::from(table.height.saturating_sub(3));
     let n = c.view_len();
     let shown = c.rows.scroll_to_cursor(visible, n);
-    let (linew, statw) = (7usize, 10usize);
+    // Wide enough for the last line number, whole (1 000 000 and beyond).
+    let last_line = r.rows.last().map_or(0, |row| row.line);
+    let linew = (last_line.to_string().len() + 2).max(7);
+    let statw = 10usize;
     let emailw = (inner.saturating_sub(linew + statw + 3)) * 2 / 5;
     let reasonw = inner.saturating_sub(linew + statw + emailw + 3);
     let email_col = st.mapping.mapping.get(Field::Email).map(|m| m.column);

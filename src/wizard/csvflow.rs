@@ -230,6 +230,8 @@ pub struct IntakeView {
     pub reading: Reading,
     /// The focused row.
     pub row: IntakeRow,
+    /// The first column shown in the preview (scrolled with `<` `>`).
+    pub first_col: usize,
 }
 
 /// The mapping screen's own state.
@@ -1051,6 +1053,11 @@ impl Wizard {
         match msg {
             Msg::Up => st.view.row = st.view.row.up(),
             Msg::Down => st.view.row = st.view.row.down(),
+            Msg::CursorLeft => st.view.first_col = st.view.first_col.saturating_sub(1),
+            Msg::CursorRight => {
+                let last = st.view.reading.intake.columns.len().saturating_sub(1);
+                st.view.first_col = (st.view.first_col + 1).min(last);
+            }
             Msg::Toggle => {
                 let i = &st.view.reading.intake;
                 let values = intake_values(i, st.view.row);
@@ -1463,6 +1470,7 @@ impl Wizard {
                     intake,
                 },
                 row: IntakeRow::Encoding,
+                first_col: 0,
             };
             let target = if loading.resumed {
                 loading.then

@@ -797,3 +797,77 @@ fn csv_mapping_without_an_email_column_and_a_title_row() {
         snap_checked("csv-intake-header-choices", lang, &w);
     }
 }
+
+/// Issue 10's CSV screens: every preview column reachable (`>` scrolls), addresses whole, an
+/// encoding chosen on screen reads "chosen by you", line numbers past a million whole.
+#[test]
+fn csv_wide_preview_and_long_files() {
+    let wide = "email,first_name,last_name,team,workspace,department,manager_email,location\n\
+        christopher.montgomery-whitfield@subsidiary.example.com,Christopher,Montgomery-Whitfield,Sales,Default,Enterprise Accounts,olivia.harrington@subsidiary.example.com,Seoul\n";
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "wide.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, wide.as_bytes(), effects);
+        let screen = draw(&w, 80, 24);
+        assert!(
+            screen.contains("christopher.montgomery-whitfield@subsidiary.example.com"),
+            "the address is whole:\n{screen}"
+        );
+        snap_checked("csv-intake-wide", lang, &w);
+        send(
+            &mut w,
+            &[
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+            ],
+        );
+        let screen = draw(&w, 80, 24);
+        assert!(
+            screen.contains("location"),
+            "the last column is reachable:\n{screen}"
+        );
+        snap_checked("csv-intake-wide-scrolled", lang, &w);
+    }
+    // Chosen by hand: said so.
+    let mut w = invite_wizard(Lang::En);
+    w.update(Msg::InviteCsv, at(0));
+    type_in(&mut w, "wide.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, wide.as_bytes(), effects);
+    let Screen::Csv(flow) = &w.screen else {
+        panic!("not on the CSV flow")
+    };
+    let n = flow
+        .intake_values(IntakeRow::Encoding)
+        .iter()
+        .position(|v| *v == IntakeValue::Encoding(encoding_rs::WINDOWS_1252))
+        .unwrap_or_else(|| panic!("windows-1252 not offered"));
+    w.update(Msg::Toggle, at(0));
+    w.update(Msg::Home, at(0));
+    send(&mut w, &vec![Msg::Down; n]);
+    w.update(Msg::Next, at(0));
+    let screen = draw(&w, 80, 24);
+    assert!(screen.contains("windows-1252 (chosen by you"), "{screen}");
+    assert!(!screen.contains("--encoding"), "{screen}");
+
+    // Line numbers past a million, whole.
+    let mut long = String::from("email\n");
+    long.push_str(&"\n".repeat(1_234_566));
+    long.push_str("far.down@example.com\nfar.bad@\n");
+    let mut w = invite_wizard(Lang::En);
+    w.update(Msg::InviteCsv, at(0));
+    type_in(&mut w, "long.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, long.as_bytes(), effects);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    serve(&mut w, long.as_bytes(), effects);
+    let screen = draw(&w, 80, 24);
+    assert!(screen.contains(">1234568 "), "{screen}");
+    assert!(screen.contains(" 1234569 "), "{screen}");
+}
