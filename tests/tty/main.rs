@@ -36,6 +36,10 @@ const TESTS: &[(&str, fn())] = &[
         tmux_csv::a_cp949_korean_csv_is_mapped_checked_exported_and_recorded,
     ),
     (
+        "tmux_csv::a_file_over_the_seats_records_at_most_the_seats_left",
+        tmux_csv::a_file_over_the_seats_records_at_most_the_seats_left,
+    ),
+    (
         "tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret",
         tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret,
     ),
