@@ -161,7 +161,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     );
     // "I clicked Invite in the web app", yes: now the batch is recorded.
     t.keys(&["Enter"]);
-    t.wait_for("the sent confirmation", |s| s.contains("Invite를 눌렀나요"));
+    t.wait_for("the sent confirmation", |s| s.contains("┌ 배치 기록"));
     t.keys(&["y"]);
     let done = t.wait_for("the recorded screen", |s| s.contains("진행 파일에 주소"));
     let recorded = number_after(&done, "진행 파일에 주소", "주소");
