@@ -180,9 +180,13 @@ pub struct CsvCheckArgs {
     /// Map a field to a column: FIELD=COLUMN (header name or 1-based number).
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
-    /// Seats available (default: 100 less those already invited).
+    /// Seats available (default: 100 less the seats used).
     #[arg(long, value_name = "N")]
     pub seats: Option<usize>,
+    /// Seats already used in the instance (default: addresses recorded as invited plus the
+    /// admins the live check found); the seats available are 100 less this.
+    #[arg(long, value_name = "N", conflicts_with = "seats")]
+    pub seats_used: Option<usize>,
     /// Write the cleaned invite CSV here.
     #[arg(long, value_name = "CLEAN.csv")]
     pub out: Option<PathBuf>,

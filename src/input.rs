@@ -112,6 +112,8 @@ pub enum Context {
     HandoffPick,
     /// Hand-off: what a merge changes, to confirm.
     HandoffPreview,
+    /// The detail of a grid row.
+    CsvDetail,
 }
 
 impl Context {
@@ -389,6 +391,19 @@ static CSV_INTAKE: &[Binding] = &[
     b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
     b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Toggle, "keys.change", true),
     b!(&[KeyCode::Right, KeyCode::Char('c')], "→/c", Msg::Next, "keys.confirm-go-on", true),
+    b!(&[KeyCode::Char('<'), KeyCode::Char('[')], "</>", Msg::CursorLeft, "invites.key-columns", true),
+    b!(&[KeyCode::Char('>'), KeyCode::Char(']')], ">", Msg::CursorRight, "invites.key-columns", false),
+    b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
+    b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_MAPPING: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", false),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", false),
+    b!(&[KeyCode::Enter, KeyCode::Char(' ')], "Enter", Msg::Toggle, "keys.change", true),
+    b!(&[KeyCode::Right, KeyCode::Char('c')], "→/c", Msg::Next, "keys.confirm-go-on", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
@@ -415,9 +430,18 @@ static CSV_GRID: &[Binding] = &[
     b!(&[KeyCode::Char('f')], "f", Msg::ToggleProblems, "keys.problems-only", true),
     b!(&[KeyCode::Char('n')], "n", Msg::NextProblem, "keys.next-problem", true),
     b!(&[KeyCode::Char('/')], "/", Msg::Search, "keys.search", true),
-    b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.plan", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Toggle, "invites.key-detail", true),
+    b!(&[KeyCode::Right, KeyCode::Char('p')], "→/p", Msg::Next, "keys.plan", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
+    b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
+];
+
+#[rustfmt::skip]
+static CSV_DETAIL: &[Binding] = &[
+    b!(UP, "↑/k", Msg::Up, "keys.up", true),
+    b!(DOWN, "↓/j", Msg::Down, "keys.down", true),
+    b!(&[KeyCode::Esc, KeyCode::Enter, KeyCode::Left], "Esc", Msg::Back, "keys.close", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
 ];
 
@@ -431,7 +455,7 @@ static CSV_SEARCH: &[Binding] = &[
 #[rustfmt::skip]
 static CSV_PLAN: &[Binding] = &[
     b!(UP, "↑/k", Msg::Up, "keys.edit-paths", false),
-    b!(&[KeyCode::Enter], "Enter", Msg::Next, "keys.write-record", true),
+    b!(&[KeyCode::Enter], "Enter", Msg::Next, "invites.key-write", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),
     b!(&[KeyCode::Char('q')], "q", Msg::Quit, "keys.quit", true),
@@ -490,7 +514,7 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::CsvLoading => CSV_LOADING,
         Context::CsvIntake => CSV_INTAKE,
         Context::CsvChoose => CSV_CHOOSE,
-        Context::CsvMapping => CSV_INTAKE,
+        Context::CsvMapping => CSV_MAPPING,
         Context::CsvGrid => CSV_GRID,
         Context::CsvSearch => CSV_SEARCH,
         Context::CsvPlan => CSV_PLAN,
@@ -500,6 +524,7 @@ pub fn bindings(ctx: Context) -> &'static [Binding] {
         Context::HandoffInfo => HANDOFF_INFO,
         Context::HandoffPick => HANDOFF_PICK,
         Context::HandoffPreview => HANDOFF_PREVIEW,
+        Context::CsvDetail => CSV_DETAIL,
     }
 }
 
@@ -556,6 +581,7 @@ pub fn screen_context(w: &Wizard) -> Context {
                 Stage::Mapping(s) if s.choosing.is_some() => Context::CsvChoose,
                 Stage::Mapping(_) => Context::CsvMapping,
                 Stage::Grid(s) if s.checked.searching => Context::CsvSearch,
+                Stage::Grid(s) if s.checked.detail => Context::CsvDetail,
                 Stage::Grid(_) => Context::CsvGrid,
                 Stage::Plan(s) if s.row != PlanRow::Confirm => Context::CsvPlanText,
                 Stage::Plan(_) => Context::CsvPlan,
@@ -744,7 +770,7 @@ pub fn key_names(keys: &[KeyCode]) -> String {
 }
 
 /// Every context, in the order [`key_args`] falls back through them.
-const ALL_CONTEXTS: [Context; 29] = [
+const ALL_CONTEXTS: [Context; 30] = [
     Context::Welcome,
     Context::WelcomeName,
     Context::Hub,
@@ -774,6 +800,7 @@ const ALL_CONTEXTS: [Context; 29] = [
     Context::HandoffInfo,
     Context::HandoffPick,
     Context::HandoffPreview,
+    Context::CsvDetail,
 ];
 
 /// Every binding of every context, for the catalog test.

@@ -103,11 +103,16 @@ fn main() -> ExitCode {
     };
     // Seats and re-runs leave out addresses already recorded as invited. A damaged or newer
     // progress file is reported by the commands that need it; here it only means "none".
-    let invited = store::read_only(&config_dir)
-        .ok()
-        .flatten()
-        .map(|p| p.invited_emails().iter().cloned().collect())
-        .unwrap_or_default();
+    // Only `csv check` uses them: other commands do not read the journal twice.
+    let invited = if matches!(command, Cmd::Csv(_)) {
+        store::read_only(&config_dir)
+            .ok()
+            .flatten()
+            .map(|p| p.invited_emails().iter().cloned().collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let ctx = Context {
         tr,
         config_dir,

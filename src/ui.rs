@@ -614,7 +614,7 @@ fn confirm_title(action: &ConfirmAction) -> &'static str {
     match action {
         ConfirmAction::MarkDoneAnyway { .. } => "core.confirm.title",
         ConfirmAction::TickProven { .. } => "checks.tui.tick-title",
-        ConfirmAction::ExportCsv { .. } => "csv.tui.confirm-export-title",
+        ConfirmAction::ExportCsv { .. } => "invites.confirm-export-title",
         ConfirmAction::RecordCsv { .. } => "invites.confirm-sent-title",
         ConfirmAction::RecordIndividual { .. } => "csv.tui.confirm-individual-title",
     }

@@ -234,7 +234,20 @@ impl Check<'_> {
             }
             return Err(Failure::NoEmail { columns });
         }
-        let mut options = Options::new(&ctx.invited, args.seats.map(|s| s as u64));
+        // The same budget as the wizard: 100 seats less those used (recorded invites and the
+        // admins the live check found), unless given; teams already recorded count too.
+        let recorded = crate::store::read_only(&ctx.config_dir)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let total = crate::domain::csv_intake::SEATS_PER_INSTANCE as u64;
+        let seats = match (args.seats, args.seats_used) {
+            (Some(s), _) => s as u64,
+            (None, Some(used)) => total.saturating_sub(used as u64),
+            (None, None) => recorded.seat_budget().left(),
+        };
+        let mut options = Options::new(&ctx.invited, Some(seats));
+        options.teams_recorded = recorded.team_budget().recorded.into_iter().collect();
         options.size_hint = Some(match &input {
             Input::Path { size } => *size,
             Input::Bytes(b) => b.len() as u64,

@@ -19,6 +19,17 @@ struct JsonStatus<'a> {
     version: u32,
     roles: Vec<String>,
     steps: Vec<JsonItem<'a>>,
+    /// Addresses recorded as invited (the journal file and older batches), each once.
+    invited: usize,
+    /// The instance's seats: as the wizard counts them.
+    seats: JsonSeats,
+}
+
+#[derive(Serialize)]
+struct JsonSeats {
+    total: u64,
+    used: u64,
+    left: u64,
 }
 
 #[derive(Serialize)]
@@ -105,10 +116,17 @@ pub fn run(args: &StatusArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
                 }
             })
             .collect();
+        let budget = progress.seat_budget();
         let doc = JsonStatus {
             version: common::JSON_VERSION,
             roles: progress.roles_as_written(),
             steps,
+            invited: progress.invited_emails().len(),
+            seats: JsonSeats {
+                total: budget.total,
+                used: budget.used,
+                left: budget.left(),
+            },
         };
         serde_json::to_string_pretty(&doc)
             .map_err(std::io::Error::other)

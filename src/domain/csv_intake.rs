@@ -72,6 +72,9 @@ pub fn fingerprint(columns: &[String]) -> String {
     names.join("|")
 }
 
+/// Rows above the header kept to show them as skipped.
+pub const SKIPPED_ROWS: usize = 10;
+
 /// Rows of the sample kept for the preview.
 pub const PREVIEW_ROWS: usize = 50;
 
@@ -149,6 +152,8 @@ pub struct Intake {
     pub columns: Vec<String>,
     /// The first data rows.
     pub preview: Vec<PreviewRow>,
+    /// Non-empty rows above the header (title rows skipped), at most [`SKIPPED_ROWS`].
+    pub skipped: Vec<PreviewRow>,
     /// Whether the sample was the whole file.
     pub sample_complete: bool,
     /// U+FFFD replacement characters in the decoded sample (bytes invalid in the encoding).
@@ -158,6 +163,20 @@ pub struct Intake {
 }
 
 impl Intake {
+    /// The cells of the row starting on `line`, if the sample kept it (a skipped row, the
+    /// header or a preview row).
+    #[must_use]
+    pub fn line_cells(&self, line: u64) -> Option<Vec<&str>> {
+        if self.header_row == Some(line) {
+            return Some(self.columns.iter().map(String::as_str).collect());
+        }
+        self.skipped
+            .iter()
+            .chain(&self.preview)
+            .find(|r| r.line == line)
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+    }
+
     /// Up to `n` non-empty values of column `column` from the preview.
     #[must_use]
     pub fn samples(&self, column: usize, n: usize) -> Vec<&str> {
@@ -301,6 +320,15 @@ pub fn sniff(sample: &Sample, overrides: &Overrides) -> Result<Intake, SniffErro
             cells: r.cells.clone(),
         })
         .collect();
+    let skipped: Vec<PreviewRow> = recs[..header_index.unwrap_or(0).min(recs.len())]
+        .iter()
+        .filter(|r| r.filled() > 0)
+        .take(SKIPPED_ROWS)
+        .map(|r| PreviewRow {
+            line: r.line,
+            cells: r.cells.clone(),
+        })
+        .collect();
     let columns: Vec<String> = match header_index {
         Some(i) => recs[i]
             .cells
@@ -316,6 +344,7 @@ pub fn sniff(sample: &Sample, overrides: &Overrides) -> Result<Intake, SniffErro
         header_source,
         columns,
         preview,
+        skipped,
         sample_complete: sample.is_complete(),
         sample_replacements,
         bytes_per_row: bytes_per_row(sample.head(), line_ending),

@@ -747,9 +747,22 @@ impl Progress {
 
     /// Adds the journal file's addresses (as read at start) to [`Progress::invited`].
     pub fn add_journal<'a>(&mut self, lines: impl IntoIterator<Item = &'a str>) {
+        let keys = lines.into_iter().map(|l| {
+            let l = l.trim();
+            // Most lines are lower-case already: copied, not case-mapped.
+            if l.bytes().any(|b| b.is_ascii_uppercase()) || !l.is_ascii() {
+                l.to_lowercase()
+            } else {
+                l.to_string()
+            }
+        });
         let set = std::sync::Arc::make_mut(&mut self.invited);
-        for l in lines {
-            set.insert(l.trim().to_lowercase());
+        if set.is_empty() {
+            // Collected at once, the set is built from sorted keys in one pass (a large journal
+            // loads several times faster than by inserting one key at a time).
+            *set = keys.collect();
+        } else {
+            set.extend(keys);
         }
     }
 

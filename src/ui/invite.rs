@@ -11,7 +11,9 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use super::theme::Theme;
 use super::{centered, clear, field_view, panel, text_panel};
 use crate::csv_text;
-use crate::domain::csv_intake::{Confidence, Field, Intake, RowReader, RowStatus};
+use crate::domain::csv_intake::{
+    Confidence, Detail, EncodingSource, Field, Intake, Issue, IssueKind, RowClass, RowReader,
+};
 use crate::domain::progress::SeatsUsedSource;
 use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
@@ -257,7 +259,12 @@ pub fn render_csv(w: &Wizard, flow: &CsvFlow, f: &mut Frame, area: Rect, t: Them
         Stage::Loading(st) => loading(w, st, f, body, t),
         Stage::Intake(st) => intake(w, st, f, body, t),
         Stage::Mapping(st) => mapping(w, st, f, body, t),
-        Stage::Grid(st) => grid(w, st, f, body, t),
+        Stage::Grid(st) => {
+            grid(w, st, f, body, t);
+            if st.checked.detail {
+                row_detail(w, st, f, body, t);
+            }
+        }
         Stage::Plan(st) => plan(w, flow, st, f, body, t),
         Stage::Done(st) => done(w, st, f, body, t),
     }
@@ -335,12 +342,26 @@ fn loading(w: &Wizard, st: &LoadingStage, f: &mut Frame, area: Rect, t: Theme) {
 }
 
 /// The text of an intake choice.
-fn intake_value_text(w: &Wizard, v: IntakeValue) -> String {
+fn intake_value_text(w: &Wizard, v: IntakeValue, i: Option<&Intake>) -> String {
     let tr = &w.tr;
     match v {
         IntakeValue::Encoding(e) => e.name().to_string(),
         IntakeValue::Delimiter(d) => csv_text::delimiter_text(tr, d),
-        IntakeValue::Header(Some(l)) => tr.f("csv.tui.header-line", &[("line", &l)]),
+        // Each line with its start, so the right one can be told apart.
+        IntakeValue::Header(Some(l)) => match i.and_then(|i| i.line_cells(l)) {
+            Some(cells) => {
+                let start: Vec<String> = cells
+                    .iter()
+                    .map(|c| csv_text::safe(c.trim()))
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                tr.f(
+                    "invites.header-line",
+                    &[("line", &l), ("start", &start.join(", "))],
+                )
+            }
+            None => tr.f("csv.tui.header-line", &[("line", &l)]),
+        },
         IntakeValue::Header(None) => tr.t("csv.tui.header-none").to_string(),
     }
 }
@@ -369,10 +390,17 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
         Constraint::Min(3),
     ])
     .areas(area);
+    // Chosen on this screen: "chosen by you" (the catalog's word is for --encoding).
+    let source = if enc.source == EncodingSource::Override {
+        tr.t("invites.chosen-by-you").to_string()
+    } else {
+        tr.t(&format!("csv.encoding-source.{}", enc.source.as_str()))
+            .to_string()
+    };
     let enc_text = format!(
         "{} ({}, {})",
         enc.encoding.name(),
-        tr.t(&format!("csv.encoding-source.{}", enc.source.as_str())),
+        source,
         tr.f(
             "csv.tui.certainty",
             &[("c", &csv_text::certainty(tr, enc.certainty))]
@@ -425,28 +453,63 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
         rows_area,
     );
 
-    // The first rows, as they will be read.
+    // The first rows, as they will be read: each column as wide as its longest value (whole
+    // addresses), from the first column shown (`<` `>` scroll); as many as fit.
     let inner_w = usize::from(preview_area.width.saturating_sub(2));
-    let ncols = i.columns.len().clamp(1, 6);
-    let cw = (inner_w / ncols).saturating_sub(1).max(4);
+    let total_cols = i.columns.len().max(1);
+    let first_col = st.view.first_col.min(total_cols - 1);
+    let col_name = |c: usize| {
+        i.column_name(c).map_or_else(
+            || tr.f("csv.column.unnamed", &[("index", &(c + 1))]),
+            csv_text::safe,
+        )
+    };
+    let col_width = |c: usize| {
+        let cells = i.preview.iter().map(|r| {
+            width(&csv_text::safe(r.cells.get(c).map_or("", String::as_str)).replace("\\n", "⏎"))
+        });
+        cells
+            .chain([width(&col_name(c))])
+            .max()
+            .unwrap_or(4)
+            .clamp(4, inner_w.saturating_sub(1).max(4))
+    };
+    let mut widths: Vec<(usize, usize)> = Vec::new();
+    let mut used = 0;
+    for c in first_col..total_cols {
+        let cw = col_width(c);
+        if !widths.is_empty() && used + cw + 1 > inner_w {
+            break;
+        }
+        used += cw + 1;
+        widths.push((c, cw));
+    }
     let mut lines = Vec::new();
-    let header: Vec<Span> = (0..ncols)
-        .map(|c| {
-            let name = i.column_name(c).map_or_else(
-                || tr.f("csv.column.unnamed", &[("index", &(c + 1))]),
-                csv_text::safe,
-            );
-            Span::styled(format!("{} ", pad(&name, cw)), t.title())
-        })
-        .collect();
-    lines.push(Line::from(header));
-    for r in i
-        .preview
+    let header: Vec<Span> = widths
         .iter()
-        .take(usize::from(preview_area.height.saturating_sub(3)))
-    {
-        let cells: Vec<Span> = (0..ncols)
-            .map(|c| {
+        .map(|&(c, cw)| Span::styled(format!("{} ", pad(&col_name(c), cw)), t.title()))
+        .collect();
+    // Title rows above the header, dimmed: read, but not data.
+    let room = usize::from(preview_area.height.saturating_sub(3));
+    let skipped = i.skipped.len().min(room / 2);
+    for r in i.skipped.iter().take(skipped) {
+        let text: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| csv_text::safe(c.trim()))
+            .filter(|c| !c.is_empty())
+            .collect();
+        let tag = tr.t("invites.skipped-title");
+        lines.push(Line::styled(
+            fit(&format!("{}  ({tag})", text.join(", ")), inner_w),
+            t.dim(),
+        ));
+    }
+    lines.push(Line::from(header));
+    for r in i.preview.iter().take(room - skipped) {
+        let cells: Vec<Span> = widths
+            .iter()
+            .map(|&(c, cw)| {
                 Span::raw(format!(
                     "{} ",
                     pad(
@@ -459,10 +522,22 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
             .collect();
         lines.push(Line::from(cells));
     }
-    let title = tr.f(
+    let mut title = tr.f(
         "csv.tui.preview-title",
         &[("n", &i.preview.len()), ("cols", &i.columns.len())],
     );
+    if widths.len() < total_cols {
+        let shown_to = widths.last().map_or(first_col, |&(c, _)| c);
+        title.push_str(" · ");
+        title.push_str(&tr.f(
+            "invites.columns-shown",
+            &[
+                ("from", &(first_col + 1)),
+                ("to", &(shown_to + 1)),
+                ("n", &total_cols),
+            ],
+        ));
+    }
     f.render_widget(
         Paragraph::new(lines).block(panel(&title, false, t)),
         preview_area,
@@ -471,7 +546,7 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
     if let Some(list) = &st.choosing {
         let items: Vec<String> = intake_values(i, st.view.row)
             .into_iter()
-            .map(|v| intake_value_text(w, v))
+            .map(|v| intake_value_text(w, v, Some(i)))
             .collect();
         let title = tr.t(INTAKE_LABELS[match st.view.row {
             IntakeRow::Encoding => 0,
@@ -570,6 +645,13 @@ fn mapping(w: &Wizard, st: &MappingStage, f: &mut Frame, area: Rect, t: Theme) {
         ),
         t.dim(),
     )];
+    // No column looks like an address: said first, where the choice is made.
+    if m.get(Field::Email).is_none() {
+        lines.insert(
+            0,
+            Line::styled(tr.t("invites.no-email-column").to_string(), t.warn()),
+        );
+    }
     for field in Field::ALL {
         let mapped = m.get(field);
         let mut name = csv_text::field_name(tr, field).to_string();
@@ -678,10 +760,11 @@ fn counts_line(w: &Wizard, c: &Checked, t: Theme) -> Line<'static> {
     let seat_style = if seats.ok { t.info() } else { t.warn() };
     Line::from(vec![
         Span::raw(tr.f(
-            "csv.tui.counts",
+            "invites.counts",
             &[
                 ("rows", &counts.rows),
                 ("valid", &counts.valid),
+                ("warnings", &counts.warnings),
                 ("invalid", &counts.invalid),
                 ("duplicates", &counts.duplicates),
             ],
@@ -703,19 +786,32 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     let c = &st.checked;
     let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
     let file_issues = r.file_issues.len().min(3);
+    // The counts wrap to a second line rather than lose the seats at the end.
+    let counts_text = counts_line(w, c, t);
+    let counts_h = if counts_text.width() > usize::from(area.width) {
+        2
+    } else {
+        1
+    };
     let [counts, table, issues] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(counts_h),
         Constraint::Min(3),
         Constraint::Length(u16::try_from(file_issues).unwrap_or(0)),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(counts_line(w, c, t)), counts);
+    f.render_widget(
+        Paragraph::new(counts_text).wrap(Wrap { trim: false }),
+        counts,
+    );
 
     let inner = usize::from(table.width.saturating_sub(2));
     let visible = usize::from(table.height.saturating_sub(3));
     let n = c.view_len();
     let shown = c.rows.scroll_to_cursor(visible, n);
-    let (linew, statw) = (7usize, 10usize);
+    // Wide enough for the last line number, whole (1 000 000 and beyond).
+    let last_line = r.rows.last().map_or(0, |row| row.line);
+    let linew = (last_line.to_string().len() + 2).max(7);
+    let statw = 10usize;
     let emailw = (inner.saturating_sub(linew + statw + 3)) * 2 / 5;
     let reasonw = inner.saturating_sub(linew + statw + emailw + 3);
     let email_col = st.mapping.mapping.get(Field::Email).map(|m| m.column);
@@ -738,20 +834,14 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
         let email = email_col
             .and_then(|col| cells.get(col))
             .map_or("", |s| s.as_str());
+        // The cause of the row's main reason (the address is in its own column).
         let reason = r
             .issues_at(row.line)
-            .first()
-            .map(|is| csv_text::issue_message(tr, is, i))
+            .iter()
+            .find(|is| Some(is.kind) == row.reason)
+            .map(|is| cause(tr, is, i))
             .unwrap_or_default();
-        let (word, style) = match row.status {
-            RowStatus::Ok if row.reason.is_some() => (
-                tr.t("csv.tui.status-warn"),
-                t.status(crate::domain::progress::Status::InProgress),
-            ),
-            RowStatus::Ok => (tr.t("csv.tui.status-ok"), Style::new()),
-            RowStatus::Invalid => (tr.t("csv.tui.status-invalid"), t.warn()),
-            RowStatus::Duplicate => (tr.t("csv.tui.status-duplicate"), t.dim()),
-        };
+        let (word, style) = class_word(w, row.class(), t);
         let selected = pos == c.rows.cursor();
         let base = if selected { t.selected() } else { Style::new() };
         lines.push(Line::from(vec![
@@ -792,6 +882,104 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     f.render_widget(Paragraph::new(lines), issues);
 }
 
+/// The word and style of a row's class: the same [`RowClass`] the JSON and `report.csv` use.
+fn class_word(w: &Wizard, class: RowClass, t: Theme) -> (&str, Style) {
+    let tr = &w.tr;
+    match class {
+        RowClass::Warning => (
+            tr.t("csv.tui.status-warn"),
+            t.status(crate::domain::progress::Status::InProgress),
+        ),
+        RowClass::Ok => (tr.t("csv.tui.status-ok"), Style::new()),
+        RowClass::Invalid => (tr.t("csv.tui.status-invalid"), t.warn()),
+        RowClass::Duplicate => (tr.t("csv.tui.status-duplicate"), t.dim()),
+    }
+}
+
+/// What an issue is about, without repeating the address (shown next to it in the grid).
+fn cause(tr: &Catalog, is: &Issue, i: &Intake) -> String {
+    match (&is.kind, &is.detail, is.field) {
+        (IssueKind::InvalidEmail, Detail::Email { problem, .. }, _) => tr
+            .t(&format!("csv.email-problem.{}", problem.as_str()))
+            .to_string(),
+        (IssueKind::Duplicate, Detail::DuplicateOf { line }, _) => {
+            tr.f("invites.detail-duplicate", &[("line", line)])
+        }
+        (IssueKind::Whitespace, _, _) => tr.t("invites.cause-whitespace").to_string(),
+        _ => csv_text::issue_message(tr, is, i),
+    }
+}
+
+/// The selected row in full: every cell under its column name, and every reason.
+fn row_detail(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
+    let tr = &w.tr;
+    let c = &st.checked;
+    let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
+    let Some(row) = c.view_row(c.rows.cursor()).and_then(|idx| r.rows.get(idx)) else {
+        return;
+    };
+    let mut reader = RowReader::new(i.dialect.delimiter);
+    let cells = reader.cells(text, row.offset);
+    let (word, style) = class_word(w, row.class(), t);
+    let mut lines = vec![Line::styled(
+        tr.f("invites.detail-class", &[("class", &word)]),
+        style,
+    )];
+    lines.push(Line::styled(
+        tr.t("invites.detail-cells").to_string(),
+        t.dim(),
+    ));
+    let names: Vec<String> = (0..cells.len().max(i.columns.len()))
+        .map(|n| column_text(w, i, n))
+        .collect();
+    let namew = names.iter().map(|n| width(n)).max().unwrap_or(0).min(24);
+    for (n, name) in names.iter().enumerate() {
+        let value = cells.get(n).map_or_else(String::new, |v| csv_text::safe(v));
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", pad(name, namew)), t.label()),
+            Span::raw(value),
+        ]));
+    }
+    lines.push(Line::styled(
+        tr.t("invites.detail-reasons").to_string(),
+        t.dim(),
+    ));
+    let issues = r.issues_at(row.line);
+    if issues.is_empty() {
+        lines.push(Line::raw(format!("  {}", tr.t("invites.detail-none"))));
+    }
+    for is in issues {
+        let text = match (&is.kind, &is.detail) {
+            (IssueKind::Duplicate, Detail::DuplicateOf { line }) => {
+                tr.f("invites.detail-duplicate", &[("line", line)])
+            }
+            _ => csv_text::issue_message(tr, is, i),
+        };
+        let severity = tr.t(&format!("csv.severity.{}", is.severity().as_str()));
+        let said = tr.f(
+            "invites.detail-reason",
+            &[("severity", &severity), ("text", &text)],
+        );
+        lines.push(Line::raw(format!("  {said}")));
+    }
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    clear(f, rect);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(text_panel(
+                &tr.f("invites.detail-title", &[("line", &row.line)]),
+                true,
+                t,
+            ))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
 fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
     let r = &st.grid.checked.report.0;
@@ -800,9 +988,11 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
     let already = r.counts.valid.saturating_sub(r.seats.needed);
     let seats = w.progress.seat_budget();
     let budget = w.plan_budget(r);
-    let mut lines = vec![
-        counts_line(w, &st.grid.checked, t),
-        Line::raw(tr.f("csv.tui.plan-already", &[("n", &already)])),
+    let mut lines = vec![counts_line(w, &st.grid.checked, t)];
+    if already > 0 {
+        lines.push(Line::raw(tr.f("csv.tui.plan-already", &[("n", &already)])));
+    }
+    lines.extend([
         Line::styled(
             tr.f("csv.tui.plan-new", &[("n", &r.seats.needed)]),
             t.title(),
@@ -816,7 +1006,7 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
             t,
         ),
         Line::raw(seats_text(w)),
-    ];
+    ]);
     // Over the budget: said before anything is written, with the choice.
     if let Ok(b) = budget
         && b.left_out > 0
@@ -948,7 +1138,7 @@ fn done(w: &Wizard, d: &DoneStage, f: &mut Frame, area: Rect, t: Theme) {
         ]));
         let headers: Vec<&str> = Field::ALL.iter().map(|f| f.clean_header()).collect();
         lines.push(Line::raw(
-            tr.f("csv.tui.done-columns", &[("columns", &headers.join(", "))]),
+            tr.f("invites.done-columns", &[("columns", &headers.join(", "))]),
         ));
         lines.push(Line::raw(""));
         lines.push(Line::styled(

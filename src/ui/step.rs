@@ -102,19 +102,21 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
 
     // Heading: ordinal, title, owner/app, status, counts, route.
     let width = head.width as usize;
+    // What `v` changes and what counts come first, so a narrow line cuts the owner and the app
+    // (said elsewhere on the screen) rather than the route or the count.
     let mut info = format!(
         "{} · {} · {}",
+        tr.t(&format!("core.status.{}", p.status)),
         owner_text(w, item),
         tr.t(&item.app.name_key()),
-        tr.t(&format!("core.status.{}", p.status)),
     );
     if let Some(v) = w
         .progress
         .variant_of(item)
         .filter(|_| !item.variants.is_empty())
     {
-        info.push_str(" · ");
-        info.push_str(&tr.f("core.step.route", &[("route", &tr.t(&item.variant_key(v)))]));
+        let route = tr.f("core.step.route", &[("route", &tr.t(&item.variant_key(v)))]);
+        info = format!("{route} · {info}");
     }
     let heading = vec![
         Line::from(vec![

@@ -28,7 +28,7 @@ use crate::domain::progress::{
     ColumnChoice, CsvFlow as SavedFlow, CsvStage, DelimiterChoice, EncodingChoice, InviteBatch,
     InviteSource, Progress, SavedCsvFlow, whole_seconds,
 };
-use crate::domain::text::{Catalog, Lang};
+use crate::domain::text::{Catalog, Detail, Lang};
 use crate::input;
 
 // ---- fixtures ----
@@ -2219,4 +2219,289 @@ fn outputs_go_next_to_the_source_and_a_guess_is_flagged() {
     assert!(!uncertain(&guess(engine::Certainty::High)));
     assert!(uncertain(&guess(engine::Certainty::Medium)));
     assert!(uncertain(&guess(engine::Certainty::Low)));
+}
+
+// ---- the seat and team budget ----
+
+/// `n` valid new users, one a row, in file order.
+fn staff(n: usize) -> Vec<u8> {
+    let mut text = String::from("email,first_name,team\n");
+    for i in 0..n {
+        text.push_str(&format!("user{i:03}@example.com,Name{i},\n"));
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn a_file_over_the_seats_left_invites_the_first_ones_and_writes_the_rest_aside() {
+    let disk = Disk::with("staff.csv", staff(150));
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "staff.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next]);
+    assert_eq!(stage(&w), StageKind::Plan);
+    // Said before anything is written: 150 new, 100 left; the first 100 go, 50 aside.
+    let Stage::Plan(plan) = &flow(&w).stage else {
+        panic!("no plan")
+    };
+    let budget = w.plan_budget(&plan.grid.checked.report.0).unwrap();
+    assert_eq!(
+        budget,
+        super::csvflow::PlanBudget {
+            needed: 150,
+            invite: 100,
+            left_out: 50
+        }
+    );
+    assert_eq!(flow(&w).left_out_path(), "staff.left-out.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(saves(&effects).iter().all(|p| p.invites.is_empty()));
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 100 }))
+    );
+    let effects = send(&mut w, &[Msg::Yes]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ExportCsv { limit: Some(100), left_out: Some(p), .. }]
+            if p == "staff.left-out.csv"),
+        "{effects:?}"
+    );
+    let (_, clean) = serve(&mut w, &disk, effects);
+    let clean = clean.unwrap();
+    assert_eq!(clean.lines().count(), 101, "header + 100");
+    assert!(clean.contains("user099@example.com") && !clean.contains("user100@"));
+    let Stage::Done(done) = &flow(&w).stage else {
+        panic!("not done")
+    };
+    assert_eq!(
+        done.exported.left_out.as_deref(),
+        Some("staff.left-out.csv")
+    );
+    assert_eq!(done.exported.left_out_rows, 50);
+    // The saved flow names the left-out file, so a resume shows it again.
+    let saved = saved_flow(&w.progress);
+    assert_eq!(saved.left_out.as_deref(), Some("staff.left-out.csv"));
+    assert_eq!(saved.left_out_rows, Some(50));
+    let effects = sent(&mut w);
+    assert_eq!(journaled(&effects).len(), 100);
+    assert_eq!(w.progress.seat_budget().left(), 0);
+    assert_eq!(w.progress.invites[0].count, 100);
+
+    // The next batch from the left-out rows: no seat left, refused before anything is written.
+    let disk = Disk::with(
+        "rest.csv",
+        staff(150).split(|b| *b == b'\n').skip(101).fold(
+            b"email,first_name,team\n".to_vec(),
+            |mut acc, line| {
+                if !line.is_empty() {
+                    acc.extend_from_slice(line);
+                    acc.push(b'\n');
+                }
+                acc
+            },
+        ),
+    );
+    send(&mut w, &[Msg::Next]);
+    to_intake(&mut w, &disk, "rest.csv");
+    to_grid(&mut w, &disk);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    assert_eq!(w.overlay, None);
+    assert_eq!(
+        flow(&w).error(),
+        Some(&FlowError::NoSeats {
+            used: 100,
+            total: 100
+        })
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ExportCsv { .. }))
+    );
+}
+
+#[test]
+fn the_plan_takes_a_corrected_seat_count_and_saves_it() {
+    let disk = Disk::with("staff.csv", staff(30));
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "staff.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next]);
+    // Up to the seats row: letters do nothing, digits are typed and saved at once.
+    send(&mut w, &[Msg::Up, Msg::Up, Msg::Up]);
+    assert!(matches!(&flow(&w).stage, Stage::Plan(p) if p.row == super::csvflow::PlanRow::Seats));
+    assert!(typed(&mut w, "x").is_empty());
+    let effects = typed(&mut w, "80");
+    assert_eq!(saves(&effects).last().map(|p| p.seats_used), Some(Some(80)));
+    assert_eq!(w.progress.seat_budget().left(), 20);
+    let Stage::Plan(plan) = &flow(&w).stage else {
+        panic!("no plan")
+    };
+    let budget = w.plan_budget(&plan.grid.checked.report.0).unwrap();
+    assert_eq!((budget.invite, budget.left_out), (20, 10));
+    // Emptied: counted again.
+    send(&mut w, &[Msg::Backspace, Msg::Backspace]);
+    assert_eq!(w.progress.seats_used, None);
+    assert_eq!(w.progress.seat_budget().left(), 100);
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down, Msg::Next]);
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 30 }))
+    );
+}
+
+#[test]
+fn admins_found_by_the_live_check_take_seats() {
+    use crate::domain::checks::{AdminCandidate, CheckFacts, CheckId, CheckOutcome, CheckStatus};
+    let mut p = set_up();
+    let mut o = CheckOutcome::new(
+        CheckId::MarketoAdmins,
+        CheckStatus::Pass,
+        Detail::new("checks.status.pass"),
+    );
+    o.facts = Some(CheckFacts::Admins {
+        candidates: (0..99)
+            .map(|n| AdminCandidate {
+                first_name: String::new(),
+                last_name: String::new(),
+                email: format!("admin{n}@example.com"),
+                roles: Vec::new(),
+            })
+            .collect(),
+        users_listed: 99,
+        users_checked: 99,
+        truncated: false,
+    });
+    p.checks.insert(CheckId::MarketoAdmins, o);
+    let mut w = wizard(p, Lang::En);
+    assert_eq!(w.progress.seat_budget().left(), 1);
+    send(&mut w, &[Msg::InviteIndividual]);
+    typed(&mut w, "ana@example.com bo@example.com");
+    send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Next]);
+    let effects = send(&mut w, &[Msg::Next]);
+    assert!(effects.is_empty());
+    assert_eq!(w.overlay, None, "more than the seats left: no confirm");
+    assert!(matches!(
+        individual(&w).error,
+        Some(FormError::OverSeats { n: 2, .. })
+    ));
+    // One address fits.
+    send(&mut w, &[Msg::Up, Msg::Up, Msg::Up, Msg::Up]);
+    send(
+        &mut w,
+        &std::iter::repeat_n(Msg::Backspace, 15).collect::<Vec<_>>(),
+    );
+    send(
+        &mut w,
+        &[Msg::Down, Msg::Down, Msg::Down, Msg::Down, Msg::Next],
+    );
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::RecordIndividual {
+            count: 1
+        }))
+    );
+}
+
+#[test]
+fn more_than_twenty_teams_with_those_recorded_are_refused_both_ways() {
+    // Individual: 21 teams typed.
+    let mut w = wizard(set_up(), Lang::En);
+    send(&mut w, &[Msg::InviteIndividual]);
+    typed(&mut w, "ana@example.com");
+    send(&mut w, &[Msg::Next]);
+    let teams: Vec<String> = (1..=21).map(|n| format!("T{n}")).collect();
+    typed(&mut w, &teams.join(","));
+    send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Next]);
+    assert_eq!(w.overlay, None);
+    assert_eq!(
+        individual(&w).error,
+        Some(FormError::TooManyTeams { n: 21, limit: 20 })
+    );
+    assert!(w.progress.invites.is_empty());
+
+    // 19 recorded before; a file with 2 new ones (and one of the recorded, any case): 21.
+    let mut p = set_up();
+    p.record_invites(InviteBatch {
+        at: at(-100),
+        by: None,
+        source: InviteSource::Individual,
+        file: None,
+        teams: (1..=19).map(|n| format!("T{n}")).collect(),
+        workspace: None,
+        count: 0,
+        emails: vec!["old@example.com".into()],
+    });
+    let disk = Disk::with(
+        "teams.csv",
+        b"email,team\na@example.com,t1\nb@example.com,New A\nc@example.com,New B\n".to_vec(),
+    );
+    let mut w = wizard(p, Lang::En);
+    to_intake(&mut w, &disk, "teams.csv");
+    to_grid(&mut w, &disk);
+    assert_eq!(report(&w).unwrap().teams_with_recorded, 21);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ExportCsv { .. }))
+    );
+    assert_eq!(w.overlay, None);
+    assert_eq!(
+        flow(&w).error(),
+        Some(&FlowError::TooManyTeams { n: 21, limit: 20 })
+    );
+    // With one new team it fits: 20.
+    let disk = Disk::with(
+        "teams.csv",
+        b"email,team\na@example.com,t1\nb@example.com,New A\n".to_vec(),
+    );
+    let mut p = w.progress.clone();
+    p.csv_flow = None;
+    let mut w = wizard(p, Lang::En);
+    to_intake(&mut w, &disk, "teams.csv");
+    to_grid(&mut w, &disk);
+    send(&mut w, &[Msg::Next, Msg::Next]);
+    assert_eq!(
+        w.overlay,
+        Some(Overlay::Confirm(ConfirmAction::ExportCsv { rows: 2 }))
+    );
+}
+
+#[test]
+fn enter_on_a_grid_row_opens_its_detail_which_follows_the_selection() {
+    let disk = Disk::with("users.csv", PLAIN.as_bytes().to_vec());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    assert_eq!(key(&w, KeyCode::Enter), Some(Msg::Toggle));
+    assert_eq!(key(&w, KeyCode::Right), Some(Msg::Next));
+    assert_eq!(key(&w, KeyCode::Char('p')), Some(Msg::Next));
+    send(&mut w, &[Msg::Toggle]);
+    assert!(flow(&w).checked().unwrap().detail);
+    assert_eq!(input::context(&w), input::Context::CsvDetail);
+    // Moving keeps it open on the next row; Enter or Esc closes it, nothing else happens.
+    send(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
+    let c = flow(&w).checked().unwrap();
+    assert!(c.detail);
+    assert_eq!(c.rows.cursor(), 3);
+    // Line 5 repeats line 2: its reason says so.
+    let r = report(&w).unwrap();
+    let row = r.rows[3];
+    assert_eq!(row.line, 5);
+    assert!(r.issues_at(5).iter().any(|i| matches!(
+        i.detail,
+        crate::domain::csv_intake::Detail::DuplicateOf { line: 2 }
+    )));
+    assert_eq!(key(&w, KeyCode::Enter), Some(Msg::Back));
+    assert!(send(&mut w, &[Msg::Back]).is_empty());
+    assert!(!flow(&w).checked().unwrap().detail);
+    assert_eq!(
+        stage(&w),
+        StageKind::Grid,
+        "Esc closed the detail, not the grid"
+    );
+    send(&mut w, &[Msg::Toggle, Msg::Next]);
+    assert_eq!(stage(&w), StageKind::Grid, "Enter in the detail closes it");
+    assert!(!flow(&w).checked().unwrap().detail);
 }

@@ -230,6 +230,8 @@ pub struct IntakeView {
     pub reading: Reading,
     /// The focused row.
     pub row: IntakeRow,
+    /// The first column shown in the preview (scrolled with `<` `>`).
+    pub first_col: usize,
 }
 
 /// The mapping screen's own state.
@@ -258,6 +260,8 @@ pub struct Checked {
     pub search: TextField,
     /// Typing a search.
     pub searching: bool,
+    /// The selected row's detail is open: its cells and every reason in full.
+    pub detail: bool,
 }
 
 impl Checked {
@@ -277,6 +281,7 @@ impl Checked {
             problems_only: false,
             search: TextField::new(200),
             searching: false,
+            detail: false,
         }
     }
 
@@ -639,6 +644,7 @@ pub fn intake_values(i: &Intake, row: IntakeRow) -> Vec<IntakeValue> {
             .collect(),
         IntakeRow::Header => {
             let mut lines: Vec<u64> = i.header_row.into_iter().collect();
+            lines.extend(i.skipped.iter().map(|r| r.line));
             lines.extend(i.preview.iter().take(8).map(|r| r.line));
             if !lines.contains(&1) {
                 lines.insert(0, 1);
@@ -1047,6 +1053,11 @@ impl Wizard {
         match msg {
             Msg::Up => st.view.row = st.view.row.up(),
             Msg::Down => st.view.row = st.view.row.down(),
+            Msg::CursorLeft => st.view.first_col = st.view.first_col.saturating_sub(1),
+            Msg::CursorRight => {
+                let last = st.view.reading.intake.columns.len().saturating_sub(1);
+                st.view.first_col = (st.view.first_col + 1).min(last);
+            }
             Msg::Toggle => {
                 let i = &st.view.reading.intake;
                 let values = intake_values(i, st.view.row);
@@ -1220,7 +1231,18 @@ impl Wizard {
             return Vec::new();
         }
         let len = c.view_len();
+        if c.detail {
+            // The detail follows the selection; Esc or Enter closes it.
+            match msg {
+                Msg::Up => c.rows.up(1),
+                Msg::Down => c.rows.down(1, len),
+                Msg::Back | Msg::Toggle | Msg::Next => c.detail = false,
+                _ => {}
+            }
+            return Vec::new();
+        }
         match msg {
+            Msg::Toggle if len > 0 => c.detail = true,
             Msg::Up => c.rows.up(1),
             Msg::Down => c.rows.down(1, len),
             Msg::PageUp => c.rows.up(GRID_PAGE),
@@ -1448,6 +1470,7 @@ impl Wizard {
                     intake,
                 },
                 row: IntakeRow::Encoding,
+                first_col: 0,
             };
             let target = if loading.resumed {
                 loading.then

@@ -190,7 +190,7 @@ impl Wizard {
     /// The addresses of the form, checked.
     #[must_use]
     pub fn individual_parsed(&self, form: &Individual) -> Vec<Parsed> {
-        parse(form.emails.value(), &self.progress.invited_emails())
+        parse(form.emails.value(), self.progress.invited_emails())
     }
 
     /// The text to paste into the Invite Users dialog: the valid new addresses.

@@ -250,7 +250,15 @@ fn status_json_contract() {
         .collect();
     let mut top_sorted = top.clone();
     top_sorted.sort_unstable();
-    assert_eq!(top_sorted, ["roles", "steps", "version"]);
+    assert_eq!(
+        top_sorted,
+        ["invited", "roles", "seats", "steps", "version"]
+    );
+    assert_eq!(doc["invited"], 0);
+    assert_eq!(
+        doc["seats"],
+        serde_json::json!({"total": 100, "used": 0, "left": 100})
+    );
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["roles"], serde_json::json!([]));
     assert_eq!(

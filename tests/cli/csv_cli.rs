@@ -336,7 +336,7 @@ fn both_outputs_are_written_atomically() {
     let clean_text = fs::read_to_string(&clean).unwrap();
     assert_eq!(
         clean_text,
-        "Email,First Name,Last Name,Team,Workspace\nkim@example.com,=Kim,Lee,,\n"
+        "Email,First Name,Last Name,Team,Workspace\nkim@example.com,'=Kim,Lee,,\n"
     );
     let report_bytes = fs::read(&report).unwrap();
     assert!(report_bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
@@ -345,7 +345,7 @@ fn both_outputs_are_written_atomically() {
     assert_eq!(lines.len(), 4, "{report_text}");
     assert_eq!(lines[0], "Line,Email,Status,Reason");
     assert!(
-        lines[1].starts_with("2,kim@example.com,ok,first name `=Kim` starts with ="),
+        lines[1].starts_with("2,kim@example.com,warning,first name `=Kim` starts with ="),
         "{}",
         lines[1]
     );
@@ -575,4 +575,41 @@ fn endless_input_is_capped_with_a_clear_error() {
     c.timeout(std::time::Duration::from_secs(120));
     let (code, _, _) = run(c);
     assert_eq!(code, 2);
+}
+
+/// `--seats-used N`: the seats available are 100 less N; with `--seats` it is refused.
+#[test]
+fn seats_used_sets_the_seats_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("u.csv");
+    let mut text = String::from("email\n");
+    for n in 0..5 {
+        text.push_str(&format!("u{n}@example.com\n"));
+    }
+    fs::write(&file, text).unwrap();
+    let bin = env!("CARGO_BIN_EXE_msi-setup");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(bin)
+            .arg("--config-dir")
+            .arg(dir.path())
+            .args(["--lang", "en", "csv", "check", "--json"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--seats-used", "97"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["seats"]["available"], 3, "{v}");
+    assert_eq!(v["seats"]["ok"], false, "{v}");
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["--seats-used", "90"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["seats"]["available"], 10, "{v}");
+    let out = run(&["--seats-used", "1", "--seats", "4"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "conflicting options are a usage error"
+    );
 }

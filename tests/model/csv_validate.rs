@@ -244,7 +244,7 @@ fn per_row_results_are_compact() {
 }
 
 #[test]
-fn clean_file_is_utf8_without_bom_valid_unique_rows_raw() {
+fn clean_file_is_utf8_without_bom_valid_unique_rows_formula_safe() {
     let bytes = FILE.as_bytes();
     let (intake, mapping, report) = check(bytes);
     let clean = clean(bytes, &intake, &mapping, &report);
@@ -253,9 +253,18 @@ fn clean_file_is_utf8_without_bom_valid_unique_rows_raw() {
         "Email,First Name,Last Name,Team,Workspace\n\
          kim@example.com,Kim,Lee,Sales,\n\
          park@example.com,Park,Choi,Sales,\n\
-         jung@example.com,=cmd,Jung,EMEA,\n\
-         ahn@example.com,Ahn,-Bae,APAC,\n"
+         jung@example.com,'=cmd,Jung,EMEA,\n\
+         ahn@example.com,Ahn,'-Bae,APAC,\n"
     );
+    // Admins open it in a spreadsheet before uploading: no cell starts a formula.
+    for line in clean.lines() {
+        for cell in line.split(',') {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -296,7 +305,8 @@ fn report_file_has_bom_every_row_and_neutralised_cells() {
         "an address a spreadsheet would run is not valid"
     );
     assert_eq!(rows[2][3], "invalid_email");
-    assert_eq!(rows[3][2], "ok");
+    // The grid's word: a valid row with something to say is a warning.
+    assert_eq!(rows[3][2], "warning");
     assert_eq!(rows[3][3], "formula_like");
     for row in &rows {
         for cell in row {
@@ -306,10 +316,11 @@ fn report_file_has_bom_every_row_and_neutralised_cells() {
             );
         }
     }
-    // The clean file keeps the raw values, and no address a spreadsheet would run.
+    // The clean file holds no address a spreadsheet would run, and its other cells are
+    // neutralised the same way.
     let clean = clean(bytes, &intake, &mapping, &report);
     assert!(!clean.contains("+1@example.com"));
-    assert!(clean.contains("lee@example.com,=2+2"));
+    assert!(clean.contains("lee@example.com,'=2+2"), "{clean}");
 }
 
 #[test]

@@ -427,9 +427,10 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                 intake,
                 mapping,
                 invited,
+                seats,
                 ..
             } => {
-                let options = Options::new(&invited, None);
+                let options = Options::new(&invited, Some(seats));
                 let report = engine::validate(bytes, &intake, &mapping, &options, keep_going)
                     .unwrap_or_else(|e| panic!("{e}"));
                 let body = &bytes[intake.encoding.bom_len..];
@@ -446,28 +447,31 @@ fn serve(w: &mut Wizard, bytes: &[u8], effects: Vec<Effect>) {
                 intake,
                 mapping,
                 report,
+                limit,
+                left_out,
                 ..
             } => {
-                let (mut clean, mut emails) = (Vec::new(), Vec::new());
+                let (mut clean, mut emails, mut left) = (Vec::new(), Vec::new(), Vec::new());
                 let outputs = Outputs {
                     clean: Some(&mut clean),
                     leave_out_invited: true,
                     emails: Some(&mut emails),
-                    limit: None,
-                    left_out: None,
-                    default_workspace: None,
+                    limit,
+                    left_out: Some(&mut left),
+                    default_workspace: Some("Default"),
                     report: None,
                 };
-                engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let written =
+                    engine::write_outputs(bytes, &intake, &mapping, &report, outputs, keep_going)
+                        .unwrap_or_else(|e| panic!("{e}"));
                 Msg::CsvExported {
                     ticket,
                     result: Ok(Exported {
                         clean: out,
                         report: report_path,
                         emails,
-                        left_out: None,
-                        left_out_rows: 0,
+                        left_out: left_out.filter(|_| written.left_out_rows > 0),
+                        left_out_rows: written.left_out_rows,
                     }),
                 }
             }
@@ -518,7 +522,10 @@ fn invite_step_and_individual_form() {
         w.update(Msg::Next, at(0));
         type_in(&mut w, "영업 1팀, 마케팅");
         snap_checked("invite-individual", lang, &w);
-        send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Yes]);
+        send(
+            &mut w,
+            &[Msg::Next, Msg::Next, Msg::Next, Msg::Next, Msg::Yes],
+        );
         snap_checked("invite-step-recorded", lang, &w);
     }
 }
@@ -603,6 +610,13 @@ fn csv_invite_screens() {
         w.update(Msg::ToggleProblems, at(0));
         snap_checked("csv-grid-problems", lang, &w);
         w.update(Msg::ToggleProblems, at(0));
+        // The detail of the duplicate row (line 6): every cell, every reason in full.
+        send(
+            &mut w,
+            &[Msg::Down, Msg::Down, Msg::Down, Msg::Down, Msg::Toggle],
+        );
+        snap_checked("csv-detail", lang, &w);
+        w.update(Msg::Back, at(0));
 
         w.update(Msg::Next, at(0));
         snap_checked("csv-plan", lang, &w);
@@ -611,6 +625,58 @@ fn csv_invite_screens() {
         let effects = send(&mut w, &[Msg::Yes]);
         serve(&mut w, &bytes, effects);
         snap_checked("csv-done", lang, &w);
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-confirm-sent", lang, &w);
+        w.update(Msg::Yes, at(0));
+        snap_checked("csv-done-recorded", lang, &w);
+    }
+}
+
+/// 150 valid new users, 100 seats: the plan says so before anything is written and offers the
+/// first 100; the done screen names the file of the other 50.
+#[test]
+fn csv_plan_over_the_seat_budget() {
+    let mut text = String::from("email,first_name,last_name\n");
+    for n in 0..150 {
+        text.push_str(&format!("user{n:03}@example.com,Name{n},Family\n"));
+    }
+    let bytes = text.into_bytes();
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "staff.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, &bytes, effects);
+        let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+        serve(&mut w, &bytes, effects);
+        w.update(Msg::Next, at(0));
+        snap_checked("csv-plan-over-budget", lang, &w);
+        w.update(Msg::Next, at(0));
+        let effects = send(&mut w, &[Msg::Yes]);
+        assert!(
+            effects.iter().any(|e| matches!(e,
+                Effect::ExportCsv { limit: Some(100), left_out: Some(p), .. } if p == "staff.left-out.csv")),
+            "{effects:?}"
+        );
+        serve(&mut w, &bytes, effects);
+        snap_checked("csv-done-left-out", lang, &w);
+    }
+}
+
+/// The individual form refuses more addresses than seats left, and 21 teams.
+#[test]
+fn individual_form_over_budget() {
+    for lang in Lang::ALL {
+        let mut p = progress(&guide(), &["marketo-admin"]);
+        p.seats_used = Some(99);
+        let mut w = wizard(lang, p, Some("invite-users"));
+        w.update(Msg::InviteIndividual, at(0));
+        w.update(Msg::Paste("ana@example.com bo@example.com".into()), at(0));
+        w.update(Msg::Next, at(0));
+        let teams: Vec<String> = (1..=21).map(|n| format!("T{n}")).collect();
+        type_in(&mut w, &teams.join(","));
+        send(&mut w, &[Msg::Next, Msg::Next, Msg::Next, Msg::Next]);
+        snap_checked("invite-individual-over-seats", lang, &w);
     }
 }
 
@@ -767,4 +833,112 @@ fn handoff_screens() {
         w.update(Msg::HandoffsListed(Vec::new()), at(0));
         snap("handoff-none", lang, &w);
     }
+}
+
+/// A file without an email column stops at the mapping with the reason; a file with a title
+/// above the header shows it dimmed, and the header choices show each line's start.
+#[test]
+fn csv_mapping_without_an_email_column_and_a_title_row() {
+    let no_email = b"name,dept\nAna Lee,Sales\nBo Kim,Ops\n";
+    let titled = "Staff list 2026\nexported by HR\nemail,first_name\nana@example.com,Ana\nbo@example.com,Bo\n";
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "people.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, no_email, effects);
+        send(&mut w, &[Msg::Next]);
+        snap_checked("csv-mapping-no-email", lang, &w);
+        // Enter cannot go on without one.
+        let effects = send(&mut w, &[Msg::Next]);
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::ValidateCsv { .. })),
+            "{effects:?}"
+        );
+
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "staff.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, titled.as_bytes(), effects);
+        snap_checked("csv-intake-title-rows", lang, &w);
+        send(&mut w, &[Msg::Down, Msg::Down, Msg::Toggle]);
+        snap_checked("csv-intake-header-choices", lang, &w);
+    }
+}
+
+/// Issue 10's CSV screens: every preview column reachable (`>` scrolls), addresses whole, an
+/// encoding chosen on screen reads "chosen by you", line numbers past a million whole.
+#[test]
+fn csv_wide_preview_and_long_files() {
+    let wide = "email,first_name,last_name,team,workspace,department,manager_email,location\n\
+        christopher.montgomery-whitfield@subsidiary.example.com,Christopher,Montgomery-Whitfield,Sales,Default,Enterprise Accounts,olivia.harrington@subsidiary.example.com,Seoul\n";
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "wide.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, wide.as_bytes(), effects);
+        let screen = draw(&w, 80, 24);
+        assert!(
+            screen.contains("christopher.montgomery-whitfield@subsidiary.example.com"),
+            "the address is whole:\n{screen}"
+        );
+        snap_checked("csv-intake-wide", lang, &w);
+        send(
+            &mut w,
+            &[
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+                Msg::CursorRight,
+            ],
+        );
+        let screen = draw(&w, 80, 24);
+        assert!(
+            screen.contains("location"),
+            "the last column is reachable:\n{screen}"
+        );
+        snap_checked("csv-intake-wide-scrolled", lang, &w);
+    }
+    // Chosen by hand: said so.
+    let mut w = invite_wizard(Lang::En);
+    w.update(Msg::InviteCsv, at(0));
+    type_in(&mut w, "wide.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, wide.as_bytes(), effects);
+    let Screen::Csv(flow) = &w.screen else {
+        panic!("not on the CSV flow")
+    };
+    let n = flow
+        .intake_values(IntakeRow::Encoding)
+        .iter()
+        .position(|v| *v == IntakeValue::Encoding(encoding_rs::WINDOWS_1252))
+        .unwrap_or_else(|| panic!("windows-1252 not offered"));
+    w.update(Msg::Toggle, at(0));
+    w.update(Msg::Home, at(0));
+    send(&mut w, &vec![Msg::Down; n]);
+    w.update(Msg::Next, at(0));
+    let screen = draw(&w, 80, 24);
+    assert!(screen.contains("windows-1252 (chosen by you"), "{screen}");
+    assert!(!screen.contains("--encoding"), "{screen}");
+
+    // Line numbers past a million, whole.
+    let mut long = String::from("email\n");
+    long.push_str(&"\n".repeat(1_234_566));
+    long.push_str("far.down@example.com\nfar.bad@\n");
+    let mut w = invite_wizard(Lang::En);
+    w.update(Msg::InviteCsv, at(0));
+    type_in(&mut w, "long.csv");
+    let effects = send(&mut w, &[Msg::Next]);
+    serve(&mut w, long.as_bytes(), effects);
+    let effects = send(&mut w, &[Msg::Next, Msg::Next]);
+    serve(&mut w, long.as_bytes(), effects);
+    let screen = draw(&w, 80, 24);
+    assert!(screen.contains(">1234568 "), "{screen}");
+    assert!(screen.contains(" 1234569 "), "{screen}");
 }

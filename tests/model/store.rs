@@ -647,3 +647,74 @@ fn a_config_dir_that_is_a_file_is_reported_by_name() {
     }
     assert_eq!(fs::read(&file).expect("read"), b"x");
 }
+
+/// The invited addresses live in their own journal file, so `progress.toml` stays small
+/// whatever the CSV; the journal is private, read back by the store and by `read_only`, and
+/// grows by whole batches.
+#[test]
+fn a_large_batch_goes_to_the_journal_and_the_progress_file_stays_small() {
+    use msi_setup::domain::progress::{InviteBatch, InviteSource};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Opened {
+        store,
+        mut progress,
+        ..
+    } = open(dir.path());
+    let emails: Vec<String> = (0..200_000)
+        .map(|n| format!("user.number{n}@example.com"))
+        .collect();
+    let journal = progress.record_invites(InviteBatch {
+        at: now(),
+        by: Some("kim".into()),
+        source: InviteSource::Csv,
+        file: Some("big.csv".into()),
+        teams: vec!["Sales".into()],
+        workspace: Some("Default".into()),
+        count: 0,
+        emails,
+    });
+    assert_eq!(journal.len(), 200_000);
+    store::append_journal(dir.path(), &journal).expect("journal");
+    store.save(&progress).expect("save");
+    let size = fs::metadata(dir.path().join(FILE)).expect("progress").len();
+    assert!(size < 64 * 1024, "progress.toml is {size} bytes");
+    let jpath = dir.path().join(store::JOURNAL);
+    #[cfg(unix)]
+    assert_eq!(mode(&jpath), 0o600);
+    // A second batch appends; nothing is lost or repeated.
+    store::append_journal(dir.path(), &["  Late@Example.com ".into()]).expect("append");
+    let text = fs::read_to_string(&jpath).expect("journal text");
+    assert_eq!(text.lines().count(), 200_001);
+    assert_eq!(text.lines().next(), Some("user.number0@example.com"));
+    assert_eq!(text.lines().last(), Some("Late@Example.com"));
+    assert!(temps(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    drop(store);
+    // Read back by both ways in.
+    let again = open(dir.path()).progress;
+    assert_eq!(again.invited_emails().len(), 200_001);
+    assert!(again.invited_emails().contains("late@example.com"));
+    assert_eq!(again.invites[0].count, 200_000);
+    assert_eq!(again.seat_budget().left(), 0);
+    let read = store::read_only(dir.path()).expect("read").expect("a file");
+    assert_eq!(read.invited_emails().len(), 200_001);
+}
+
+/// Batches recorded by an older build kept their addresses in `progress.toml`: still counted,
+/// together with the journal's, each address once.
+#[test]
+fn addresses_in_older_batches_count_with_the_journal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join(FILE),
+        "version = 1\n\n[[invites]]\nat = \"2026-11-20T09:00:00Z\"\nsource = \"individual\"\n\
+         emails = [\"a@x.io\", \"B@x.io\"]\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join(store::JOURNAL), "b@x.io\nc@x.io\n").expect("journal");
+    let p = open(dir.path()).progress;
+    assert_eq!(
+        p.invited_emails().iter().collect::<Vec<_>>(),
+        ["a@x.io", "b@x.io", "c@x.io"]
+    );
+    assert_eq!(p.invites[0].len(), 2);
+}

@@ -47,6 +47,10 @@ const TESTS: &[(&str, fn())] = &[
         tmux_handoff::ana_writes_the_hand_off_and_bo_merges_it_in_the_wizard,
     ),
     (
+        "tmux_csv::a_file_over_the_seats_records_at_most_the_seats_left",
+        tmux_csv::a_file_over_the_seats_records_at_most_the_seats_left,
+    ),
+    (
         "tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret",
         tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret,
     ),

@@ -124,8 +124,8 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     );
     assert!(grid.contains("jiho.park@example"), "{grid}");
 
-    // Plan, confirm, yes: the files are written and the batch recorded.
-    t.keys(&["Enter"]);
+    // Plan (p; Enter opens a row's detail), confirm, yes: the files are written.
+    t.keys(&["p"]);
     // Wait for the whole screen: a capture can land in the middle of a redraw.
     let plan = t.wait_for("the plan", |s| {
         s.contains("이번에 초대할 새 주소") && s.contains("> users.report.csv") && s.contains("┘")
@@ -144,10 +144,28 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     t.keys(&["Enter"]);
     t.wait_for("the confirmation", |s| s.contains("y 예"));
     t.keys(&["y"]);
-    let done = t.wait_for("the done screen", |s| s.contains("진행 파일에 주소"));
-    let written = number_after(&done, "users.invite.csv", "초대할 주소");
+    let done = t.wait_for("the done screen", |s| {
+        s.contains("아직 아무것도 기록하지 않았습니다") && s.contains("┘")
+    });
+    let written = number_after(&done, "users.invite.csv을(를) 썼습니다", "초대할 주소");
+    assert_eq!(written, needed, "{done}");
+    assert!(
+        done.contains("Invite Users via CSV"),
+        "the click path: {done}"
+    );
+    assert!(
+        !std::fs::read_to_string(dir.path().join("progress.toml"))
+            .unwrap()
+            .contains("[[invites]]"),
+        "writing the files is not inviting"
+    );
+    // "I clicked Invite in the web app", yes: now the batch is recorded.
+    t.keys(&["Enter"]);
+    t.wait_for("the sent confirmation", |s| s.contains("┌ 배치 기록"));
+    t.keys(&["y"]);
+    let done = t.wait_for("the recorded screen", |s| s.contains("진행 파일에 주소"));
     let recorded = number_after(&done, "진행 파일에 주소", "주소");
-    assert_eq!((written, recorded), (needed, needed), "{done}");
+    assert_eq!(recorded, needed, "{done}");
 
     t.keys(&["q"]);
     let after = t.wait_for("the exit", |s| s.contains("MSI_EXITED="));
@@ -167,7 +185,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     let body: Vec<&str> = lines.collect();
     let want: Vec<String> = EXPECTED
         .iter()
-        .map(|(e, first, last)| format!("{e},{first},{last},,"))
+        .map(|(e, first, last)| format!("{e},{first},{last},,Default"))
         .collect();
     assert_eq!(body, want, "{clean}");
     assert_eq!(body.len() as u64, written);
@@ -189,14 +207,16 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     assert_eq!(p.invites.len(), 1, "{saved}");
     let b = &p.invites[0];
     assert_eq!(b.source, msi_setup::domain::progress::InviteSource::Csv);
-    assert_eq!(
-        b.emails,
-        EXPECTED
-            .iter()
-            .map(|(e, _, _)| e.to_string())
-            .collect::<Vec<_>>()
+    assert!(
+        b.emails.is_empty(),
+        "the addresses are in the journal: {saved}"
     );
-    assert_eq!(b.emails.len() as u64, recorded);
+    assert_eq!(b.count, recorded);
+    let journal = std::fs::read_to_string(dir.path().join("invited.txt")).unwrap();
+    assert_eq!(
+        journal.lines().collect::<Vec<_>>(),
+        EXPECTED.iter().map(|(e, _, _)| *e).collect::<Vec<_>>()
+    );
     assert_eq!(b.file.as_deref(), Some("users.csv"));
     assert_eq!(b.by.as_deref(), Some("민지"));
     assert!(saved.contains("source = \"csv\""), "{saved}");
@@ -223,4 +243,82 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     t.keys(&["q"]);
     t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
     assert!(!t.alternate_on());
+}
+
+/// The issue's judgement in a real terminal: 150 valid users, 100 seats, every confirm taken.
+/// At most 100 are recorded, the screen said how many were left out and where, the left-out
+/// file holds the other 50, `status --json` agrees and `progress.toml` stays small.
+pub fn a_file_over_the_seats_records_at_most_the_seats_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("email,first_name,last_name\n");
+    for n in 0..150 {
+        text.push_str(&format!("user{n:03}@example.com,Name{n},Family\n"));
+    }
+    std::fs::write(dir.path().join("staff.csv"), &text).unwrap();
+    std::fs::write(
+        dir.path().join("progress.toml"),
+        "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"Ana\"\nlang = \"en\"\n",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_msi-setup");
+    let cmd = format!(
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}' \
+         --step invite-users; echo MSI_EXITED=$?; sleep 600",
+        dir.path().display()
+    );
+    let t = Tmux::new("seats");
+    t.start(Some(dir.path()), 80, 24, &cmd);
+    t.wait_for("the invite step", |s| {
+        s.contains("u invite via CSV") || s.contains("u ")
+    });
+    t.keys(&["u"]);
+    t.wait_for("the file picker", |s| {
+        s.contains("staff") || s.contains(">")
+    });
+    t.type_text("staff.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("the intake screen", |s| s.contains("Header row"));
+    t.keys(&["c"]);
+    t.wait_for("the mapping screen", |s| s.contains("Column mapping"));
+    t.keys(&["c"]);
+    t.wait_for("the grid", |s| s.contains("All rows (150)"));
+    t.keys(&["p"]);
+    let plan = t.wait_for("the plan", |s| {
+        s.contains("150 new addresses, but only 100 seats left") && s.contains("┘")
+    });
+    assert!(plan.contains("staff.left-out.csv"), "{plan}");
+    assert!(plan.contains("Invite the first 100"), "{plan}");
+    t.keys(&["Enter"]);
+    t.wait_for("the confirmation", |s| s.contains("y yes"));
+    t.keys(&["y"]);
+    let done = t.wait_for("the done screen", |s| {
+        s.contains("50 rows left out") && s.contains("┘")
+    });
+    assert!(done.contains("staff.left-out.csv"), "{done}");
+    t.keys(&["Enter"]);
+    t.wait_for("the sent confirmation", |s| {
+        s.contains("Did you click Invite")
+    });
+    t.keys(&["y"]);
+    t.wait_for("recorded", |s| s.contains("Recorded 100 addresses"));
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("MSI_EXITED=0"));
+    drop(t);
+
+    let left = std::fs::read_to_string(dir.path().join("staff.left-out.csv")).unwrap();
+    assert_eq!(left.lines().count(), 51, "header + 50: {left}");
+    assert!(left.contains("user100@example.com") && !left.contains("user099@"));
+    let size = std::fs::metadata(dir.path().join("progress.toml"))
+        .unwrap()
+        .len();
+    assert!(size < 64 * 1024, "{size}");
+    let out = std::process::Command::new(bin)
+        .args(["--config-dir"])
+        .arg(dir.path())
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["invited"], 100, "{doc}");
+    assert_eq!(doc["seats"]["left"], 0, "{doc}");
 }
