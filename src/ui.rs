@@ -30,7 +30,13 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         too_small(w, f, area, t);
         return;
     }
-    let banner_h = u16::from(w.banner.is_some());
+    // The banner wraps (up to three rows) rather than cutting what it says.
+    let banner_lines: Vec<String> = w
+        .banner
+        .as_ref()
+        .map(|b| present::wrap(&banner_text(w, &b.text), usize::from(area.width)))
+        .unwrap_or_default();
+    let banner_h = u16::try_from(banner_lines.len().min(3)).unwrap_or(1);
     let [header, banner, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banner_h),
@@ -44,13 +50,20 @@ pub fn render(w: &Wizard, f: &mut Frame) {
             BannerKind::Info => t.info(),
             BannerKind::Error => t.warn(),
         };
-        f.render_widget(
-            Paragraph::new(Line::styled(
-                present::fit(&banner_text(w, &b.text), banner.width as usize),
+        let mut lines: Vec<Line> = banner_lines
+            .iter()
+            .take(3)
+            .map(|l| Line::styled(l.clone(), style))
+            .collect();
+        if banner_lines.len() > 3
+            && let Some(last) = lines.last_mut()
+        {
+            *last = Line::styled(
+                present::fit(&format!("{} …", banner_lines[2]), usize::from(area.width)),
                 style,
-            )),
-            banner,
-        );
+            );
+        }
+        f.render_widget(Paragraph::new(lines), banner);
     }
     match &w.screen {
         Screen::Welcome(form) => welcome::render(w, form, f, body, t),

@@ -141,8 +141,29 @@ pub struct Progress {
     pub invites: Vec<InviteBatch>,
     /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
     pub csv_flow: Option<SavedCsvFlow>,
+    /// Where the user was when they last quit: restarting opens this item's screen with this
+    /// sub-step selected.
+    pub resume: Option<ResumeAt>,
     /// Ids in the file that this build does not know, kept as read so a save writes them back.
     pub unknown: Unknown,
+}
+
+/// A place in the wizard to come back to: an item's screen and its selected sub-step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumeAt {
+    /// The item whose screen was open.
+    pub item: ItemId,
+    /// The selected sub-step's id, when it had one.
+    pub substep: Option<String>,
+}
+
+/// [`ResumeAt`] as written: `[resume] item = "install-package"`, `substep = "..."`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct ResumeFile {
+    item: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    substep: Option<String>,
 }
 
 /// Entries of a progress file whose id this build does not know (a newer build wrote them, or a
@@ -173,6 +194,8 @@ struct ProgressFile {
     invites: Vec<InviteBatch>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     csv_flow: Option<SavedCsvFlow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resume: Option<ResumeFile>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +270,13 @@ impl From<ProgressFile> for Progress {
             checks,
             invites: f.invites,
             csv_flow: f.csv_flow,
+            // A place this build does not know is simply not resumed.
+            resume: f.resume.and_then(|r| {
+                r.item.parse::<ItemId>().ok().map(|item| ResumeAt {
+                    item,
+                    substep: r.substep,
+                })
+            }),
             unknown: Unknown {
                 roles: unknown_roles,
                 items: unknown_items,
@@ -271,6 +301,10 @@ impl From<Progress> for ProgressFile {
             checks: join_keys(p.checks, p.unknown.checks),
             invites: p.invites,
             csv_flow: p.csv_flow,
+            resume: p.resume.map(|r| ResumeFile {
+                item: r.item.to_string(),
+                substep: r.substep,
+            }),
         }
     }
 }
@@ -318,6 +352,7 @@ impl Default for Progress {
             checks: BTreeMap::new(),
             invites: Vec::new(),
             csv_flow: None,
+            resume: None,
             unknown: Unknown::default(),
         }
     }
@@ -576,8 +611,9 @@ impl Progress {
             .collect()
     }
 
-    /// The index of the next item to work on for `roles`: the first unresolved item they own
-    /// whose needs are met, else the first unresolved item they own; `None` when all are done.
+    /// The next item to work on for `roles`: the first unresolved, not blocked item they own
+    /// whose needs are met (a blocked item waits on someone else), else the first not blocked
+    /// one, else the first unresolved one; `None` when all are done.
     #[must_use]
     pub fn next_for(&self, guide: &Guide, roles: &[Role]) -> Option<ItemId> {
         let open: Vec<&Item> = guide
@@ -586,7 +622,8 @@ impl Progress {
             .filter(|i| i.owned_by_any(roles) && !self.status(i.id).is_resolved())
             .collect();
         open.iter()
-            .find(|i| self.unmet_needs(i).is_empty())
+            .find(|i| self.unmet_needs(i).is_empty() && self.status(i.id) != Status::Blocked)
+            .or_else(|| open.iter().find(|i| self.status(i.id) != Status::Blocked))
             .or_else(|| open.first())
             .map(|i| i.id)
     }

@@ -293,8 +293,9 @@ pub fn check_lines(w: &Wizard, item: crate::domain::guide::ItemId, t: Theme) -> 
                 };
                 out.push(Line::from(vec![
                     Span::styled(format!("[{}] ", tr.t(o.status.label_key())), style),
-                    Span::styled(format!("{name} ({when}): "), style),
+                    Span::styled(format!("{name}: "), style),
                     Span::raw(check_message(w, o)),
+                    Span::styled(format!(" ({when})"), t.dim()),
                 ]));
                 for n in &o.notes {
                     out.push(Line::raw(format!("    {}", n.render(tr))));
