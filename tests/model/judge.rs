@@ -304,3 +304,31 @@ fn live_checks_read_as_a_list_with_a_counting_headline_and_whole_messages() {
         }
     }
 }
+
+#[test]
+fn the_preview_shows_the_over_limit_warning_and_numbers_apart_at_80x24() {
+    for lang in Lang::ALL {
+        let mut w = wizard(lang, both_roles(), Some(ItemId::StartDataSync));
+        w.update(Msg::OpenPreview, at(0));
+        w.update(Msg::FocusNext, at(0));
+        for c in "2,000,000".chars() {
+            w.update(Msg::Input(c), at(0));
+        }
+        w.update(Msg::Next, at(0));
+        let screen = rows(&w);
+        let warning = w.tr.f(
+            "fields.calc.over-limit",
+            &[("people", &"2,000,000"), ("limit", &"1,500,000")],
+        );
+        must_see(&screen, &warning, &format!("{lang} over-limit warning"));
+        let field = format!("1 {}", w.tr.t("fields.col.field"));
+        assert!(
+            screen.iter().any(|r| r.contains(&field)),
+            "{lang}: `{field}`\n{}",
+            screen.join("\n")
+        );
+        // Not typing: no cursor left in the calculator or a filter title.
+        assert!(!screen.join("").contains("|]"), "{}", screen.join("\n"));
+        footer_keeps_every_key(&w, &format!("{lang} preview"));
+    }
+}
