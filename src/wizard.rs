@@ -1150,6 +1150,20 @@ impl Wizard {
                 }));
                 return effects;
             }
+            Msg::Copy => {
+                // The doc links whole, in the user's edition (the screen cannot show a
+                // 200-character address on one line).
+                let it = self.guide.item(item);
+                let urls: Vec<String> = it
+                    .docs
+                    .iter()
+                    .map(|d| crate::domain::guide::doc_url(&d.url, self.tr.lang()))
+                    .collect();
+                self.tell(vec![
+                    Detail::new("screens.step.copied").arg("n", urls.len()),
+                ]);
+                effects.push(Effect::Copy(urls.join("\n")));
+            }
             Msg::RunChecks => effects = self.run_checks(&live::checks_of(item)),
             Msg::EditCredentials => self.open_credentials(),
             Msg::InviteIndividual if item == ItemId::InviteUsers => {

@@ -226,7 +226,10 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             ]),
             inner,
         ));
-        notes.push(Line::styled(d.url.clone(), t.dim()));
+        notes.push(Line::styled(
+            crate::domain::guide::doc_url(&d.url, w.tr.lang()),
+            t.dim(),
+        ));
     }
     let inner_h = usize::from(notes_area.height.saturating_sub(2));
     publish_notes_max(view, notes.len(), inner_h);
