@@ -332,3 +332,117 @@ fn the_preview_shows_the_over_limit_warning_and_numbers_apart_at_80x24() {
         footer_keeps_every_key(&w, &format!("{lang} preview"));
     }
 }
+
+#[test]
+fn hub_step_screen_and_status_json_agree_on_counts_and_optional_lines_are_marked() {
+    let g = guide();
+    let mut p = both_roles();
+    let install = g.item(ItemId::InstallPackage);
+    for sub in [
+        "install-get-it-now",
+        "install-log-in",
+        "install-sandbox-first",
+    ] {
+        p.set_ticked(install, sub, true, at(1), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let invite = g.item(ItemId::InviteUsers);
+    p.set_variant(invite, "individual", at(2), None);
+    p.set_ticked(invite, "choose-teams", true, at(3), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("progress.toml"),
+        toml::to_string(&p).unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ctx = msi_setup::commands::Context {
+        tr: Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}")),
+        config_dir: dir.path().to_path_buf(),
+        no_color: true,
+        invited: Vec::new(),
+    };
+    let args = msi_setup::cli::StatusArgs {
+        json: true,
+        role: None,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(
+        msi_setup::commands::status::run(&args, &ctx, &mut out, &mut err),
+        0
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{e}"));
+    let steps = json["items"]
+        .as_array()
+        .or_else(|| json.as_array())
+        .or_else(|| json["steps"].as_array())
+        .unwrap_or_else(|| panic!("{json}"))
+        .clone();
+    for lang in Lang::ALL {
+        let hub = rows(&wizard(lang, p.clone(), None));
+        for item in g.items() {
+            let (done, total) = p.substep_counts(item);
+            let entry = steps
+                .iter()
+                .find(|s| s["id"] == item.id.as_str())
+                .unwrap_or_else(|| panic!("{} not in {json}", item.id));
+            assert_eq!(
+                (
+                    entry["substeps_done"].as_u64(),
+                    entry["substeps_total"].as_u64()
+                ),
+                (Some(done as u64), Some(total as u64)),
+                "{}",
+                item.id
+            );
+            let row = hub
+                .iter()
+                .find(|r| r.contains(&format!("{} ", hub_code(&g, item.id))))
+                .unwrap_or_else(|| panic!("{}", hub.join("\n")));
+            assert!(
+                row.replace(' ', "").contains(&format!("{done}/{total}")),
+                "{lang} hub {}: {row}",
+                item.id
+            );
+            let w = wizard(lang, p.clone(), Some(item.id));
+            let screen = rows(&w);
+            let count =
+                w.tr.f("screens.step.count", &[("done", &done), ("total", &total)]);
+            assert!(
+                screen
+                    .iter()
+                    .any(|r| r.starts_with('┌') && r.contains(&count)),
+                "{lang} {}: `{count}`\n{}",
+                item.id,
+                screen.join("\n")
+            );
+            // Optional sub-steps say so at the start of their line.
+            let opt = format!("({})", w.tr.t("core.step.optional"));
+            for (n, s) in w.visible_substeps(item.id).iter().enumerate() {
+                if s.optional && n < 4 {
+                    let line = screen
+                        .iter()
+                        .find(|r| r.contains(&format!("{:>2}. ", n + 1)) && r.starts_with('│'))
+                        .unwrap_or_else(|| panic!("{}", screen.join("\n")));
+                    assert!(
+                        line.contains(&format!("{:>2}. {opt}", n + 1)),
+                        "{lang}: {line}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The hub's code of an item: P1, P2, 1..7.
+fn hub_code(g: &Guide, id: ItemId) -> String {
+    let item = g.item(id);
+    let n = g.items()[..=id.index()]
+        .iter()
+        .filter(|i| i.kind == item.kind)
+        .count();
+    match item.kind {
+        msi_setup::domain::guide::Kind::Prerequisite => format!("P{n}"),
+        msi_setup::domain::guide::Kind::Step => format!("] {n}"),
+    }
+}
