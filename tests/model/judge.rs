@@ -446,3 +446,29 @@ fn hub_code(g: &Guide, id: ItemId) -> String {
         msi_setup::domain::guide::Kind::Step => format!("] {n}"),
     }
 }
+
+#[test]
+fn the_config_object_message_does_not_say_the_package_is_missing_when_it_was_found() {
+    for lang in Lang::ALL {
+        let mut p = two_failed();
+        let pkg = outcome(
+            CheckId::SfPackage,
+            CheckStatus::Pass,
+            Detail::new("checks.sf-package.pass")
+                .arg("name", "Marketo Sales Insight")
+                .arg("version", "1.8100")
+                .arg("min", "1.8000"),
+        );
+        p.checks.insert(pkg.id, pkg);
+        let mut w = wizard(lang, p.clone(), Some(ItemId::ConfigureSalesforce));
+        let notes = squash(&notes_content(&mut w));
+        let plain = squash(&p.checks[&CheckId::SfConfigObject].detail.render(&w.tr));
+        assert!(!notes.contains(&plain), "{lang}: {notes}");
+        let mut hidden = p.checks[&CheckId::SfConfigObject].detail.clone();
+        hidden.key = "screens.checks.config-object-hidden".into();
+        assert!(
+            notes.contains(&squash(&hidden.render(&w.tr))),
+            "{lang}: {notes}"
+        );
+    }
+}
