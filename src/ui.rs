@@ -387,7 +387,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                     let names: Vec<String> = subs
                         .iter()
                         .filter_map(|id| it.substeps.iter().find(|s| s.id == *id))
-                        .map(|s| present::fit(tr.t(&it.substep_key(s)), 50))
+                        .map(|s| tr.t(&it.substep_key(s)).to_string())
                         .collect();
                     tr.f(
                         "checks.tui.tick-proven",
@@ -399,21 +399,18 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                     )
                 }
             };
-            let lines = vec![
-                Line::raw(body),
-                Line::raw(""),
-                overlay_keys(w, input::Context::Confirm, t),
-            ];
-            let rect = centered(area, 60, 7);
+            // As tall as what it asks: the question is never cut.
+            let mut lines = wrap_lines(&[Line::raw(body)], 56);
+            lines.push(Line::raw(""));
+            lines.push(overlay_keys(w, input::Context::Confirm, t));
+            let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).max(7);
+            let rect = centered(area, 60, h);
             clear(f, rect);
             let block = Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.warn())
                 .title(format!(" {} ", tr.t(confirm_title(action))));
-            f.render_widget(
-                Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(block), rect);
         }
         Overlay::Credentials(form) => render_credentials(w, form, f, area, t),
         Overlay::Reason {
