@@ -233,6 +233,7 @@ static STEP: &[Binding] = &[
     b!(&[KeyCode::PageDown], "PgDn", Msg::PageDown, "keys.scroll-down", false),
     b!(&[KeyCode::Home, KeyCode::Char('g')], "Home/g", Msg::Home, "keys.first", false),
     b!(&[KeyCode::End, KeyCode::Char('G')], "End/G", Msg::End, "keys.last", false),
+    b!(&[KeyCode::Char('y')], "y", Msg::Copy, "keys.copy-links", true),
     b!(&[KeyCode::Enter, KeyCode::Right], "Enter", Msg::Next, "keys.next-step", true),
     b!(&[KeyCode::Esc, KeyCode::Left], "Esc", Msg::Back, "keys.back-hub", true),
     b!(&[KeyCode::Char('?')], "?", Msg::Help, "keys.help", true),

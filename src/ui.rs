@@ -23,6 +23,9 @@ pub mod welcome;
 
 use theme::Theme;
 
+/// Rows a banner may take before it is cut.
+const BANNER_ROWS: usize = 6;
+
 /// Draws the whole frame.
 pub fn render(w: &Wizard, f: &mut Frame) {
     let area = f.area();
@@ -31,11 +34,14 @@ pub fn render(w: &Wizard, f: &mut Frame) {
         too_small(w, f, area, t);
         return;
     }
-    // A banner wraps (up to 6 lines): a notice names a whole path, never cut with "…".
-    let banner_text = w.banner.as_ref().map(|b| banner_text(w, &b.text));
-    let banner_h = banner_text.as_deref().map_or(0, |text| {
-        u16::try_from(present::wrapped_height(text, area.width as usize).min(6)).unwrap_or(6)
-    });
+    // The banner wraps (up to six rows) rather than cutting what it says: a notice names a
+    // whole path, never cut with "…".
+    let banner_lines: Vec<String> = w
+        .banner
+        .as_ref()
+        .map(|b| present::wrap(&banner_text(w, &b.text), usize::from(area.width)))
+        .unwrap_or_default();
+    let banner_h = u16::try_from(banner_lines.len().min(BANNER_ROWS)).unwrap_or(1);
     let [header, banner, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banner_h),
@@ -49,11 +55,20 @@ pub fn render(w: &Wizard, f: &mut Frame) {
             BannerKind::Info => t.info(),
             BannerKind::Error => t.warn(),
         };
-        let text = banner_text.unwrap_or_default();
-        f.render_widget(
-            Paragraph::new(Line::styled(text, style)).wrap(ratatui::widgets::Wrap { trim: true }),
-            banner,
-        );
+        let mut lines: Vec<Line> = banner_lines
+            .iter()
+            .take(BANNER_ROWS)
+            .map(|l| Line::styled(l.clone(), style))
+            .collect();
+        if banner_lines.len() > BANNER_ROWS
+            && let Some(last) = lines.last_mut()
+        {
+            *last = Line::styled(
+                present::fit(&format!("{} …", banner_lines[BANNER_ROWS - 1]), usize::from(area.width)),
+                style,
+            );
+        }
+        f.render_widget(Paragraph::new(lines), banner);
     }
     match &w.screen {
         Screen::Welcome(form) => welcome::render(w, form, f, body, t),
@@ -382,7 +397,7 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                     let names: Vec<String> = subs
                         .iter()
                         .filter_map(|id| it.substeps.iter().find(|s| s.id == *id))
-                        .map(|s| present::fit(tr.t(&it.substep_key(s)), 50))
+                        .map(|s| tr.t(&it.substep_key(s)).to_string())
                         .collect();
                     tr.f(
                         "checks.tui.tick-proven",
@@ -394,21 +409,18 @@ fn render_overlay(w: &Wizard, o: &Overlay, f: &mut Frame, area: Rect, t: Theme) 
                     )
                 }
             };
-            let lines = vec![
-                Line::raw(body),
-                Line::raw(""),
-                overlay_keys(w, input::Context::Confirm, t),
-            ];
-            let rect = centered(area, 60, 7);
+            // As tall as what it asks: the question is never cut.
+            let mut lines = wrap_lines(&[Line::raw(body)], 56);
+            lines.push(Line::raw(""));
+            lines.push(overlay_keys(w, input::Context::Confirm, t));
+            let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).max(7);
+            let rect = centered(area, 60, h);
             clear(f, rect);
             let block = Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.warn())
                 .title(format!(" {} ", tr.t(confirm_title(action))));
-            f.render_widget(
-                Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(block), rect);
         }
         Overlay::Credentials(form) => render_credentials(w, form, f, area, t),
         Overlay::Reason {

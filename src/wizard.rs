@@ -549,6 +549,9 @@ pub struct Wizard {
     pub spinner: usize,
     /// Remembered CSV column mappings, by header fingerprint.
     pub remembered: Remembered,
+    /// What was last typed into the credentials form, secrets left out: a form opened again
+    /// (after a wrong secret) keeps the URL and the client ID.
+    pub typed: Option<live::KeptFields>,
 }
 
 /// Minimum usable terminal size.
@@ -579,12 +582,24 @@ impl Wizard {
             next_ticket: 0,
             spinner: 0,
             remembered: start.remembered,
+            typed: None,
         };
         w.screen = if !w.progress.is_set_up() {
             w.after_welcome = step;
             Screen::Welcome(w.welcome_form(true))
         } else if let Some(item) = step {
             Screen::Step(StepView::new(item))
+        } else if let Some(r) = w.progress.resume.clone() {
+            // Back where the user quit: that screen, that sub-step.
+            let mut view = StepView::new(r.item);
+            if let Some(sub) = &r.substep {
+                view.cursor = w
+                    .visible_substeps(r.item)
+                    .iter()
+                    .position(|s| s.id == *sub)
+                    .unwrap_or(0);
+            }
+            Screen::Step(view)
         } else {
             Screen::Hub(Hub {
                 cursor: w.next_row(),
@@ -613,6 +628,7 @@ impl Wizard {
     pub fn startup_effects(&mut self) -> Vec<Effect> {
         match (&self.screen, &self.progress.csv_flow) {
             (Screen::Hub(_), Some(_)) => self.open_csv(),
+            (Screen::Step(v), Some(_)) if v.item == ItemId::InviteUsers => self.open_csv(),
             _ => Vec::new(),
         }
     }
@@ -679,7 +695,41 @@ impl Wizard {
         if self.check_scope() != scope && !self.running.is_empty() {
             effects.extend(self.cancel_all());
         }
+        if let Some(at) = effects.iter().position(|e| *e == Effect::Quit) {
+            // Remember the screen and sub-step, so a restart comes back here.
+            let here = self.resume_point();
+            if here.is_some() && here != self.progress.resume {
+                self.progress.resume = here;
+                effects.insert(at, Effect::Save(Box::new(self.progress.clone())));
+            }
+        }
         effects
+    }
+
+    /// The item screen and sub-step the user is on, if on one (a sub-screen of a step counts as
+    /// its step).
+    #[must_use]
+    pub fn resume_point(&self) -> Option<crate::domain::progress::ResumeAt> {
+        use crate::domain::progress::ResumeAt;
+        match &self.screen {
+            Screen::Step(v) => Some(ResumeAt {
+                item: v.item,
+                substep: self
+                    .visible_substeps(v.item)
+                    .get(v.cursor)
+                    .map(|s| s.id.clone()),
+            }),
+            Screen::Preview(_) => Some(ResumeAt {
+                item: ItemId::StartDataSync,
+                substep: None,
+            }),
+            Screen::Individual(_) => Some(ResumeAt {
+                item: ItemId::InviteUsers,
+                substep: None,
+            }),
+            // The CSV flow resumes itself (`csv_flow`), and not once it is finished.
+            Screen::Csv(_) | Screen::Welcome(_) | Screen::Hub(_) | Screen::Summary => None,
+        }
     }
 
     fn apply(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
@@ -1152,6 +1202,19 @@ impl Wizard {
                         cursor: item.index(),
                     })),
                 }
+                // Say what became of the step just left (Enter moves on; it marks nothing).
+                let status = self.progress.status(item);
+                if !status.is_resolved() {
+                    let it = self.guide.item(item);
+                    let (done, total) = self.progress.substep_counts(it);
+                    self.tell(vec![
+                        Detail::new("screens.step.left")
+                            .arg("item", self.tr.t(&it.title_key()))
+                            .arg("done", done)
+                            .arg("total", total)
+                            .arg("status", self.tr.t(&format!("core.status.{status}"))),
+                    ]);
+                }
                 return effects;
             }
             Msg::Back => {
@@ -1159,6 +1222,20 @@ impl Wizard {
                     cursor: item.index(),
                 }));
                 return effects;
+            }
+            Msg::Copy => {
+                // The doc links whole, in the user's edition (the screen cannot show a
+                // 200-character address on one line).
+                let it = self.guide.item(item);
+                let urls: Vec<String> = it
+                    .docs
+                    .iter()
+                    .map(|d| crate::domain::guide::doc_url(&d.url, self.tr.lang()))
+                    .collect();
+                self.tell(vec![
+                    Detail::new("screens.step.copied").arg("n", urls.len()),
+                ]);
+                effects.push(Effect::Copy(urls.join("\n")));
             }
             Msg::RunChecks => effects = self.run_checks(&live::checks_of(item)),
             Msg::EditCredentials => self.open_credentials(),

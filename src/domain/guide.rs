@@ -511,9 +511,43 @@ impl Guide {
     }
 }
 
+/// An Experience League address in the edition of `lang` (`/zh-hant/`, `/ko/`): Adobe
+/// publishes the Marketo docs in both. Other addresses are returned as they are.
+#[must_use]
+pub fn doc_url(url: &str, lang: crate::domain::text::Lang) -> String {
+    use crate::domain::text::Lang;
+    const EN: &str = "https://experienceleague.adobe.com/en/";
+    let edition = match lang {
+        Lang::En => return url.to_string(),
+        Lang::ZhTw => "zh-hant",
+        Lang::Ko => "ko",
+    };
+    match url.strip_prefix(EN) {
+        Some(rest) => format!("https://experienceleague.adobe.com/{edition}/{rest}"),
+        None => url.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_links_open_the_users_edition() {
+        use crate::domain::text::Lang;
+        let en = "https://experienceleague.adobe.com/en/docs/marketo/using/x";
+        assert_eq!(doc_url(en, Lang::En), en);
+        assert_eq!(
+            doc_url(en, Lang::ZhTw),
+            "https://experienceleague.adobe.com/zh-hant/docs/marketo/using/x"
+        );
+        assert_eq!(
+            doc_url(en, Lang::Ko),
+            "https://experienceleague.adobe.com/ko/docs/marketo/using/x"
+        );
+        let other = "https://nation.marketo.com/t5/support/ct-p/Support";
+        assert_eq!(doc_url(other, Lang::Ko), other);
+    }
 
     #[test]
     fn the_embedded_guide_loads_and_has_its_text_in_every_language() {

@@ -214,10 +214,31 @@ pub struct Progress {
     pub seats_used: Option<u64>,
     /// Where an unfinished CSV invite stands, so quitting and starting again resumes it.
     pub csv_flow: Option<SavedCsvFlow>,
+    /// Where the user was when they last quit: restarting opens this item's screen with this
+    /// sub-step selected.
+    pub resume: Option<ResumeAt>,
     /// Ids in the file that this build does not know, kept as read so a save writes them back.
     pub unknown: Unknown,
     /// What this admin exported and merged, and what the other admin's files said.
     pub handoff: HandoffMarks,
+}
+
+/// A place in the wizard to come back to: an item's screen and its selected sub-step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumeAt {
+    /// The item whose screen was open.
+    pub item: ItemId,
+    /// The selected sub-step's id, when it had one.
+    pub substep: Option<String>,
+}
+
+/// [`ResumeAt`] as written: `[resume] item = "install-package"`, `substep = "..."`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct ResumeFile {
+    item: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    substep: Option<String>,
 }
 
 /// Entries of a progress file whose id this build does not know (a newer build wrote them, or a
@@ -256,6 +277,8 @@ struct ProgressFile {
     csv_flow: Option<SavedCsvFlow>,
     #[serde(default, skip_serializing_if = "HandoffMarks::is_empty")]
     handoff: HandoffMarks,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resume: Option<ResumeFile>,
     #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     extra: Extra,
 }
@@ -343,6 +366,13 @@ impl From<ProgressFile> for Progress {
             invites: f.invites,
             csv_flow: f.csv_flow,
             handoff: f.handoff,
+            // A place this build does not know is simply not resumed.
+            resume: f.resume.and_then(|r| {
+                r.item.parse::<ItemId>().ok().map(|item| ResumeAt {
+                    item,
+                    substep: r.substep,
+                })
+            }),
             unknown: Unknown {
                 roles: unknown_roles,
                 items: unknown_items,
@@ -372,6 +402,10 @@ impl From<Progress> for ProgressFile {
             invites: p.invites,
             csv_flow: p.csv_flow,
             handoff: p.handoff,
+            resume: p.resume.map(|r| ResumeFile {
+                item: r.item.to_string(),
+                substep: r.substep,
+            }),
             extra: p.unknown.tables,
         }
     }
@@ -446,6 +480,7 @@ impl Default for Progress {
             invited: std::sync::Arc::default(),
             seats_used: None,
             csv_flow: None,
+            resume: None,
             unknown: Unknown::default(),
             handoff: HandoffMarks::default(),
         }
@@ -705,8 +740,9 @@ impl Progress {
             .collect()
     }
 
-    /// The index of the next item to work on for `roles`: the first unresolved item they own
-    /// whose needs are met, else the first unresolved item they own; `None` when all are done.
+    /// The next item to work on for `roles`: the first unresolved, not blocked item they own
+    /// whose needs are met (a blocked item waits on someone else), else the first not blocked
+    /// one, else the first unresolved one; `None` when all are done.
     #[must_use]
     pub fn next_for(&self, guide: &Guide, roles: &[Role]) -> Option<ItemId> {
         let open: Vec<&Item> = guide
@@ -715,7 +751,8 @@ impl Progress {
             .filter(|i| i.owned_by_any(roles) && !self.status(i.id).is_resolved())
             .collect();
         open.iter()
-            .find(|i| self.unmet_needs(i).is_empty())
+            .find(|i| self.unmet_needs(i).is_empty() && self.status(i.id) != Status::Blocked)
+            .or_else(|| open.iter().find(|i| self.status(i.id) != Status::Blocked))
             .or_else(|| open.first())
             .map(|i| i.id)
     }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::{Theme, mark};
 use crate::domain::guide::{Item, ItemId, Kind};
@@ -186,10 +186,6 @@ pub fn render(w: &Wizard, hub: &Hub, f: &mut Frame, area: Rect, t: Theme) {
         detail_area.width.saturating_sub(4) as usize,
     );
     let block = super::text_panel(&title, false, t);
-    f.render_widget(
-        Paragraph::new(detail)
-            .block(block)
-            .wrap(Wrap { trim: true }),
-        detail_area,
-    );
+    let detail = super::wrap_lines(&detail, usize::from(detail_area.width.saturating_sub(3)));
+    f.render_widget(Paragraph::new(detail).block(block), detail_area);
 }

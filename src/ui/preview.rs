@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::field_view;
 use super::theme::Theme;
@@ -27,7 +27,29 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
     } else {
         [area, Rect::default()]
     };
-    let table_h = u16::try_from(view.len().max(1) + 3).unwrap_or(u16::MAX);
+    // Below the table at 80 columns: the calculator and its warnings whole, then the facts
+    // (the table gives up rows first, it scrolls).
+    let facts = facts_lines(w, p, t);
+    let side_w = if wide { 46 } else { area.width };
+    let facts_wrapped = super::wrap_lines(&facts, usize::from(side_w.saturating_sub(3)));
+    let must = super::wrap_lines(
+        &facts[..facts.len() - fields::SYNC_FACT_KEYS.len()],
+        usize::from(side_w.saturating_sub(3)),
+    )
+    .len();
+    let header_rows = header_lines(
+        w,
+        p,
+        &column_widths(w, &rows, usize::from(area.width.saturating_sub(2))),
+    )
+    .len();
+    let want_table = view.len().max(1) + 2 + header_rows;
+    let room = usize::from(area.height.saturating_sub(1));
+    let facts_min = (must + 2).max(3);
+    let table_h = want_table
+        .min(room.saturating_sub(facts_min))
+        .max(header_rows + 3);
+    let table_h = u16::try_from(table_h).unwrap_or(u16::MAX);
     let [title, table_area, bottom] = if wide {
         Layout::vertical([
             Constraint::Length(1),
@@ -78,25 +100,15 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
 
     // Table.
     let inner_w = usize::from(table_area.width.saturating_sub(2));
-    let widths = column_widths(w, inner_w);
-    let header: Vec<Span> = Column::ALL
-        .iter()
-        .zip(&widths)
-        .enumerate()
-        .map(|(i, (c, cw))| {
-            let mut label = format!("{}{}", i + 1, tr.t(c.label_key()));
-            if p.sort.is_some_and(|k| k.column == *c) {
-                label.push(if p.sort.is_some_and(|k| k.dir == SortDir::Asc) {
-                    '↑'
-                } else {
-                    '↓'
-                });
-            }
-            Span::styled(format!("{} ", pad(&label, *cw)), t.dim())
-        })
-        .collect();
-    let mut lines = vec![Line::from(header)];
-    let visible = usize::from(table_area.height.saturating_sub(3));
+    let widths = column_widths(w, &rows, inner_w);
+    let mut lines = header_lines(w, p, &widths);
+    let head_n = lines.len();
+    for l in &mut lines {
+        for sp in &mut l.spans {
+            sp.style = t.dim();
+        }
+    }
+    let visible = usize::from(table_area.height.saturating_sub(2)).saturating_sub(head_n);
     let shown = p.rows.scroll_to_cursor(visible, view.len());
     for (&i, n) in view[shown.clone()].iter().zip(shown) {
         let row = &rows[i];
@@ -108,7 +120,14 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
         let cells: Vec<Span> = Column::ALL
             .iter()
             .zip(&widths)
-            .map(|(c, cw)| Span::styled(format!("{} ", pad(&c.cell(row, tr), *cw)), style))
+            .map(|(c, cw)| {
+                let mut text = c.cell(row, tr);
+                // Not from the instance: the catalog's inference, marked (see the legend).
+                if !row.from_instance && matches!(c, Column::ApiName | Column::Type) {
+                    text.push('*');
+                }
+                Span::styled(format!("{} ", pad(&text, *cw)), style)
+            })
             .collect();
         lines.push(Line::from(cells));
     }
@@ -118,11 +137,14 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
             t.dim(),
         ));
     }
-    let filter_title = if p.mode == PreviewMode::Filter || !p.filter.value().is_empty() {
+    let filter_title = if p.mode == PreviewMode::Filter {
         format!(
             " / {} ",
             field_view(p.filter.value(), p.filter.cursor(), 30)
         )
+    } else if !p.filter.value().is_empty() {
+        // Not typing: the filter without a cursor.
+        format!(" / {} ", crate::present::fit(p.filter.value(), 30))
     } else {
         format!(
             " {} ",
@@ -141,15 +163,46 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
         table_area,
     );
 
-    // Facts and calculator, below (80 columns) or beside (wide).
+    // Facts and calculator, below (80 columns) or beside (wide); they scroll with the
+    // table's rows when they do not fit.
     let facts_area = if wide { side } else { bottom };
+    let inner_h = usize::from(facts_area.height.saturating_sub(2));
+    let hidden = facts_wrapped.len().saturating_sub(inner_h);
+    let mut title = tr.t("checks.tui.facts-title").to_string();
+    if hidden > 0 {
+        title.push_str(&format!(
+            " · {}",
+            tr.f(
+                "screens.step.lines",
+                &[("from", &1), ("to", &inner_h), ("of", &facts_wrapped.len())]
+            )
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(facts_wrapped).block(super::text_panel(
+            &title,
+            p.mode == PreviewMode::Calc,
+            t,
+        )),
+        facts_area,
+    );
+}
+
+/// The calculator, its estimate and warnings (must be seen), the legend of `*`, then the
+/// documented facts.
+fn facts_lines(w: &Wizard, p: &Preview, t: Theme) -> Vec<Line<'static>> {
+    let tr = &w.tr;
     let mut facts = Vec::new();
     let calc_label = tr.t("fields.calc.prompt");
-    let shown = field_view(p.head_count.value(), p.head_count.cursor(), 14);
     let calc_style = if p.mode == PreviewMode::Calc {
         t.selected()
     } else {
         t.key()
+    };
+    let shown = if p.mode == PreviewMode::Calc {
+        field_view(p.head_count.value(), p.head_count.cursor(), 14)
+    } else {
+        crate::present::fit(p.head_count.value(), 14)
     };
     facts.push(Line::from(vec![
         Span::raw(format!("{calc_label} ")),
@@ -167,38 +220,101 @@ pub fn render(w: &Wizard, p: &Preview, f: &mut Frame, area: Rect, t: Theme) {
             Err(e) => facts.push(Line::styled(tr.t(e.key()).to_string(), t.warn())),
         }
     }
+    if w.preview_rows().iter().any(|r| !r.from_instance) {
+        facts.push(Line::styled(
+            format!("* {}", tr.t("screens.preview.inferred")),
+            t.dim(),
+        ));
+    }
     for key in fields::SYNC_FACT_KEYS {
         facts.push(Line::raw(format!("- {}", tr.t(key))));
     }
-    let _border = if p.mode == PreviewMode::Calc {
-        t.focus()
-    } else {
-        Style::new()
-    };
-    f.render_widget(
-        Paragraph::new(facts)
-            .wrap(Wrap { trim: false })
-            .block(super::text_panel(
-                tr.t("checks.tui.facts-title"),
-                p.mode == PreviewMode::Calc,
-                t,
-            )),
-        facts_area,
-    );
+    facts
 }
 
-/// Column widths (cells) that fill `inner` with one space between columns.
-fn column_widths(w: &Wizard, inner: usize) -> Vec<usize> {
+/// The header: each column's number set apart from its name ("1 Field"), wrapped onto a
+/// second row rather than cut mid-word.
+fn header_lines(w: &Wizard, p: &Preview, widths: &[usize]) -> Vec<Line<'static>> {
     let tr = &w.tr;
-    let label = |c: Column| width(tr.t(c.label_key())) + 2;
-    let exists = label(Column::Exists).max(4);
-    let crm = label(Column::CrmManaged).max(4);
-    let ty = label(Column::Type).max(9);
-    let rest = inner.saturating_sub(exists + crm + ty + 6);
-    let field = rest * 4 / 10;
-    let api = rest * 3 / 10;
-    let display = rest.saturating_sub(field + api);
-    vec![field, api, ty, exists, display, crm]
+    let cells: Vec<Vec<String>> = Column::ALL
+        .iter()
+        .zip(widths)
+        .enumerate()
+        .map(|(i, (c, cw))| {
+            let mut label = format!("{} {}", i + 1, tr.t(c.label_key()));
+            if p.sort.is_some_and(|k| k.column == *c) {
+                label.push(if p.sort.is_some_and(|k| k.dir == SortDir::Asc) {
+                    '↑'
+                } else {
+                    '↓'
+                });
+            }
+            crate::present::wrap(&label, *cw)
+        })
+        .collect();
+    let rows = cells.iter().map(Vec::len).max().unwrap_or(1).min(2);
+    (0..rows)
+        .map(|r| {
+            let spans: Vec<Span<'static>> = cells
+                .iter()
+                .zip(widths)
+                .map(|(c, cw)| {
+                    let text = if r + 1 == rows && c.len() > rows {
+                        c[r..].join(" ")
+                    } else {
+                        c.get(r).cloned().unwrap_or_default()
+                    };
+                    Span::raw(format!("{} ", pad(&text, *cw)))
+                })
+                .collect();
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// Column widths (cells) that fill `inner` with one space between columns: each as wide as
+/// its longest value (and the longest word of its header); when that is too wide, the
+/// display-name, then the API-name column give way first, the field names last.
+fn column_widths(w: &Wizard, rows: &[fields::PreviewRow], inner: usize) -> Vec<usize> {
+    let tr = &w.tr;
+    let need: Vec<usize> = Column::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let values = rows
+                .iter()
+                .map(|r| width(&c.cell(r, tr)) + 1)
+                .max()
+                .unwrap_or(1);
+            let label = format!("{} {}", i + 1, tr.t(c.label_key()));
+            let word = label.split(' ').map(width).max().unwrap_or(1) + 2;
+            values.max(word).max(3)
+        })
+        .collect();
+    let mut widths = need.clone();
+    let spaces = Column::ALL.len();
+    let total = |v: &[usize]| v.iter().sum::<usize>() + spaces;
+    // Give way in this order, down to these floors.
+    for (col, floor) in [
+        (0usize, 22usize),
+        (4, 12),
+        (1, 12),
+        (4, 8),
+        (1, 10),
+        (0, 12),
+    ] {
+        while total(&widths) > inner && widths[col] > floor {
+            widths[col] -= 1;
+        }
+    }
+    // Room left: back to what each needs, the rest to the names.
+    for col in [1usize, 4, 0] {
+        let extra = inner.saturating_sub(total(&widths));
+        widths[col] += extra.min(need[col].saturating_sub(widths[col]));
+    }
+    let extra = inner.saturating_sub(total(&widths));
+    widths[0] += extra;
+    widths
 }
 
 /// The spinner frame (ASCII, so it never changes width).

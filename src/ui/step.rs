@@ -228,7 +228,10 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             ]),
             inner,
         ));
-        notes.push(Line::styled(d.url.clone(), t.dim()));
+        notes.push(Line::styled(
+            crate::domain::guide::doc_url(&d.url, w.tr.lang()),
+            t.dim(),
+        ));
     }
     let inner_h = usize::from(notes_area.height.saturating_sub(2));
     publish_notes_max(view, notes.len(), inner_h);
@@ -295,8 +298,9 @@ pub fn check_lines(w: &Wizard, item: crate::domain::guide::ItemId, t: Theme) -> 
                 };
                 out.push(Line::from(vec![
                     Span::styled(format!("[{}] ", tr.t(o.status.label_key())), style),
-                    Span::styled(format!("{name} ({when}): "), style),
+                    Span::styled(format!("{name}: "), style),
                     Span::raw(check_message(w, o)),
+                    Span::styled(format!(" ({when})"), t.dim()),
                 ]));
                 for n in &o.notes {
                     out.push(Line::raw(format!("    {}", n.render(tr))));

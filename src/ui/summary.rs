@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::hub::owner_text;
 use super::theme::{Theme, mark};
@@ -83,8 +83,6 @@ pub fn render(w: &Wizard, f: &mut Frame, area: Rect, t: Theme) {
         }
     }
     let block = super::text_panel("", true, t);
-    f.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    let lines = super::wrap_lines(&lines, usize::from(area.width.saturating_sub(3)));
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }

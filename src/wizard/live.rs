@@ -40,6 +40,24 @@ impl fmt::Debug for CredentialInput {
     }
 }
 
+/// The non-secret values last typed into the credentials form (the secret fields empty).
+/// `Debug` shows no values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeptFields {
+    /// Which system.
+    pub system: System,
+    /// One value per field, secrets left empty.
+    pub values: Vec<String>,
+}
+
+impl fmt::Debug for KeptFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeptFields")
+            .field("system", &self.system)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The credentials form (an overlay).
 #[derive(Clone, PartialEq, Eq)]
 pub struct CredentialForm {
@@ -329,7 +347,25 @@ impl Wizard {
             .check_scope()
             .and_then(|i| checks_of(i).first().map(|c| c.system()));
         match system {
-            Some(s) => self.overlay = Some(Overlay::Credentials(CredentialForm::new(s))),
+            Some(s) => {
+                let mut form = CredentialForm::new(s);
+                if let Some(kept) = self.typed.as_ref().filter(|k| k.system == s) {
+                    for (i, v) in kept.values.iter().enumerate() {
+                        if !form.masked(i)
+                            && let Some(f) = form.fields.get_mut(i)
+                        {
+                            *f = TextField::with_value(v, CRED_MAX);
+                        }
+                    }
+                    // Straight to the first empty field (the secret).
+                    form.cursor = form
+                        .fields
+                        .iter()
+                        .position(|f| f.value().is_empty())
+                        .unwrap_or(0);
+                }
+                self.overlay = Some(Overlay::Credentials(form));
+            }
             None => self.info(self.tr.t("checks.tui.none-here").to_string()),
         }
     }
@@ -359,6 +395,19 @@ impl Wizard {
                     remember: form.remember,
                 };
                 form.error = None;
+                let kept = (0..form.fields.len())
+                    .map(|i| {
+                        if form.masked(i) {
+                            String::new()
+                        } else {
+                            input.values[i].clone()
+                        }
+                    })
+                    .collect();
+                self.typed = Some(KeptFields {
+                    system: form.system,
+                    values: kept,
+                });
                 self.overlay = Some(Overlay::Credentials(form));
                 return vec![Effect::SubmitCredentials(input)];
             }

@@ -160,3 +160,162 @@ fn an_installed_package_takes_the_upgrade_route_unless_one_was_chosen() {
     );
     assert!(!banner(&w).contains("Upgrade"), "{}", banner(&w));
 }
+
+fn set(p: &mut Progress, id: ItemId, status: crate::domain::progress::Status) {
+    let g = Guide::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let reason = (status == crate::domain::progress::Status::Blocked).then_some("waiting");
+    p.set_status(g.item(id), status, reason, at(0), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn c_opens_the_next_undone_step_that_is_not_blocked() {
+    use crate::domain::progress::Status;
+    let mut p = roles(&["marketo-admin"]);
+    set(&mut p, ItemId::PrereqActionsEnabled, Status::Done);
+    set(&mut p, ItemId::PrereqCrmSync, Status::Done);
+    set(&mut p, ItemId::SetupSalesAccount, Status::Blocked);
+    let mut w = wizard(p, None);
+    w.update(Msg::Continue, at(1));
+    let Screen::Step(v) = &w.screen else {
+        panic!("not a step: {:?}", w.screen)
+    };
+    assert_ne!(v.item, ItemId::SetupSalesAccount);
+    assert_ne!(w.progress.status(v.item), Status::Blocked);
+    // When every open step is blocked, c still opens one (the first).
+    let mut p = roles(&["salesforce-admin"]);
+    set(&mut p, ItemId::InstallPackage, Status::Blocked);
+    set(&mut p, ItemId::ConfigureSalesforce, Status::Blocked);
+    set(&mut p, ItemId::ConnectSalesforce, Status::Done);
+    let mut w = wizard(p, None);
+    w.update(Msg::Continue, at(1));
+    assert!(matches!(&w.screen, Screen::Step(v) if v.item == ItemId::InstallPackage));
+}
+
+#[test]
+fn quitting_remembers_the_screen_and_sub_step_and_a_restart_returns_there() {
+    let mut w = wizard(roles(&["salesforce-admin"]), Some(ItemId::InstallPackage));
+    w.update(Msg::Down, at(1));
+    w.update(Msg::Down, at(2));
+    let effects = w.update(Msg::Quit, at(3));
+    let saved = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Save(p) => Some(p.as_ref().clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no save before quitting: {effects:?}"));
+    assert_eq!(effects.last(), Some(&Effect::Quit));
+    let third = w.visible_substeps(ItemId::InstallPackage)[2].id.clone();
+    assert_eq!(
+        saved.resume,
+        Some(crate::domain::progress::ResumeAt {
+            item: ItemId::InstallPackage,
+            substep: Some(third),
+        })
+    );
+    // Through the file format and back.
+    let text = toml::to_string(&saved).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("[resume]"), "{text}");
+    let read: Progress = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let w = wizard(read, None);
+    let Screen::Step(v) = &w.screen else {
+        panic!("not resumed on the step: {:?}", w.screen)
+    };
+    assert_eq!((v.item, v.cursor), (ItemId::InstallPackage, 2));
+    // Quitting from the hub keeps the last place; nothing to save.
+    let mut w = wizard(roles(&["salesforce-admin"]), None);
+    assert_eq!(w.update(Msg::Quit, at(1)), vec![Effect::Quit]);
+}
+
+#[test]
+fn the_credentials_form_keeps_url_and_id_but_never_the_secret() {
+    let mut w = wizard(roles(&["marketo-admin"]), Some(ItemId::SetupSalesAccount));
+    w.update(Msg::EditCredentials, at(1));
+    for (n, text) in [
+        "https://123-ABC-456.mktorest.com",
+        "client-1",
+        "wrong-secret",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for c in text.chars() {
+            w.update(Msg::Input(c), at(2));
+        }
+        if n < 2 {
+            w.update(Msg::Next, at(3));
+        }
+    }
+    w.update(Msg::Next, at(4));
+    let effects = w.update(Msg::Next, at(4));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SubmitCredentials(_))),
+        "{effects:?}"
+    );
+    // The runtime takes them; the check then fails on the secret; the form opens again.
+    w.update(
+        Msg::CredentialsAccepted(crate::domain::checks::System::Marketo),
+        at(5),
+    );
+    w.overlay = None;
+    w.update(Msg::EditCredentials, at(6));
+    let Some(Overlay::Credentials(f)) = &w.overlay else {
+        panic!("no form")
+    };
+    let values: Vec<&str> = f.fields.iter().map(|f| f.value()).collect();
+    assert_eq!(
+        values,
+        vec!["https://123-ABC-456.mktorest.com", "client-1", ""]
+    );
+    assert_eq!(f.cursor, 2, "straight to the secret");
+    assert!(!format!("{:?}", w.typed).contains("wrong-secret"));
+}
+
+fn draw(w: &Wizard) {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+        .unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| crate::ui::render(w, f))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn home_and_end_work_in_scrolled_notes() {
+    let mut w = wizard(roles(&["salesforce-admin"]), Some(ItemId::InstallPackage));
+    w.update(Msg::Resize(80, 24), at(0));
+    draw(&w);
+    w.update(Msg::FocusNext, at(1));
+    w.update(Msg::End, at(1));
+    let Screen::Step(v) = &w.screen else { panic!() };
+    let max = v.notes_max.get();
+    assert!(max > 0 && max < u16::MAX, "{max}");
+    assert_eq!(v.notes_scroll, max);
+    // Down at the end stays there; Up moves at once.
+    w.update(Msg::Down, at(1));
+    w.update(Msg::Up, at(1));
+    let Screen::Step(v) = &w.screen else { panic!() };
+    assert_eq!(v.notes_scroll, max - 1);
+    w.update(Msg::Home, at(1));
+    let Screen::Step(v) = &w.screen else { panic!() };
+    assert_eq!((v.notes_scroll, v.cursor), (0, 0));
+}
+
+#[test]
+fn ticking_the_last_line_then_enter_says_what_happened() {
+    let mut w = wizard(roles(&["marketo-admin"]), Some(ItemId::ConnectMarketo));
+    let n = w.visible_substeps(ItemId::ConnectMarketo).len();
+    for _ in 0..n {
+        w.update(Msg::Toggle, at(1));
+        w.update(Msg::Down, at(1));
+    }
+    w.update(Msg::Next, at(2));
+    assert!(!matches!(&w.screen, Screen::Step(v) if v.item == ItemId::ConnectMarketo));
+    let b = banner(&w);
+    let title = w.tr.t(&w.guide.item(ItemId::ConnectMarketo).title_key());
+    assert!(
+        b.contains(title) && b.contains("3/3") && b.contains("in progress"),
+        "{b}"
+    );
+}

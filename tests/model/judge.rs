@@ -304,3 +304,171 @@ fn live_checks_read_as_a_list_with_a_counting_headline_and_whole_messages() {
         }
     }
 }
+
+#[test]
+fn the_preview_shows_the_over_limit_warning_and_numbers_apart_at_80x24() {
+    for lang in Lang::ALL {
+        let mut w = wizard(lang, both_roles(), Some(ItemId::StartDataSync));
+        w.update(Msg::OpenPreview, at(0));
+        w.update(Msg::FocusNext, at(0));
+        for c in "2,000,000".chars() {
+            w.update(Msg::Input(c), at(0));
+        }
+        w.update(Msg::Next, at(0));
+        let screen = rows(&w);
+        let warning = w.tr.f(
+            "fields.calc.over-limit",
+            &[("people", &"2,000,000"), ("limit", &"1,500,000")],
+        );
+        must_see(&screen, &warning, &format!("{lang} over-limit warning"));
+        let field = format!("1 {}", w.tr.t("fields.col.field"));
+        assert!(
+            screen.iter().any(|r| r.contains(&field)),
+            "{lang}: `{field}`\n{}",
+            screen.join("\n")
+        );
+        // Not typing: no cursor left in the calculator or a filter title.
+        assert!(!screen.join("").contains("|]"), "{}", screen.join("\n"));
+        footer_keeps_every_key(&w, &format!("{lang} preview"));
+    }
+}
+
+#[test]
+fn hub_step_screen_and_status_json_agree_on_counts_and_optional_lines_are_marked() {
+    let g = guide();
+    let mut p = both_roles();
+    let install = g.item(ItemId::InstallPackage);
+    for sub in [
+        "install-get-it-now",
+        "install-log-in",
+        "install-sandbox-first",
+    ] {
+        p.set_ticked(install, sub, true, at(1), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let invite = g.item(ItemId::InviteUsers);
+    p.set_variant(invite, "individual", at(2), None);
+    p.set_ticked(invite, "choose-teams", true, at(3), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("progress.toml"),
+        toml::to_string(&p).unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ctx = msi_setup::commands::Context {
+        tr: Catalog::load(Lang::En).unwrap_or_else(|e| panic!("{e}")),
+        config_dir: dir.path().to_path_buf(),
+        no_color: true,
+        invited: Vec::new(),
+    };
+    let args = msi_setup::cli::StatusArgs {
+        json: true,
+        role: None,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(
+        msi_setup::commands::status::run(&args, &ctx, &mut out, &mut err),
+        0
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{e}"));
+    let steps = json["items"]
+        .as_array()
+        .or_else(|| json.as_array())
+        .or_else(|| json["steps"].as_array())
+        .unwrap_or_else(|| panic!("{json}"))
+        .clone();
+    for lang in Lang::ALL {
+        let hub = rows(&wizard(lang, p.clone(), None));
+        for item in g.items() {
+            let (done, total) = p.substep_counts(item);
+            let entry = steps
+                .iter()
+                .find(|s| s["id"] == item.id.as_str())
+                .unwrap_or_else(|| panic!("{} not in {json}", item.id));
+            assert_eq!(
+                (
+                    entry["substeps_done"].as_u64(),
+                    entry["substeps_total"].as_u64()
+                ),
+                (Some(done as u64), Some(total as u64)),
+                "{}",
+                item.id
+            );
+            let row = hub
+                .iter()
+                .find(|r| r.contains(&format!("{} ", hub_code(&g, item.id))))
+                .unwrap_or_else(|| panic!("{}", hub.join("\n")));
+            assert!(
+                row.replace(' ', "").contains(&format!("{done}/{total}")),
+                "{lang} hub {}: {row}",
+                item.id
+            );
+            let w = wizard(lang, p.clone(), Some(item.id));
+            let screen = rows(&w);
+            let count =
+                w.tr.f("screens.step.count", &[("done", &done), ("total", &total)]);
+            assert!(
+                screen
+                    .iter()
+                    .any(|r| r.starts_with('┌') && r.contains(&count)),
+                "{lang} {}: `{count}`\n{}",
+                item.id,
+                screen.join("\n")
+            );
+            // Optional sub-steps say so at the start of their line.
+            let opt = format!("({})", w.tr.t("core.step.optional"));
+            for (n, s) in w.visible_substeps(item.id).iter().enumerate() {
+                if s.optional && n < 4 {
+                    let line = screen
+                        .iter()
+                        .find(|r| r.contains(&format!("{:>2}. ", n + 1)) && r.starts_with('│'))
+                        .unwrap_or_else(|| panic!("{}", screen.join("\n")));
+                    assert!(
+                        line.contains(&format!("{:>2}. {opt}", n + 1)),
+                        "{lang}: {line}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The hub's code of an item: P1, P2, 1..7.
+fn hub_code(g: &Guide, id: ItemId) -> String {
+    let item = g.item(id);
+    let n = g.items()[..=id.index()]
+        .iter()
+        .filter(|i| i.kind == item.kind)
+        .count();
+    match item.kind {
+        msi_setup::domain::guide::Kind::Prerequisite => format!("P{n}"),
+        msi_setup::domain::guide::Kind::Step => format!("] {n}"),
+    }
+}
+
+#[test]
+fn the_config_object_message_does_not_say_the_package_is_missing_when_it_was_found() {
+    for lang in Lang::ALL {
+        let mut p = two_failed();
+        let pkg = outcome(
+            CheckId::SfPackage,
+            CheckStatus::Pass,
+            Detail::new("checks.sf-package.pass")
+                .arg("name", "Marketo Sales Insight")
+                .arg("version", "1.8100")
+                .arg("min", "1.8000"),
+        );
+        p.checks.insert(pkg.id, pkg);
+        let mut w = wizard(lang, p.clone(), Some(ItemId::ConfigureSalesforce));
+        let notes = squash(&notes_content(&mut w));
+        let plain = squash(&p.checks[&CheckId::SfConfigObject].detail.render(&w.tr));
+        assert!(!notes.contains(&plain), "{lang}: {notes}");
+        let mut hidden = p.checks[&CheckId::SfConfigObject].detail.clone();
+        hidden.key = "screens.checks.config-object-hidden".into();
+        assert!(
+            notes.contains(&squash(&hidden.render(&w.tr))),
+            "{lang}: {notes}"
+        );
+    }
+}

@@ -50,15 +50,24 @@ pub fn first_run_tick_quit_and_resume_in_a_real_terminal() {
     assert!(saved.contains("[items.prereq-actions-enabled]"), "{saved}");
     assert!(saved.contains("status = \"in-progress\""), "{saved}");
 
-    // Start again: resumed on the same item, with the resume line.
+    // Start again: back on the screen and sub-step where it quit, with the resume line.
+    assert!(saved.contains("[resume]"), "{saved}");
     let t = Tmux::new("b");
     t.start(None, 80, 24, &launch(dir.path(), ""));
-    let hub = t.wait_for("the resumed hub", |s| s.contains("Setup checklist"));
+    let step = t.wait_for("the resumed step", |s| {
+        s.contains("Sub-steps") && s.contains("Prerequisite 1 of 2")
+    });
+    assert!(
+        step.contains(">[x]  1."),
+        "cursor on the ticked sub-step:\n{step}"
+    );
+    assert!(step.contains("last change"), "{step}");
+    t.keys(&["Escape"]);
+    let hub = t.wait_for("the hub", |s| s.contains("Setup checklist"));
     assert!(
         hub.contains(">[~] P1"),
         "cursor on the started item:\n{hub}"
     );
-    assert!(hub.contains("last change"), "{hub}");
     t.keys(&["Enter"]);
     let step = t.wait_for("the step", |s| s.contains("Sub-steps"));
     assert!(step.contains("[x]  1."), "the tick survived:\n{step}");

@@ -83,6 +83,8 @@ impl Progress {
             seats_used: pick(&base.seats_used, &ours.seats_used, &theirs.seats_used),
             csv_flow: pick(&base.csv_flow, &ours.csv_flow, &theirs.csv_flow),
             handoff: pick(&base.handoff, &ours.handoff, &theirs.handoff),
+            // Where this user was is this user's own: never taken from another program.
+            resume: ours.resume.clone(),
             unknown: Unknown {
                 roles: pick(
                     &base.unknown.roles,
