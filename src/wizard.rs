@@ -728,7 +728,12 @@ impl Wizard {
                 substep: None,
             }),
             // The CSV flow resumes itself (`csv_flow`), and not once it is finished.
-            Screen::Csv(_) | Screen::Welcome(_) | Screen::Hub(_) | Screen::Summary => None,
+            // The hand-off screens are a moment of the hub's, not a place to come back to.
+            Screen::Csv(_)
+            | Screen::Welcome(_)
+            | Screen::Hub(_)
+            | Screen::Summary
+            | Screen::Handoff(_) => None,
         }
     }
 

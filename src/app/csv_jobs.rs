@@ -559,6 +559,8 @@ mod tests {
                 intake: i.clone(),
                 mapping: m.clone(),
                 report: Arc::clone(&r),
+                limit: None,
+                left_out: None,
             };
             export(job, &tr, &AtomicBool::new(false), &tx);
             let Msg::CsvExported { result: Err(e), .. } = next(&mut rx) else {
