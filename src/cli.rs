@@ -365,7 +365,9 @@ fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
                 |_| "unknown language: use en, zh-TW or ko".to_string(),
                 |tr| tr.t("clap.unknown-lang").to_string(),
             );
-            cmd = cmd.mut_arg(id, move |a| a.value_parser(LocalLangParser(msg)));
+            cmd = cmd.mut_arg(id, move |a| {
+                a.value_parser(move |s: &str| Lang::parse_tag(s).ok_or_else(|| msg.clone()))
+            });
         } else if matches!(id.as_str(), "seats" | "header_row") {
             let msg = Catalog::load(lang).map_or_else(
                 |_| "expected a whole number".to_string(),
@@ -407,29 +409,6 @@ impl TypedValueParser for LangParser {
         Some(Box::new(
             Lang::ALL.iter().map(|l| PossibleValue::new(l.tag())),
         ))
-    }
-}
-
-/// [`LangParser`] whose error is the catalog's message (`clap.unknown-lang`); completions still
-/// offer the three tags.
-#[derive(Clone, Debug)]
-struct LocalLangParser(String);
-
-impl TypedValueParser for LocalLangParser {
-    type Value = Lang;
-
-    fn parse_ref(
-        &self,
-        _cmd: &Command,
-        _arg: Option<&Arg>,
-        value: &OsStr,
-    ) -> Result<Lang, clap::Error> {
-        Lang::parse_tag(&value.to_string_lossy())
-            .ok_or_else(|| clap::Error::raw(ErrorKind::InvalidValue, format!("{}\n", self.0)))
-    }
-
-    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        LangParser.possible_values()
     }
 }
 

@@ -16,7 +16,11 @@ use crate::domain::text::Catalog;
 pub const BIN: &str = "msi-setup";
 
 fn command(tr: &Catalog) -> Command {
-    let mut cmd = cli::localize(Cli::command(), tr).bin_name(BIN);
+    // The localized `--lang` checker explains a wrong tag in the user's words but lists no
+    // values; completions offer the three tags.
+    let mut cmd = cli::localize(Cli::command(), tr)
+        .mut_arg("lang", |a| a.value_parser(cli::LangParser))
+        .bin_name(BIN);
     cmd.build();
     cmd
 }

@@ -102,9 +102,10 @@ impl Tmux {
         );
     }
 
-    /// Polls until `pred` holds on a settled screen (15 s timeout); returns that screen.
+    /// Polls until `pred` holds on a settled screen (45 s timeout: generous, as a loaded 2-core
+    /// machine runs these side by side); returns that screen.
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        wait_until(|| self.screen(), what, Duration::from_secs(15), pred)
+        wait_until(|| self.screen(), what, Duration::from_secs(45), pred)
     }
 }
 
