@@ -64,7 +64,10 @@ pub fn render(w: &Wizard, f: &mut Frame) {
             && let Some(last) = lines.last_mut()
         {
             *last = Line::styled(
-                present::fit(&format!("{} …", banner_lines[BANNER_ROWS - 1]), usize::from(area.width)),
+                present::fit(
+                    &format!("{} …", banner_lines[BANNER_ROWS - 1]),
+                    usize::from(area.width),
+                ),
                 style,
             );
         }

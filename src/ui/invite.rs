@@ -20,8 +20,8 @@ use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
     Checked, CsvFlow, DoneStage, FlowError, GridStage, IntakeRow, IntakeStage, IntakeValue, Job,
-    LoadingStage,
-    MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values, uncertain,
+    LoadingStage, MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values,
+    uncertain,
 };
 use crate::wizard::individual::{AddressProblem, Individual, RECORD_ROW, SEATS_ROW};
 use crate::wizard::list::ListWindow;

@@ -15,8 +15,8 @@ mod tmux_csv;
 mod tmux_e2e;
 mod tmux_handoff;
 mod tmux_live;
-mod tmux_screens;
 mod tmux_plain;
+mod tmux_screens;
 
 use libtest_mimic::{Arguments, Trial};
 
