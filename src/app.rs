@@ -120,6 +120,9 @@ pub fn run(wizard: Wizard, store: &Store, started: Instant) -> io::Result<Wizard
     let mut wizard = wizard;
     let result = rt.block_on(event_loop(&mut terminal, &mut wizard, store, started));
     restore();
+    // Dropping the runtime would wait for CSV jobs on blocking threads (a second or more on a
+    // large file); quitting must not: they are told to stop and left behind.
+    rt.shutdown_background();
     result.map(|()| wizard)
 }
 
@@ -262,6 +265,29 @@ async fn event_loop(
                         csv_jobs::export(job, &tr, &cancel, &tx);
                     });
                 }
+                Effect::SearchCsv {
+                    ticket,
+                    text,
+                    report,
+                    view,
+                    from,
+                    needle,
+                    delimiter,
+                } => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    csv_cancel.insert(ticket, Arc::clone(&cancel));
+                    let tx = tx.clone();
+                    let job = csv_jobs::SearchJob {
+                        ticket,
+                        text,
+                        report,
+                        view,
+                        from,
+                        needle,
+                        delimiter,
+                    };
+                    tokio::task::spawn_blocking(move || csv_jobs::search(&job, &cancel, &tx));
+                }
                 Effect::CancelCsv { ticket } => {
                     if let Some(flag) = csv_cancel.remove(&ticket) {
                         flag.store(true, Ordering::Relaxed);
@@ -295,6 +321,10 @@ async fn event_loop(
         if quit {
             for (_, h) in live.tasks.drain() {
                 h.abort();
+            }
+            // CSV jobs stop at their next step; nobody waits for them (see `run`).
+            for (_, flag) in csv_cancel.drain() {
+                flag.store(true, Ordering::Relaxed);
             }
             return Ok(());
         }
@@ -331,7 +361,10 @@ async fn event_loop(
         if let Msg::CheckFinished { ticket, .. } = &msg {
             live.tasks.remove(ticket);
         }
-        if let Msg::CsvValidated { ticket, .. } | Msg::CsvExported { ticket, .. } = &msg {
+        if let Msg::CsvValidated { ticket, .. }
+        | Msg::CsvExported { ticket, .. }
+        | Msg::CsvSearched { ticket, .. } = &msg
+        {
             csv_cancel.remove(ticket);
         }
         queue.extend(wizard.update(msg, Timestamp::now()));

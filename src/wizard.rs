@@ -189,6 +189,13 @@ pub enum Msg {
         /// What was written, or why nothing was.
         result: Result<Exported, CsvJobError>,
     },
+    /// A grid search ended (nothing is sent once it was cancelled).
+    CsvSearched {
+        /// The search's ticket.
+        ticket: u64,
+        /// The view position of the first matching row after the cursor, or `None`.
+        found: Option<usize>,
+    },
     /// Path completions for `partial`.
     PathCompletions {
         /// What was typed when asked.
@@ -256,6 +263,24 @@ pub enum Effect {
         mapping: Box<Mapping>,
         /// The validation report.
         report: std::sync::Arc<Report>,
+    },
+    /// Look through the grid's rows for a text, from the row after `from` (wrapping); answer
+    /// `Msg::CsvProgress` (rows looked at) then `Msg::CsvSearched` (nothing once cancelled).
+    SearchCsv {
+        /// Identifies this search.
+        ticket: u64,
+        /// The decoded file.
+        text: std::sync::Arc<str>,
+        /// Where each row starts in `text`.
+        report: std::sync::Arc<Report>,
+        /// The rows of the view (indexes into `report.rows`); `None`: all rows.
+        view: Option<std::sync::Arc<Vec<u32>>>,
+        /// The cursor's position in the view.
+        from: usize,
+        /// The text to find, in any case.
+        needle: String,
+        /// The file's delimiter.
+        delimiter: u8,
     },
     /// Stop a CSV job.
     CancelCsv {
@@ -660,6 +685,10 @@ impl Wizard {
                 return self.csv_validated(ticket, result.map(|(r, t)| (r.0, t.0)));
             }
             Msg::CsvExported { ticket, result } => return self.csv_exported(ticket, result, now),
+            Msg::CsvSearched { ticket, found } => {
+                self.csv_searched(ticket, found);
+                return Vec::new();
+            }
             Msg::PathCompletions { partial, list } => {
                 self.csv_completions(&partial, list);
                 return Vec::new();

@@ -146,7 +146,8 @@ pub const SOURCES: &[Source] = sources![
     "guide.toml",
     "csv.toml",
     "checks.toml",
-    "cli.toml"
+    "cli.toml",
+    "search.toml",
 ];
 
 /// A catalog file that is not a table of strings.
