@@ -541,8 +541,10 @@ impl<R: Read> Walker<R> {
 
     /// The current row.
     pub(crate) fn row(&self) -> RowRef<'_> {
+        let all = self.rr.all();
         RowRef {
-            all: self.rr.all(),
+            all,
+            text: std::str::from_utf8(all).ok(),
             ends: self.rr.ends(),
             line: self.rr.line(),
             offset: self.rr.offset(),
@@ -572,6 +574,9 @@ impl<R: Read> Walker<R> {
 pub(crate) struct RowRef<'a> {
     /// The cells end to end (unquoted).
     all: &'a [u8],
+    /// `all` as text, when it is valid UTF-8 (checked where the row was read: on the parsing
+    /// thread of [`validate_threaded`]).
+    text: Option<&'a str>,
     /// Where each cell ends in `all`.
     ends: &'a [usize],
     line: u64,
@@ -609,7 +614,7 @@ impl<'a> RowRef<'a> {
 
     /// The row as text, checked once for all its cells (see [`RowRef::cell`]).
     fn row_text(&self) -> RowText<'a> {
-        let text = std::str::from_utf8(self.all).ok();
+        let text = self.text;
         let replaced = self.decoded && text.is_some_and(|t| t.contains('\u{FFFD}'));
         RowText { text, replaced }
     }
@@ -638,7 +643,9 @@ impl<'a> RowRef<'a> {
 /// Data rows copied out of the reader by the parsing thread of [`validate_threaded`].
 #[derive(Default)]
 struct Batch {
-    /// Every row's cells, end to end.
+    /// The cells of the rows that are valid UTF-8, end to end (checked once, kept as text).
+    text: String,
+    /// The cells of the other rows.
     bytes: Vec<u8>,
     /// Every row's cell ends, relative to the row's start in `bytes`.
     ends: Vec<usize>,
@@ -651,6 +658,10 @@ struct Batch {
 
 /// Where a row of a [`Batch`] ends, and its position in the file.
 struct BatchRow {
+    /// Whether the row is in `text` (else in `bytes`).
+    in_text: bool,
+    /// Where it starts and ends there.
+    start: usize,
     bytes_end: usize,
     ends_end: usize,
     line: u64,
@@ -664,23 +675,37 @@ const BATCH_BYTES: usize = 512 * 1024;
 
 impl Batch {
     fn clear(&mut self) {
+        self.text.clear();
         self.bytes.clear();
         self.ends.clear();
         self.rows.clear();
     }
 
     fn is_full(&self) -> bool {
-        self.rows.len() >= BATCH_ROWS || self.bytes.len() >= BATCH_BYTES
+        self.rows.len() >= BATCH_ROWS || self.text.len() + self.bytes.len() >= BATCH_BYTES
     }
 
     fn push<R: Read>(&mut self, w: &Walker<R>) {
         let row = w.row();
-        self.bytes.extend_from_slice(row.all);
+        let (in_text, start, end) = match row.text {
+            Some(t) => {
+                let start = self.text.len();
+                self.text.push_str(t);
+                (true, start, self.text.len())
+            }
+            None => {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(row.all);
+                (false, start, self.bytes.len())
+            }
+        };
         self.ends.extend_from_slice(row.ends);
         self.width = row.width;
         self.decoded = row.decoded;
         self.rows.push(BatchRow {
-            bytes_end: self.bytes.len(),
+            in_text,
+            start,
+            bytes_end: end,
             ends_end: self.ends.len(),
             line: row.line,
             offset: row.offset,
@@ -690,15 +715,19 @@ impl Batch {
 
     fn row(&self, k: usize) -> Option<RowRef<'_>> {
         let r = self.rows.get(k)?;
-        let (bytes_start, ends_start) = match k {
-            0 => (0, 0),
-            _ => {
-                let p = self.rows.get(k - 1)?;
-                (p.bytes_end, p.ends_end)
-            }
+        let ends_start = match k {
+            0 => 0,
+            _ => self.rows.get(k - 1)?.ends_end,
+        };
+        let (all, text) = if r.in_text {
+            let t = self.text.get(r.start..r.bytes_end)?;
+            (t.as_bytes(), Some(t))
+        } else {
+            (self.bytes.get(r.start..r.bytes_end)?, None)
         };
         Some(RowRef {
-            all: self.bytes.get(bytes_start..r.bytes_end)?,
+            all,
+            text,
             ends: self.ends.get(ends_start..r.ends_end)?,
             line: r.line,
             offset: r.offset,
