@@ -153,7 +153,6 @@ async fn event_loop(
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Background>();
-    let mut live = Live::new(store.dir().to_path_buf());
     let mut tick = tokio::time::interval(Duration::from_millis(100));
 
     let size = terminal.size()?;
@@ -163,6 +162,9 @@ async fn event_loop(
         first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
     );
+    // After the first frame: building the HTTP clients loads the system's root certificates
+    // (most of the start-up time before).
+    let mut live = Live::new(store.dir().to_path_buf());
     let mut csv_cancel: HashMap<u64, Arc<AtomicBool>> = HashMap::new();
     // Resuming an unfinished CSV invite starts work right after the first frame.
     let mut queue: VecDeque<Effect> = wizard.startup_effects().into();
