@@ -14,6 +14,7 @@ mod tmux;
 mod tmux_csv;
 mod tmux_e2e;
 mod tmux_live;
+mod tmux_search;
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -38,6 +39,10 @@ const TESTS: &[(&str, fn())] = &[
     (
         "tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret",
         tmux_live::a_live_check_in_the_tui_shows_its_result_and_leaks_no_secret,
+    ),
+    (
+        "tmux_search::a_search_with_no_match_says_so_and_keys_stay_answered",
+        tmux_search::a_search_with_no_match_says_so_and_keys_stay_answered,
     ),
 ];
 
