@@ -492,7 +492,13 @@ pub(crate) struct Walker<R: Read> {
     /// Cells in the header (or in the widest preview row without one).
     pub(crate) width: usize,
     decoded: bool,
+    /// When set, [`Walker::row`] also checks the address in this column (the parsing thread
+    /// of [`validate_threaded`] takes that work off the checking one).
+    email_col: Option<usize>,
 }
+
+/// What [`check_address`] says.
+type EmailVerdict = Result<Option<EmailWarning>, EmailProblem>;
 
 impl<R: Read> Walker<R> {
     pub(crate) fn open(reader: R, intake: &Intake) -> io::Result<Self> {
@@ -505,6 +511,7 @@ impl<R: Read> Walker<R> {
             sep_line: intake.dialect.sep_line,
             width: intake.columns.len(),
             decoded: intake.encoding.encoding != encoding_rs::UTF_8,
+            email_col: None,
         })
     }
 
@@ -542,16 +549,21 @@ impl<R: Read> Walker<R> {
     /// The current row.
     pub(crate) fn row(&self) -> RowRef<'_> {
         let all = self.rr.all();
-        RowRef {
+        let mut row = RowRef {
             all,
             text: std::str::from_utf8(all).ok(),
+            email: None,
             ends: self.rr.ends(),
             line: self.rr.line(),
             offset: self.rr.offset(),
             spanned: self.rr.lines_spanned(),
             width: self.width,
             decoded: self.decoded,
+        };
+        if let Some(col) = self.email_col {
+            row.email = row.email_verdict(col);
         }
+        row
     }
 
     pub(crate) fn line(&self) -> u64 {
@@ -577,6 +589,8 @@ pub(crate) struct RowRef<'a> {
     /// `all` as text, when it is valid UTF-8 (checked where the row was read: on the parsing
     /// thread of [`validate_threaded`]).
     text: Option<&'a str>,
+    /// The address's verdict, when checked where the row was read.
+    email: Option<EmailVerdict>,
     /// Where each cell ends in `all`.
     ends: &'a [usize],
     line: u64,
@@ -590,6 +604,15 @@ pub(crate) struct RowRef<'a> {
 }
 
 impl<'a> RowRef<'a> {
+    /// [`check_address`] on the trimmed address in column `col`, when [`Validator::row`] asks
+    /// for it (not empty, not starting with a TAB or a line break).
+    fn email_verdict(&self, col: usize) -> Option<EmailVerdict> {
+        let (raw, _) = self.cell(&self.row_text(), col)?;
+        let value = trim(&raw);
+        let tab_first = matches!(raw.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'));
+        (!value.is_empty() && !tab_first).then(|| check_address(value))
+    }
+
     fn len(&self) -> usize {
         self.ends.len()
     }
@@ -667,6 +690,7 @@ struct BatchRow {
     line: u64,
     offset: u64,
     spanned: u64,
+    email: Option<EmailVerdict>,
 }
 
 /// Rows per batch (or fewer, once [`BATCH_BYTES`] are filled).
@@ -710,6 +734,7 @@ impl Batch {
             line: row.line,
             offset: row.offset,
             spanned: row.spanned,
+            email: row.email,
         });
     }
 
@@ -728,6 +753,7 @@ impl Batch {
         Some(RowRef {
             all,
             text,
+            email: r.email,
             ends: self.ends.get(ends_start..r.ends_end)?,
             line: r.line,
             offset: r.offset,
@@ -1183,7 +1209,8 @@ impl<'o> Validator<'o> {
             let checked = if tab_first {
                 Err(EmailProblem::FormulaLike)
             } else {
-                check_address(value)
+                // Checked already on the parsing thread, or here.
+                walker.email.unwrap_or_else(|| check_address(value))
             };
             match checked {
                 Err(problem) => {
@@ -1448,7 +1475,8 @@ pub fn validate_threaded<R: Read + Send>(
     progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Report, ValidateError> {
     let mut v = Validator::new(intake, mapping, options)?;
-    let walker = Walker::open(reader, intake)?;
+    let mut walker = Walker::open(reader, intake)?;
+    walker.email_col = Some(v.email_col);
     let (full_tx, full_rx) = mpsc::sync_channel::<Parsed>(2);
     let (spent_tx, spent_rx) = mpsc::channel::<Batch>();
     let bytes_read = std::thread::scope(|s| {
