@@ -155,6 +155,9 @@ pub fn run_to_end(wizard: Wizard, store: &Store, started: Instant) -> io::Result
         signals,
     ));
     restore();
+    // Dropping the runtime would wait for CSV jobs on blocking threads (a second or more on a
+    // large file); quitting must not: they are told to stop and left behind.
+    rt.shutdown_background();
     result.map(|signal| Ended { wizard, signal })
 }
 
@@ -221,7 +224,6 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut ended_by: Option<i32> = None;
     let (tx, mut rx) = mpsc::unbounded_channel::<Background>();
-    let mut live = Live::new(store.dir().to_path_buf());
     let mut tick = tokio::time::interval(Duration::from_millis(100));
 
     let size = terminal.size()?;
@@ -231,6 +233,9 @@ async fn event_loop(
         first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,
         "first frame drawn"
     );
+    // After the first frame: building the HTTP clients loads the system's root certificates
+    // (most of the start-up time before).
+    let mut live = Live::new(store.dir().to_path_buf());
     let mut csv_cancel: HashMap<u64, Arc<AtomicBool>> = HashMap::new();
     // Resuming an unfinished CSV invite starts work right after the first frame.
     let mut queue: VecDeque<Effect> = wizard.startup_effects().into();
@@ -352,6 +357,29 @@ async fn event_loop(
                     let tx = tx.clone();
                     tokio::task::spawn_blocking(move || csv_jobs::read_sent(ticket, path, &tx));
                 }
+                Effect::SearchCsv {
+                    ticket,
+                    text,
+                    report,
+                    view,
+                    from,
+                    needle,
+                    delimiter,
+                } => {
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    csv_cancel.insert(ticket, Arc::clone(&cancel));
+                    let tx = tx.clone();
+                    let job = csv_jobs::SearchJob {
+                        ticket,
+                        text,
+                        report,
+                        view,
+                        from,
+                        needle,
+                        delimiter,
+                    };
+                    tokio::task::spawn_blocking(move || csv_jobs::search(&job, &cancel, &tx));
+                }
                 Effect::CancelCsv { ticket } => {
                     if let Some(flag) = csv_cancel.remove(&ticket) {
                         flag.store(true, Ordering::Relaxed);
@@ -395,6 +423,10 @@ async fn event_loop(
             for (_, h) in live.tasks.drain() {
                 h.abort();
             }
+            // CSV jobs stop at their next step; nobody waits for them (see `run`).
+            for (_, flag) in csv_cancel.drain() {
+                flag.store(true, Ordering::Relaxed);
+            }
             return Ok(ended_by);
         }
         if dirty {
@@ -433,7 +465,10 @@ async fn event_loop(
         if let Msg::CheckFinished { ticket, .. } = &msg {
             live.tasks.remove(ticket);
         }
-        if let Msg::CsvValidated { ticket, .. } | Msg::CsvExported { ticket, .. } = &msg {
+        if let Msg::CsvValidated { ticket, .. }
+        | Msg::CsvExported { ticket, .. }
+        | Msg::CsvSearched { ticket, .. } = &msg
+        {
             csv_cancel.remove(ticket);
         }
         queue.extend(wizard.update(msg, Timestamp::now()));

@@ -206,6 +206,13 @@ pub enum Msg {
     HandoffWritten(Result<String, Notice>),
     /// The hand-off files found in the current directory.
     HandoffsListed(Vec<handoff::Candidate>),
+    /// A grid search ended (nothing is sent once it was cancelled).
+    CsvSearched {
+        /// The search's ticket.
+        ticket: u64,
+        /// The view position of the first matching row after the cursor, or `None`.
+        found: Option<usize>,
+    },
     /// Path completions for `partial`.
     PathCompletions {
         /// What was typed when asked.
@@ -291,6 +298,24 @@ pub enum Effect {
         ticket: u64,
         /// The invite CSV.
         path: String,
+    },
+    /// Look through the grid's rows for a text, from the row after `from` (wrapping); answer
+    /// `Msg::CsvProgress` (rows looked at) then `Msg::CsvSearched` (nothing once cancelled).
+    SearchCsv {
+        /// Identifies this search.
+        ticket: u64,
+        /// The decoded file.
+        text: std::sync::Arc<str>,
+        /// Where each row starts in `text`.
+        report: std::sync::Arc<Report>,
+        /// The rows of the view (indexes into `report.rows`); `None`: all rows.
+        view: Option<std::sync::Arc<Vec<u32>>>,
+        /// The cursor's position in the view.
+        from: usize,
+        /// The text to find, in any case.
+        needle: String,
+        /// The file's delimiter.
+        delimiter: u8,
     },
     /// Stop a CSV job.
     CancelCsv {
@@ -767,6 +792,10 @@ impl Wizard {
             }
             Msg::CsvExported { ticket, result } => return self.csv_exported(ticket, result, now),
             Msg::CsvSentRead { ticket, result } => return self.csv_sent_read(ticket, result),
+            Msg::CsvSearched { ticket, found } => {
+                self.csv_searched(ticket, found);
+                return Vec::new();
+            }
             Msg::PathCompletions { partial, list } => {
                 self.csv_completions(&partial, list);
                 return Vec::new();

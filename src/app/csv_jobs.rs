@@ -280,6 +280,75 @@ pub fn read_sent(ticket: u64, path: String, tx: &UnboundedSender<Background>) {
     }));
 }
 
+/// A grid search's inputs.
+pub struct SearchJob {
+    /// Its ticket.
+    pub ticket: u64,
+    /// The decoded file.
+    pub text: Arc<str>,
+    /// Where each row starts.
+    pub report: Arc<Report>,
+    /// The view's rows (`None`: all).
+    pub view: Option<Arc<Vec<u32>>>,
+    /// The cursor's position in the view.
+    pub from: usize,
+    /// What to find.
+    pub needle: String,
+    /// The file's delimiter.
+    pub delimiter: u8,
+}
+
+/// Looks for the next row with a cell containing the text, with progress (rows looked at);
+/// once `cancel` is set it stops within a few thousand rows and reports nothing.
+pub fn search(job: &SearchJob, cancel: &AtomicBool, tx: &UnboundedSender<Background>) {
+    let rows = &job.report.rows;
+    let n = job.view.as_ref().map_or(rows.len(), |v| v.len());
+    let offset = |pos: usize| -> Option<u64> {
+        let idx = match &job.view {
+            Some(v) => *v.get(pos)? as usize,
+            None => pos,
+        };
+        rows.get(idx).map(|r| r.offset)
+    };
+    let mut last = Instant::now();
+    let mut progress = |looked: usize| {
+        if cancel.load(Ordering::Relaxed) {
+            return ControlFlow::Break(());
+        }
+        if last.elapsed() >= Duration::from_millis(100) {
+            last = Instant::now();
+            let msg = Msg::CsvProgress {
+                ticket: job.ticket,
+                bytes: 0,
+                rows: looked as u64,
+            };
+            let _ = tx.send(Background::Msg(msg));
+        }
+        ControlFlow::Continue(())
+    };
+    let found = match intake::Needle::new(&job.needle) {
+        Some(needle) => intake::find_next(
+            &job.text,
+            job.delimiter,
+            n,
+            job.from,
+            &needle,
+            &offset,
+            &mut progress,
+        ),
+        None => Ok(None),
+    };
+    if let Ok(found) = found
+        && !cancel.load(Ordering::Relaxed)
+    {
+        let msg = Msg::CsvSearched {
+            ticket: job.ticket,
+            found,
+        };
+        let _ = tx.send(Background::Msg(msg));
+    }
+}
+
 /// Completions of a partly typed path (directories end in `/`), at most 200.
 #[must_use]
 pub fn complete(partial: &str) -> Vec<String> {

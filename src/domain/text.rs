@@ -156,6 +156,7 @@ pub const SOURCES: &[Source] = sources![
     "invites.toml",
     "handoff.toml",
     "plain.toml",
+    "search.toml",
 ];
 
 /// A catalog file that is not a table of strings.

@@ -19,7 +19,7 @@ use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
-    Checked, CsvFlow, DoneStage, FlowError, GridStage, IntakeRow, IntakeStage, IntakeValue, Job,
+    Checked, CsvFlow, DoneStage, Finding, FlowError, GridStage, IntakeRow, IntakeStage, IntakeValue, Job,
     LoadingStage, MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values,
     uncertain,
 };
@@ -786,6 +786,21 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     let c = &st.checked;
     let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
     let file_issues = r.file_issues.len().min(3);
+    // A running search, or one that found nothing, says so under the table.
+    // The search text is the user's own: clipped first, so the verdict itself always shows.
+    let needle = fit(&csv_text::safe(c.search.value()), 24);
+    let find_text = match c.find {
+        Finding::Idle => None,
+        Finding::Running { looked, .. } => Some(tr.f(
+            "csv-search.running",
+            &[
+                ("text", &needle),
+                ("done", &looked),
+                ("total", &c.view_len()),
+            ],
+        )),
+        Finding::NoMatch => Some(tr.f("csv-search.none", &[("text", &needle)])),
+    };
     // The counts wrap to a second line rather than lose the seats at the end.
     let counts_text = counts_line(w, c, t);
     let counts_h = if counts_text.width() > usize::from(area.width) {
@@ -793,12 +808,19 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     } else {
         1
     };
-    let [counts, table, issues] = Layout::vertical([
+    let [counts, table, find, issues] = Layout::vertical([
         Constraint::Length(counts_h),
         Constraint::Min(3),
+        Constraint::Length(u16::from(find_text.is_some())),
         Constraint::Length(u16::try_from(file_issues).unwrap_or(0)),
     ])
     .areas(area);
+    if let Some(text) = find_text {
+        f.render_widget(
+            Paragraph::new(Line::styled(fit(&text, usize::from(find.width)), t.warn())),
+            find,
+        );
+    }
     f.render_widget(
         Paragraph::new(counts_text).wrap(Wrap { trim: false }),
         counts,

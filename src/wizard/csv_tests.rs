@@ -14,8 +14,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
 use super::csvflow::{
-    CsvFlow, CsvJobError, Exported, FileMeta, FlowError, IntakeRow, IntakeValue, Notice, Stage,
-    StageKind,
+    CsvFlow, CsvJobError, Exported, FileMeta, Finding, FlowError, IntakeRow, IntakeValue, Notice,
+    Stage, StageKind,
 };
 use super::individual::{AddressProblem, FormError, RECORD_ROW, parse};
 use super::*;
@@ -149,6 +149,37 @@ fn journaled(effects: &[Effect]) -> Vec<String> {
         })
         .flatten()
         .collect()
+}
+
+/// What the runtime does for `Effect::SearchCsv`, answered at once.
+fn searched(w: &mut Wizard, effects: Vec<Effect>) {
+    for e in effects {
+        if let Effect::SearchCsv {
+            ticket,
+            text,
+            report,
+            view,
+            from,
+            needle,
+            delimiter,
+        } = e
+        {
+            let n = view.as_ref().map_or(report.rows.len(), |v| v.len());
+            let offset = |pos: usize| {
+                let idx = match &view {
+                    Some(v) => *v.get(pos)? as usize,
+                    None => pos,
+                };
+                report.rows.get(idx).map(|r| r.offset)
+            };
+            let needle = engine::Needle::new(&needle).unwrap();
+            let found = engine::find_next(&text, delimiter, n, from, &needle, &offset, &mut |_| {
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+            w.update(Msg::CsvSearched { ticket, found }, at(11));
+        }
+    }
 }
 
 fn typed(w: &mut Wizard, text: &str) -> Vec<Effect> {
@@ -1387,7 +1418,8 @@ fn the_grid_filters_jumps_and_searches() {
     send(&mut w, &[Msg::Search]);
     assert_eq!(key(&w, KeyCode::Char('q')), Some(Msg::Input('q')));
     typed(&mut w, "하은");
-    send(&mut w, &[Msg::Next]);
+    let e = send(&mut w, &[Msg::Next]);
+    searched(&mut w, e);
     assert_eq!(cursor(&w), 3);
     assert!(!flow(&w).checked().unwrap().searching);
     send(&mut w, &[Msg::Search, Msg::Back]);
@@ -2197,13 +2229,181 @@ fn the_grid_moves_by_rows_and_pages_and_the_search_takes_pasted_text() {
         &[Msg::Search, Msg::Paste("NAME37".into()), Msg::Backspace],
     );
     assert_eq!(flow(&w).checked().unwrap().search.value(), "NAME3");
-    send(&mut w, &[Msg::Next]);
+    let e = send(&mut w, &[Msg::Next]);
+    searched(&mut w, e);
     assert_eq!(cursor(&w), 3, "Name3 is the first after the last row");
-    send(&mut w, &[Msg::Search, Msg::Next]);
+    let e = send(&mut w, &[Msg::Search, Msg::Next]);
+    searched(&mut w, e);
     assert_eq!(cursor(&w), 30, "the next match");
-    // Nothing matches: the cursor stays.
-    send(&mut w, &[Msg::Search, Msg::Paste("zzz".into()), Msg::Next]);
+    // Nothing matches: the cursor stays, and the grid says so until the next key.
+    let e = send(&mut w, &[Msg::Search, Msg::Paste("zzz".into()), Msg::Next]);
+    searched(&mut w, e);
     assert_eq!(cursor(&w), 30);
+    assert_eq!(flow(&w).checked().unwrap().find, Finding::NoMatch);
+    send(&mut w, &[Msg::Up]);
+    assert_eq!(cursor(&w), 29);
+    assert_eq!(flow(&w).checked().unwrap().find, Finding::Idle);
+}
+
+/// The grid with 50 rows `userN@example.com,NameN`, cursor on the first.
+fn fifty_row_grid() -> Wizard {
+    let mut text = String::from("email,first_name\n");
+    for n in 0..50 {
+        text.push_str(&format!("user{n}@example.com,Name{n}\n"));
+    }
+    let disk = Disk::with("users.csv", text.into_bytes());
+    let mut w = wizard(set_up(), Lang::En);
+    to_intake(&mut w, &disk, "users.csv");
+    to_grid(&mut w, &disk);
+    w
+}
+
+fn search_ticket(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SearchCsv { ticket, .. } => Some(*ticket),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no search job: {effects:?}"))
+}
+
+#[test]
+fn a_search_runs_as_a_job_and_every_key_is_answered_meanwhile() {
+    let mut w = fifty_row_grid();
+    send(&mut w, &[Msg::Down, Msg::Down]);
+    send(&mut w, &[Msg::Search, Msg::Paste("name4".into())]);
+    let effects = send(&mut w, &[Msg::Next]);
+    // One job, from the cursor, for the text typed, over all rows.
+    let [
+        Effect::SearchCsv {
+            ticket,
+            from: 2,
+            needle,
+            view: None,
+            delimiter: b',',
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(needle, "name4");
+    let ticket = *ticket;
+    let running = |w: &Wizard| flow(w).checked().unwrap().find;
+    assert_eq!(running(&w), Finding::Running { ticket, looked: 0 });
+    // Progress counts the rows looked at; keys move the cursor; ? opens and closes the help.
+    w.update(
+        Msg::CsvProgress {
+            ticket,
+            bytes: 0,
+            rows: 20,
+        },
+        at(11),
+    );
+    assert_eq!(running(&w), Finding::Running { ticket, looked: 20 });
+    send(&mut w, &[Msg::Down]);
+    assert_eq!(cursor(&w), 3);
+    send(&mut w, &[Msg::Help]);
+    assert!(w.overlay.is_some());
+    send(&mut w, &[Msg::Back]);
+    assert!(w.overlay.is_none());
+    assert_eq!(
+        running(&w),
+        Finding::Running { ticket, looked: 20 },
+        "Esc closed the help only"
+    );
+    // The result moves the cursor.
+    w.update(
+        Msg::CsvSearched {
+            ticket,
+            found: Some(4),
+        },
+        at(12),
+    );
+    assert_eq!((cursor(&w), running(&w)), (4, Finding::Idle));
+}
+
+#[test]
+fn esc_stops_a_search_and_its_late_result_is_dropped() {
+    let mut w = fifty_row_grid();
+    send(&mut w, &[Msg::Search, Msg::Paste("name4".into())]);
+    let ticket = search_ticket(&send(&mut w, &[Msg::Next]));
+    let effects = send(&mut w, &[Msg::Back]);
+    assert_eq!(effects, [Effect::CancelCsv { ticket }]);
+    assert_eq!(
+        flow(&w).kind(),
+        StageKind::Grid,
+        "Esc stopped the search, not the grid"
+    );
+    assert_eq!(flow(&w).checked().unwrap().find, Finding::Idle);
+    w.update(
+        Msg::CsvSearched {
+            ticket,
+            found: Some(4),
+        },
+        at(12),
+    );
+    assert_eq!(cursor(&w), 0, "a stopped search moves nothing");
+    w.update(
+        Msg::CsvSearched {
+            ticket,
+            found: None,
+        },
+        at(12),
+    );
+    assert_eq!(flow(&w).checked().unwrap().find, Finding::Idle);
+    // Esc again (nothing running) goes back to the mapping as before.
+    send(&mut w, &[Msg::Back]);
+    assert_eq!(flow(&w).kind(), StageKind::Mapping);
+}
+
+#[test]
+fn a_new_search_replaces_the_running_one_and_the_old_result_is_stale() {
+    let mut w = fifty_row_grid();
+    send(&mut w, &[Msg::Search, Msg::Paste("name4".into())]);
+    let first = search_ticket(&send(&mut w, &[Msg::Next]));
+    let effects = send(&mut w, &[Msg::Search]);
+    assert_eq!(effects, [Effect::CancelCsv { ticket: first }]);
+    send(&mut w, &[Msg::Backspace, Msg::Input('7')]);
+    let second = search_ticket(&send(&mut w, &[Msg::Next]));
+    assert_ne!(first, second);
+    w.update(
+        Msg::CsvSearched {
+            ticket: first,
+            found: Some(4),
+        },
+        at(12),
+    );
+    assert_eq!(cursor(&w), 0);
+    w.update(
+        Msg::CsvProgress {
+            ticket: first,
+            bytes: 0,
+            rows: 9,
+        },
+        at(12),
+    );
+    assert_eq!(
+        flow(&w).checked().unwrap().find,
+        Finding::Running {
+            ticket: second,
+            looked: 0
+        }
+    );
+    w.update(
+        Msg::CsvSearched {
+            ticket: second,
+            found: Some(7),
+        },
+        at(12),
+    );
+    assert_eq!(cursor(&w), 7);
+    // Switching the view while a search runs stops it (its positions were in the other view).
+    send(&mut w, &[Msg::Search]);
+    let third = search_ticket(&send(&mut w, &[Msg::Next]));
+    let effects = send(&mut w, &[Msg::ToggleProblems]);
+    assert_eq!(effects, [Effect::CancelCsv { ticket: third }]);
 }
 
 #[test]

@@ -24,7 +24,7 @@ use super::textfield::TextField;
 use super::{ConfirmAction, Effect, Msg, Overlay, Screen, Shared, StepView, Wizard};
 use crate::domain::csv_intake::{
     self as intake, Confidence, EncodingGuess, Field, HeaderChoice, Intake, Mapped, Mapping,
-    Overrides, Region, Report, RowReader, RowStatus, Sample, fingerprint,
+    Overrides, Region, Report, RowStatus, Sample, fingerprint,
 };
 use crate::domain::guide::ItemId;
 use crate::domain::progress::{
@@ -262,6 +262,25 @@ pub struct Checked {
     pub searching: bool,
     /// The selected row's detail is open: its cells and every reason in full.
     pub detail: bool,
+    /// Where the last search is.
+    pub find: Finding,
+}
+
+/// Where the grid's search is: it runs in the background, so no key waits for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Finding {
+    /// No search runs and nothing to say.
+    #[default]
+    Idle,
+    /// Looking through the rows.
+    Running {
+        /// The job's ticket: a result with another one is stale.
+        ticket: u64,
+        /// Rows looked at so far.
+        looked: u64,
+    },
+    /// The last search found no row (said until the next key).
+    NoMatch,
 }
 
 impl Checked {
@@ -282,6 +301,7 @@ impl Checked {
             search: TextField::new(200),
             searching: false,
             detail: false,
+            find: Finding::Idle,
         }
     }
 
@@ -1213,6 +1233,10 @@ impl Wizard {
             return Vec::new();
         };
         let c = &mut st.checked;
+        // A "no match" is said until the next key.
+        if c.find == Finding::NoMatch {
+            c.find = Finding::Idle;
+        }
         if c.searching {
             match msg {
                 Msg::Input(ch) => c.search.insert(ch),
@@ -1224,12 +1248,29 @@ impl Wizard {
                 }
                 Msg::Next => {
                     c.searching = false;
-                    grid_find(st, Find::Search);
+                    return self.start_search(st);
                 }
                 _ => {}
             }
             return Vec::new();
         }
+        // Esc stops a running search (and stays on the grid); leaving the view or typing a new
+        // search stops it too.
+        let stop = match c.find {
+            Finding::Running { ticket, .. } => matches!(
+                msg,
+                Msg::Back | Msg::ToggleProblems | Msg::Search | Msg::Next
+            )
+            .then(|| {
+                c.find = Finding::Idle;
+                Effect::CancelCsv { ticket }
+            }),
+            _ => None,
+        };
+        if let (Some(effect), Msg::Back) = (&stop, &msg) {
+            return vec![effect.clone()];
+        }
+        let mut effects: Vec<Effect> = stop.into_iter().collect();
         let len = c.view_len();
         if c.detail {
             // The detail follows the selection; Esc or Enter closes it.
@@ -1253,11 +1294,11 @@ impl Wizard {
                 c.problems_only = !c.problems_only;
                 c.rows = ListWindow::default();
             }
-            Msg::NextProblem => grid_find(st, Find::Problem),
+            Msg::NextProblem => next_problem(st),
             Msg::Search => c.searching = true,
             Msg::Next => {
                 let Stage::Grid(grid) = std::mem::take(&mut flow.stage) else {
-                    return Vec::new();
+                    return effects;
                 };
                 flow.default_outputs();
                 flow.stage = Stage::Plan(Box::new(PlanStage {
@@ -1266,7 +1307,8 @@ impl Wizard {
                     seats: self.seats_field(),
                     error: None,
                 }));
-                return self.save_flow(flow);
+                effects.extend(self.save_flow(flow));
+                return effects;
             }
             Msg::Back => {
                 let Stage::Grid(grid) = std::mem::take(&mut flow.stage) else {
@@ -1288,7 +1330,7 @@ impl Wizard {
             }
             _ => {}
         }
-        Vec::new()
+        effects
     }
 
     /// The seats-used field, filled with the corrected number if there is one.
@@ -1511,13 +1553,67 @@ impl Wizard {
     }
 
     /// Progress of a background job.
-    pub(super) fn csv_progress(&mut self, ticket: u64, bytes: u64, rows: u64) {
+    /// Grid: starts looking for the typed text from the row after the cursor, in the
+    /// background (`Effect::SearchCsv`); an empty text does nothing.
+    fn start_search(&mut self, st: &mut GridStage) -> Vec<Effect> {
+        let c = &mut st.checked;
+        let needle = c.search.value().to_string();
+        if needle.is_empty() || c.view_len() == 0 {
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        if let Finding::Running { ticket, .. } = c.find {
+            effects.push(Effect::CancelCsv { ticket });
+        }
+        let ticket = self.new_ticket();
+        c.find = Finding::Running { ticket, looked: 0 };
+        effects.push(Effect::SearchCsv {
+            ticket,
+            text: Arc::clone(&c.text.0),
+            report: Arc::clone(&c.report.0),
+            view: c.problems_only.then(|| Arc::clone(&c.problems.0)),
+            from: c.rows.cursor(),
+            needle,
+            delimiter: st.intake.reading.intake.dialect.delimiter,
+        });
+        effects
+    }
+
+    /// The runtime finished a grid search: the cursor goes to the row found, or the grid says
+    /// that no row matched. A result for a search stopped or replaced since is dropped.
+    pub(super) fn csv_searched(&mut self, ticket: u64, found: Option<usize>) {
         if let Screen::Csv(flow) = &mut self.screen
-            && let Stage::Loading(l) = &mut flow.stage
-            && l.running.ticket == ticket
+            && let Stage::Grid(st) = &mut flow.stage
+            && matches!(st.checked.find, Finding::Running { ticket: t, .. } if t == ticket)
         {
-            l.running.bytes = bytes;
-            l.running.rows = rows;
+            let c = &mut st.checked;
+            match found {
+                Some(pos) if pos < c.view_len() => {
+                    c.rows.select(pos);
+                    c.find = Finding::Idle;
+                }
+                _ => c.find = Finding::NoMatch,
+            }
+        }
+    }
+
+    pub(super) fn csv_progress(&mut self, ticket: u64, bytes: u64, rows: u64) {
+        let Screen::Csv(flow) = &mut self.screen else {
+            return;
+        };
+        match &mut flow.stage {
+            Stage::Loading(l) if l.running.ticket == ticket => {
+                l.running.bytes = bytes;
+                l.running.rows = rows;
+            }
+            Stage::Grid(st) => {
+                if let Finding::Running { ticket: t, looked } = &mut st.checked.find
+                    && *t == ticket
+                {
+                    *looked = rows;
+                }
+            }
+            _ => {}
         }
     }
 
@@ -1766,24 +1862,11 @@ fn take_loading(flow: &mut CsvFlow, ticket: u64, job: Job) -> Option<Box<Loading
     }
 }
 
-/// What the grid looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Find {
-    /// The search text, in any cell.
-    Search,
-    /// A row with a problem or a warning.
-    Problem,
-}
-
-/// Grid: puts the cursor on the next row (after the cursor, wrapping) that matches.
-fn grid_find(st: &mut GridStage, find: Find) {
+/// Grid: puts the cursor on the next row (after the cursor, wrapping) with a problem or a
+/// warning (a scan of the 24-byte verdicts: instant even on a million rows).
+fn next_problem(st: &mut GridStage) {
     let c = &mut st.checked;
     let report = &c.report.0;
-    let needle = c.search.value().to_lowercase();
-    if find == Find::Search && needle.is_empty() {
-        return;
-    }
-    let mut rows = RowReader::new(st.intake.reading.intake.dialect.delimiter);
     let n = c.view_len();
     for step in 1..=n {
         let pos = (c.rows.cursor() + step) % n;
@@ -1791,14 +1874,7 @@ fn grid_find(st: &mut GridStage, find: Find) {
             continue;
         };
         let row = report.rows[idx];
-        let hit = match find {
-            Find::Problem => row.status != RowStatus::Ok || row.reason.is_some(),
-            Find::Search => rows
-                .cells(&c.text.0, row.offset)
-                .iter()
-                .any(|cell| cell.to_lowercase().contains(&needle)),
-        };
-        if hit {
+        if row.status != RowStatus::Ok || row.reason.is_some() {
             c.rows.select(pos);
             return;
         }

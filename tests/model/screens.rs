@@ -942,3 +942,50 @@ fn csv_wide_preview_and_long_files() {
     assert!(screen.contains(">1234568 "), "{screen}");
     assert!(screen.contains(" 1234569 "), "{screen}");
 }
+
+/// The grid's search runs in the background: while it runs the line under the table says how
+/// far it got; when nothing matches it says so (and the cursor stays).
+#[test]
+fn csv_grid_search_running_and_no_match() {
+    let mut text = String::from("email,first name,team\n");
+    for n in 0..30 {
+        text.push_str(&format!("user{n}@example.com,Name{n},Sales\n"));
+    }
+    let bytes = text.as_bytes();
+    for lang in Lang::ALL {
+        let mut w = invite_wizard(lang);
+        w.update(Msg::InviteCsv, at(0));
+        type_in(&mut w, "users.csv");
+        let effects = send(&mut w, &[Msg::Next]);
+        serve(&mut w, bytes, effects);
+        let effects = send(&mut w, &[Msg::Next, Msg::Next, Msg::Next]);
+        serve(&mut w, bytes, effects);
+        w.update(Msg::Search, at(0));
+        type_in(&mut w, "nowhere");
+        let effects = send(&mut w, &[Msg::Next]);
+        let ticket = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::SearchCsv { ticket, .. } => Some(*ticket),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no search job: {effects:?}"));
+        w.update(
+            Msg::CsvProgress {
+                ticket,
+                bytes: 0,
+                rows: 12,
+            },
+            at(0),
+        );
+        snap_checked("csv-grid-searching", lang, &w);
+        w.update(
+            Msg::CsvSearched {
+                ticket,
+                found: None,
+            },
+            at(0),
+        );
+        snap_checked("csv-grid-no-match", lang, &w);
+    }
+}

@@ -17,6 +17,7 @@ mod tmux_handoff;
 mod tmux_live;
 mod tmux_plain;
 mod tmux_screens;
+mod tmux_search;
 
 use libtest_mimic::{Arguments, Trial};
 
@@ -61,6 +62,10 @@ const TESTS: &[(&str, fn())] = &[
     (
         "tmux_plain::plain_mode_in_a_dumb_terminal_hides_typed_secrets",
         tmux_plain::plain_mode_in_a_dumb_terminal_hides_typed_secrets,
+    ),
+    (
+        "tmux_search::a_search_with_no_match_says_so_and_keys_stay_answered",
+        tmux_search::a_search_with_no_match_says_so_and_keys_stay_answered,
     ),
 ];
 

@@ -498,7 +498,13 @@ pub(crate) struct Walker<R: Read> {
     /// Cells in the header (or in the widest preview row without one).
     pub(crate) width: usize,
     decoded: bool,
+    /// When set, [`Walker::row`] also checks the address in this column (the parsing thread
+    /// of [`validate_threaded`] takes that work off the checking one).
+    email_col: Option<usize>,
 }
+
+/// What [`check_address`] says.
+type EmailVerdict = Result<Option<EmailWarning>, EmailProblem>;
 
 impl<R: Read> Walker<R> {
     pub(crate) fn open(reader: R, intake: &Intake) -> io::Result<Self> {
@@ -511,6 +517,7 @@ impl<R: Read> Walker<R> {
             sep_line: intake.dialect.sep_line,
             width: intake.columns.len(),
             decoded: intake.encoding.encoding != encoding_rs::UTF_8,
+            email_col: None,
         })
     }
 
@@ -547,15 +554,22 @@ impl<R: Read> Walker<R> {
 
     /// The current row.
     pub(crate) fn row(&self) -> RowRef<'_> {
-        RowRef {
-            all: self.rr.all(),
+        let all = self.rr.all();
+        let mut row = RowRef {
+            all,
+            text: std::str::from_utf8(all).ok(),
+            email: None,
             ends: self.rr.ends(),
             line: self.rr.line(),
             offset: self.rr.offset(),
             spanned: self.rr.lines_spanned(),
             width: self.width,
             decoded: self.decoded,
+        };
+        if let Some(col) = self.email_col {
+            row.email = row.email_verdict(col);
         }
+        row
     }
 
     pub(crate) fn line(&self) -> u64 {
@@ -578,6 +592,11 @@ impl<R: Read> Walker<R> {
 pub(crate) struct RowRef<'a> {
     /// The cells end to end (unquoted).
     all: &'a [u8],
+    /// `all` as text, when it is valid UTF-8 (checked where the row was read: on the parsing
+    /// thread of [`validate_threaded`]).
+    text: Option<&'a str>,
+    /// The address's verdict, when checked where the row was read.
+    email: Option<EmailVerdict>,
     /// Where each cell ends in `all`.
     ends: &'a [usize],
     line: u64,
@@ -591,6 +610,15 @@ pub(crate) struct RowRef<'a> {
 }
 
 impl<'a> RowRef<'a> {
+    /// [`check_address`] on the trimmed address in column `col`, when [`Validator::row`] asks
+    /// for it (not empty, not starting with a TAB or a line break).
+    fn email_verdict(&self, col: usize) -> Option<EmailVerdict> {
+        let (raw, _) = self.cell(&self.row_text(), col)?;
+        let value = trim(&raw);
+        let tab_first = matches!(raw.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'));
+        (!value.is_empty() && !tab_first).then(|| check_address(value))
+    }
+
     fn len(&self) -> usize {
         self.ends.len()
     }
@@ -615,7 +643,7 @@ impl<'a> RowRef<'a> {
 
     /// The row as text, checked once for all its cells (see [`RowRef::cell`]).
     fn row_text(&self) -> RowText<'a> {
-        let text = std::str::from_utf8(self.all).ok();
+        let text = self.text;
         let replaced = self.decoded && text.is_some_and(|t| t.contains('\u{FFFD}'));
         RowText { text, replaced }
     }
@@ -644,7 +672,9 @@ impl<'a> RowRef<'a> {
 /// Data rows copied out of the reader by the parsing thread of [`validate_threaded`].
 #[derive(Default)]
 struct Batch {
-    /// Every row's cells, end to end.
+    /// The cells of the rows that are valid UTF-8, end to end (checked once, kept as text).
+    text: String,
+    /// The cells of the other rows.
     bytes: Vec<u8>,
     /// Every row's cell ends, relative to the row's start in `bytes`.
     ends: Vec<usize>,
@@ -657,11 +687,16 @@ struct Batch {
 
 /// Where a row of a [`Batch`] ends, and its position in the file.
 struct BatchRow {
+    /// Whether the row is in `text` (else in `bytes`).
+    in_text: bool,
+    /// Where it starts and ends there.
+    start: usize,
     bytes_end: usize,
     ends_end: usize,
     line: u64,
     offset: u64,
     spanned: u64,
+    email: Option<EmailVerdict>,
 }
 
 /// Rows per batch (or fewer, once [`BATCH_BYTES`] are filled).
@@ -670,41 +705,61 @@ const BATCH_BYTES: usize = 512 * 1024;
 
 impl Batch {
     fn clear(&mut self) {
+        self.text.clear();
         self.bytes.clear();
         self.ends.clear();
         self.rows.clear();
     }
 
     fn is_full(&self) -> bool {
-        self.rows.len() >= BATCH_ROWS || self.bytes.len() >= BATCH_BYTES
+        self.rows.len() >= BATCH_ROWS || self.text.len() + self.bytes.len() >= BATCH_BYTES
     }
 
     fn push<R: Read>(&mut self, w: &Walker<R>) {
         let row = w.row();
-        self.bytes.extend_from_slice(row.all);
+        let (in_text, start, end) = match row.text {
+            Some(t) => {
+                let start = self.text.len();
+                self.text.push_str(t);
+                (true, start, self.text.len())
+            }
+            None => {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(row.all);
+                (false, start, self.bytes.len())
+            }
+        };
         self.ends.extend_from_slice(row.ends);
         self.width = row.width;
         self.decoded = row.decoded;
         self.rows.push(BatchRow {
-            bytes_end: self.bytes.len(),
+            in_text,
+            start,
+            bytes_end: end,
             ends_end: self.ends.len(),
             line: row.line,
             offset: row.offset,
             spanned: row.spanned,
+            email: row.email,
         });
     }
 
     fn row(&self, k: usize) -> Option<RowRef<'_>> {
         let r = self.rows.get(k)?;
-        let (bytes_start, ends_start) = match k {
-            0 => (0, 0),
-            _ => {
-                let p = self.rows.get(k - 1)?;
-                (p.bytes_end, p.ends_end)
-            }
+        let ends_start = match k {
+            0 => 0,
+            _ => self.rows.get(k - 1)?.ends_end,
+        };
+        let (all, text) = if r.in_text {
+            let t = self.text.get(r.start..r.bytes_end)?;
+            (t.as_bytes(), Some(t))
+        } else {
+            (self.bytes.get(r.start..r.bytes_end)?, None)
         };
         Some(RowRef {
-            all: self.bytes.get(bytes_start..r.bytes_end)?,
+            all,
+            text,
+            email: r.email,
             ends: self.ends.get(ends_start..r.ends_end)?,
             line: r.line,
             offset: r.offset,
@@ -1161,7 +1216,8 @@ impl<'o> Validator<'o> {
             let checked = if tab_first {
                 Err(EmailProblem::FormulaLike)
             } else {
-                check_address(value)
+                // Checked already on the parsing thread, or here.
+                walker.email.unwrap_or_else(|| check_address(value))
             };
             match checked {
                 Err(problem) => {
@@ -1433,7 +1489,8 @@ pub fn validate_threaded<R: Read + Send>(
     progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Report, ValidateError> {
     let mut v = Validator::new(intake, mapping, options)?;
-    let walker = Walker::open(reader, intake)?;
+    let mut walker = Walker::open(reader, intake)?;
+    walker.email_col = Some(v.email_col);
     let (full_tx, full_rx) = mpsc::sync_channel::<Parsed>(2);
     let (spent_tx, spent_rx) = mpsc::channel::<Batch>();
     let bytes_read = std::thread::scope(|s| {
