@@ -111,6 +111,10 @@ impl TuiExport {
             clean: Some(out),
             leave_out_invited: true,
             collect_emails: true,
+            // As the TUI's job: no seat limit here, "Default" where no workspace is mapped.
+            limit: None,
+            left_out: None,
+            default_workspace: Some(msi_setup::wizard::individual::DEFAULT_WORKSPACE),
             report_file: Some(ReportFile {
                 path: report,
                 labels: ReportLabels {

@@ -596,6 +596,7 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                 | Effect::ExportCsv { .. }
                 | Effect::CancelCsv { .. }
                 | Effect::ReadSent { .. }
+                | Effect::SearchCsv { .. }
                 | Effect::WriteHandoff(_)
                 | Effect::ListHandoffs
                 | Effect::CompletePath { .. }

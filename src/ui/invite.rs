@@ -19,9 +19,9 @@ use crate::domain::text::Catalog;
 use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
-    Checked, CsvFlow, DoneStage, Finding, FlowError, GridStage, IntakeRow, IntakeStage, IntakeValue, Job,
-    LoadingStage, MappingStage, Message, PickStage, PlanRow, PlanStage, Stage, intake_values,
-    uncertain,
+    Checked, CsvFlow, DoneStage, Finding, FlowError, GridStage, IntakeRow, IntakeStage,
+    IntakeValue, Job, LoadingStage, MappingStage, Message, PickStage, PlanRow, PlanStage, Stage,
+    intake_values, uncertain,
 };
 use crate::wizard::individual::{AddressProblem, Individual, RECORD_ROW, SEATS_ROW};
 use crate::wizard::list::ListWindow;
