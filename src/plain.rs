@@ -1470,10 +1470,16 @@ fn step_lines(w: &Wizard, id: ItemId, full: bool, touched: Option<usize>, out: &
             continue;
         }
         let mark = if p.ticked.contains(&s.id) { "x" } else { " " };
-        let mut text = tr.t(&item.substep_key(s)).to_string();
-        if s.optional {
-            text.push_str(&format!(" ({})", tr.t("core.step.optional")));
-        }
+        // "(optional)" first, as on the TUI's line: heard before the text, never cut after it.
+        let text = if s.optional {
+            format!(
+                "({}) {}",
+                tr.t("core.step.optional"),
+                tr.t(&item.substep_key(s))
+            )
+        } else {
+            tr.t(&item.substep_key(s)).to_string()
+        };
         out.push(tr.f(
             "plain.step.row",
             &[("n", &(i + 1)), ("mark", &mark), ("text", &text)],
@@ -1510,7 +1516,8 @@ fn step_lines(w: &Wizard, id: ItemId, full: bool, touched: Option<usize>, out: &
             "{} {}: {}",
             tr.t("core.step.doc"),
             tr.t(&format!("guide.doc.{}", d.id)),
-            d.url
+            // The user's language edition, as the TUI links it.
+            crate::domain::guide::doc_url(&d.url, tr.lang())
         ));
     }
 }
