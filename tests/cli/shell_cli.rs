@@ -142,65 +142,6 @@ fn every_script_completes_every_command() {
     }
 }
 
-/// `shell` checks the syntax of the script (`zsh -n`, `fish --no-execute`) when installed.
-fn syntax_check(shell: &str, flag: &str) {
-    let script = run(&["completions", shell]);
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let path = tmp.path().join("script");
-    std::fs::write(&path, &script).expect("write script");
-    match Command::new(shell).arg(flag).arg(&path).output() {
-        Ok(o) => assert!(
-            o.status.success(),
-            "{shell} rejected the script: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ),
-        Err(_) => eprintln!("SKIPPED {shell} {flag}: {shell} not installed"),
-    }
-}
-
-#[test]
-fn zsh_script_is_accepted_by_zsh_when_installed() {
-    syntax_check("zsh", "-n");
-}
-
-#[test]
-fn fish_script_is_accepted_by_fish_and_completes_positionals_when_installed() {
-    syntax_check("fish", "--no-execute");
-    let script = run(&["completions", "fish"]);
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let path = tmp.path().join("msi-setup.fish");
-    std::fs::write(&path, &script).expect("write script");
-    let probe = format!(
-        "source {}; complete -C 'msi-setup mark '; echo ---; complete -C 'msi-setup --lang ko mark --reason x install-package '",
-        path.display()
-    );
-    if let Ok(o) = Command::new("fish")
-        .arg("--no-config")
-        .arg("-c")
-        .arg(&probe)
-        .output()
-    {
-        let got = String::from_utf8_lossy(&o.stdout);
-        let (ids, statuses) = got.split_once("---").expect("two parts");
-        for id in ItemId::VARIANTS {
-            assert!(
-                has_word(ids, id.as_str()),
-                "fish: no {id} after `mark`: {got}"
-            );
-        }
-        for st in Status::VARIANTS {
-            assert!(
-                has_word(statuses, st.as_str()),
-                "fish: no {st} after an id: {got}"
-            );
-            assert!(
-                !has_word(ids, st.as_str()),
-                "fish: status {st} offered for the id: {got}"
-            );
-        }
-    }
-}
-
 #[test]
 fn unknown_shell_is_a_usage_error_listing_the_shells() {
     let out = Command::new(BIN)

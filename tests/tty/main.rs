@@ -19,6 +19,8 @@ mod tmux_plain;
 mod tmux_screens;
 mod tmux_search;
 
+mod shells;
+
 use libtest_mimic::{Arguments, Trial};
 
 /// Every real-terminal test: name and body.
@@ -69,6 +71,21 @@ const TESTS: &[(&str, fn())] = &[
     ),
 ];
 
+/// Tests that need another program than tmux: (name, program, body). Ignored (with a line
+/// saying why) where the program is missing; failed under CI, which installs it.
+const TOOL_TESTS: &[(&str, &str, fn())] = &[
+    (
+        "shells::zsh_accepts_the_completion_script",
+        "zsh",
+        shells::zsh_accepts_the_completion_script,
+    ),
+    (
+        "shells::fish_accepts_the_completion_script_and_completes_positionals",
+        "fish",
+        shells::fish_accepts_the_completion_script_and_completes_positionals,
+    ),
+];
+
 fn main() {
     let args = Arguments::from_args();
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
@@ -81,7 +98,7 @@ fn main() {
             TESTS.len()
         );
     }
-    let trials = TESTS
+    let mut trials: Vec<Trial> = TESTS
         .iter()
         .map(|&(name, body)| {
             Trial::test(name, move || {
@@ -94,5 +111,27 @@ fn main() {
             .with_ignored_flag(skip)
         })
         .collect();
+    for &(name, tool, body) in TOOL_TESTS {
+        let have = shells::installed(tool);
+        if !have && !ci {
+            println!(
+                "msi-setup: `{tool}` is not installed, so `{name}` is IGNORED. Install {tool} to \
+                 run it; CI does, and with CI set it fails instead."
+            );
+        }
+        trials.push(
+            Trial::test(name, move || {
+                if !shells::installed(tool) {
+                    return Err(format!(
+                        "`{tool}` is not installed, but CI is set: CI must install it"
+                    )
+                    .into());
+                }
+                body();
+                Ok(())
+            })
+            .with_ignored_flag(!have && !ci),
+        );
+    }
     libtest_mimic::run(&args, trials).exit();
 }
