@@ -1388,6 +1388,30 @@ fn tab_completes_one_candidate_or_the_common_prefix() {
     assert!(w.progress.csv_flow.is_none());
 }
 
+/// A Tab that finds nothing takes away the candidates shown for an earlier Tab.
+#[test]
+fn a_completion_with_no_candidate_clears_the_list_shown_before() {
+    let mut w = wizard(set_up(), Lang::En);
+    open_and_type(&mut w, "data/");
+    w.update(
+        Msg::PathCompletions {
+            partial: "data/".into(),
+            list: vec!["data/a.csv".into(), "data/b.csv".into()],
+        },
+        at(1),
+    );
+    assert_eq!(completions(&w).len(), 2);
+    w.update(
+        Msg::PathCompletions {
+            partial: "data/".into(),
+            list: Vec::new(),
+        },
+        at(2),
+    );
+    assert!(completions(&w).is_empty(), "{:?}", completions(&w));
+    assert_eq!(flow(&w).path.value(), "data/", "the path stays as typed");
+}
+
 #[test]
 fn the_grid_filters_jumps_and_searches() {
     let disk = Disk::with("users.csv", cp949(KOREAN));
