@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::guide::{Item, Note};
 use crate::domain::progress::Status;
 use crate::domain::text::Catalog;
 
@@ -307,6 +308,18 @@ pub fn roles_of(
         }
         _ => Vec::new(),
     }
+}
+
+/// " (source: <doc title>; …)" (leading space as the language writes it) after a note that names the pages it comes from (notes from beyond
+/// the seeds); `None` for a note that names none.
+#[must_use]
+pub fn note_source(tr: &Catalog, item: &Item, note: &Note) -> Option<String> {
+    let titles: Vec<&str> = item
+        .note_sources(note)
+        .iter()
+        .map(|d| tr.t(&format!("guide.doc.{}", d.id)))
+        .collect();
+    (!titles.is_empty()).then(|| tr.f("guide.note-source.note", &[("docs", &titles.join("; "))]))
 }
 
 #[cfg(test)]

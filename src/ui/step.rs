@@ -216,6 +216,9 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
         };
         let mut line = labelled(tr.t(&item.note_key(n)), Style::new(), t);
         line.spans.insert(0, Span::styled(format!("{tag} "), style));
+        if let Some(source) = crate::present::note_source(tr, item, n) {
+            line.spans.push(Span::styled(source, t.dim()));
+        }
         notes.push(line);
     }
     let mut notes = super::wrap_lines(&notes, inner);
