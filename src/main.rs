@@ -218,6 +218,7 @@ fn run_tui(
         },
     );
     wizard.tz = TimeZone::system();
+    wizard.hyperlinks = msi_setup::present::hyperlinks_supported(|k| std::env::var(k).ok());
     match app::run_to_end(wizard, &opened.store, started) {
         Ok(app::Ended { wizard: w, signal }) => {
             // Quitting before anything was saved (the welcome screen on a first run) must not

@@ -1509,7 +1509,8 @@ fn step_lines(w: &Wizard, id: ItemId, full: bool, touched: Option<usize>, out: &
             NoteKind::Caution => tr.t("core.step.caution"),
             NoteKind::Info => tr.t("core.step.note"),
         };
-        out.push(format!("{tag} {}", tr.t(&item.note_key(n))));
+        let source = crate::present::note_source(tr, item, n).unwrap_or_default();
+        out.push(format!("{tag} {}{source}", tr.t(&item.note_key(n))));
     }
     for d in &item.docs {
         out.push(format!(

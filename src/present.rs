@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::guide::{Item, Note};
 use crate::domain::progress::Status;
 use crate::domain::text::Catalog;
 
@@ -309,9 +310,71 @@ pub fn roles_of(
     }
 }
 
+/// " (source: <doc title>; …)" (leading space as the language writes it) after a note that names the pages it comes from (notes from beyond
+/// the seeds); `None` for a note that names none.
+#[must_use]
+pub fn note_source(tr: &Catalog, item: &Item, note: &Note) -> Option<String> {
+    let titles: Vec<&str> = item
+        .note_sources(note)
+        .iter()
+        .map(|d| tr.t(&format!("guide.doc.{}", d.id)))
+        .collect();
+    (!titles.is_empty()).then(|| tr.f("guide.note-source.note", &[("docs", &titles.join("; "))]))
+}
+
+/// Whether the terminal is known to show OSC 8 hyperlinks, judged conservatively from the
+/// environment (`var` looks a variable up): iTerm2, WezTerm, VS Code, Ghostty, kitty, Windows
+/// Terminal, VTE 0.50 or later, or `MSI_SETUP_HYPERLINKS=1` (`=0` turns them off everywhere).
+#[must_use]
+pub fn hyperlinks_supported(var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |k: &str| var(k).is_some_and(|v| !v.is_empty());
+    match var("MSI_SETUP_HYPERLINKS").as_deref() {
+        Some("1") => return true,
+        Some("0") => return false,
+        _ => {}
+    }
+    matches!(
+        var("TERM_PROGRAM").as_deref(),
+        Some("iTerm.app" | "WezTerm" | "vscode" | "ghostty")
+    ) || set("KITTY_WINDOW_ID")
+        || set("WT_SESSION")
+        || var("VTE_VERSION")
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .is_some_and(|v| v >= 5000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyperlinks_only_where_the_terminal_is_known_to_show_them() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_string())
+            }
+        };
+        assert!(!hyperlinks_supported(env(&[])));
+        assert!(!hyperlinks_supported(env(&[(
+            "TERM_PROGRAM",
+            "Apple_Terminal"
+        )])));
+        assert!(!hyperlinks_supported(env(&[("TERM", "xterm-256color")])));
+        assert!(!hyperlinks_supported(env(&[("VTE_VERSION", "4803")])));
+        assert!(!hyperlinks_supported(env(&[("KITTY_WINDOW_ID", "")])));
+        assert!(hyperlinks_supported(env(&[("VTE_VERSION", "6003")])));
+        assert!(hyperlinks_supported(env(&[("TERM_PROGRAM", "WezTerm")])));
+        assert!(hyperlinks_supported(env(&[("KITTY_WINDOW_ID", "1")])));
+        assert!(hyperlinks_supported(env(&[("WT_SESSION", "abc")])));
+        assert!(hyperlinks_supported(env(&[("MSI_SETUP_HYPERLINKS", "1")])));
+        assert!(!hyperlinks_supported(env(&[
+            ("MSI_SETUP_HYPERLINKS", "0"),
+            ("TERM_PROGRAM", "iTerm.app")
+        ])));
+    }
 
     #[test]
     fn cjk_is_two_cells_and_never_split() {

@@ -284,6 +284,28 @@ pub fn panel<'a>(title: &str, focused: bool, t: Theme) -> Block<'a> {
     }
 }
 
+/// Makes the `url` drawn at (`x`, `y`) an OSC 8 hyperlink to the whole address, as ratatui's
+/// hyperlink example does: the escape sequences go into the cells' symbols, two characters per
+/// cell with a forced width of two, so the terminal and the diff count the width right. At most `cells`
+/// cells are touched; the link always points at the whole `url`, even where the text is cut.
+pub fn hyperlink(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, cells: u16, url: &str) {
+    // Only plain ASCII addresses: one cell per character, nothing to escape.
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return;
+    }
+    let shown = &url[..url.len().min(usize::from(cells))];
+    for (i, chunk) in shown.as_bytes().chunks(2).enumerate() {
+        let at = x + u16::try_from(i * 2).unwrap_or(u16::MAX);
+        let text = std::str::from_utf8(chunk).unwrap_or_default();
+        let width = std::num::NonZeroU16::new(u16::try_from(chunk.len()).unwrap_or(1))
+            .unwrap_or(std::num::NonZeroU16::MIN);
+        if let Some(cell) = buf.cell_mut((at, y)) {
+            cell.set_symbol(&format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\"))
+                .set_diff_option(ratatui::buffer::CellDiffOption::ForcedWidth(width));
+        }
+    }
+}
+
 /// A [`panel`] for wrapped text, with one cell of padding on the right: ratatui's word wrap can
 /// put a wide (CJK) glyph one cell past the width, where it would hide the right border.
 #[must_use]

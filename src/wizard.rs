@@ -564,6 +564,9 @@ pub struct Wizard {
     pub viewport: (u16, u16),
     /// Draw without colours.
     pub no_color: bool,
+    /// The terminal is known to show OSC 8 hyperlinks: doc links are drawn as links (set from
+    /// the environment by `main`, off everywhere else).
+    pub hyperlinks: bool,
     /// Item to open after the welcome (from `--step`).
     after_welcome: Option<ItemId>,
     /// Running live checks, by ticket.
@@ -602,6 +605,7 @@ impl Wizard {
             tz: TimeZone::UTC,
             viewport: MIN_SIZE,
             no_color: start.no_color,
+            hyperlinks: false,
             after_welcome: None,
             running: BTreeMap::new(),
             next_ticket: 0,

@@ -543,7 +543,7 @@ mod tests {
         let Msg::CsvSampled { result: Err(e), .. } = next(&mut rx) else {
             panic!("a folder must fail");
         };
-        assert_eq!(e.message().0, "csv.tui.err-directory");
+        assert_eq!(e.message().key, "csv.tui.err-directory");
     }
 
     #[test]
@@ -635,7 +635,7 @@ mod tests {
             let Msg::CsvExported { result: Err(e), .. } = next(&mut rx) else {
                 panic!("{} must be refused", out.display());
             };
-            assert_eq!(e.message().0, key);
+            assert_eq!(e.message().key, key);
         }
     }
 

@@ -200,6 +200,7 @@ pub fn render_man(tr: &Catalog, w: &mut dyn Write) -> io::Result<()> {
         ("MSI_SETUP_CONFIG_DIR", "cli.man.env-config-dir"),
         ("LC_ALL, LC_MESSAGES, LANG", "cli.man.env-lang"),
         ("NO_COLOR", "cli.man.env-no-color"),
+        ("MSI_SETUP_HYPERLINKS", "cli.man.env-hyperlinks"),
         (
             "MARKETO_BASE_URL, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET",
             "cli.man.env-marketo",

@@ -206,6 +206,13 @@ pub struct Note {
     pub id: String,
     /// Info or caution.
     pub kind: NoteKind,
+    /// Its content is in the seeds (the translated admin guide).
+    #[serde(default)]
+    pub seed: bool,
+    /// The pages it comes from, as ids of the item's `docs`; shown after the note. Every note
+    /// from beyond the seeds names at least one.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 /// A prerequisite or step.
@@ -290,6 +297,15 @@ impl Item {
     #[must_use]
     pub fn note_key(&self, note: &Note) -> String {
         format!("guide.{}.note.{}", self.id, note.id)
+    }
+
+    /// The docs a note names as its source, in the note's order.
+    #[must_use]
+    pub fn note_sources<'a>(&'a self, note: &'a Note) -> Vec<&'a Doc> {
+        note.source
+            .iter()
+            .filter_map(|id| self.docs.iter().find(|d| &d.id == id))
+            .collect()
     }
 
     /// Catalog key of a variant's name.
@@ -427,6 +443,21 @@ impl Guide {
             for n in &item.notes {
                 if !note_ids.insert(n.id.as_str()) {
                     return bad(format!("item `{}` repeats note `{}`", item.id, n.id));
+                }
+                if !n.seed && n.source.is_empty() {
+                    return bad(format!(
+                        "note `{}.{}` has neither `seed = true` nor a `source`: name the doc it \
+                         comes from (an id in the item's `docs`)",
+                        item.id, n.id
+                    ));
+                }
+                for s in &n.source {
+                    if !item.docs.iter().any(|d| &d.id == s) {
+                        return bad(format!(
+                            "note `{}.{}` names source `{s}`, which is not in the item's `docs`",
+                            item.id, n.id
+                        ));
+                    }
                 }
             }
             for d in &item.docs {
@@ -640,6 +671,42 @@ mod tests {
         assert!(err.contains("marketo-admin"), "lists the roles: {err}");
         src = GUIDE_TOML.replacen("version = 1", "version = 9", 1);
         assert!(Guide::parse(&src).is_err());
+    }
+
+    /// Issue 10: notes from beyond the seeds say which page they come from.
+    #[test]
+    fn every_note_is_from_the_seeds_or_names_a_doc_of_its_item() {
+        let g = Guide::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut sourced = 0;
+        for item in g.items() {
+            for n in &item.notes {
+                let docs = item.note_sources(n);
+                assert_eq!(docs.len(), n.source.len(), "{}.{}", item.id, n.id);
+                assert!(n.seed || !docs.is_empty(), "{}.{}", item.id, n.id);
+                sourced += usize::from(!docs.is_empty());
+            }
+        }
+        assert!(sourced >= 30, "only {sourced} notes name a source");
+        // A note with neither, or with a source the item does not link, is rejected.
+        let no_source = GUIDE_TOML.replacen("source = [\"data-sync-faq\"]\n", "", 1);
+        let err = Guide::parse(&no_source)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("neither `seed = true` nor a `source`"),
+            "{err}"
+        );
+        let unknown = GUIDE_TOML.replacen(
+            "source = [\"sfdc-sync-setup\"]",
+            "source = [\"salesforce-diagnostics\"]",
+            1,
+        );
+        let err = Guide::parse(&unknown)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("`salesforce-diagnostics`"), "{err}");
     }
 
     /// The ids are defined once, as enums; the asset must list exactly those, in that order.

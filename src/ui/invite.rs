@@ -15,7 +15,7 @@ use crate::domain::csv_intake::{
     Confidence, Detail, EncodingSource, Field, Intake, Issue, IssueKind, RowClass, RowReader,
 };
 use crate::domain::progress::SeatsUsedSource;
-use crate::domain::text::Catalog;
+use crate::domain::text::{self, Catalog};
 use crate::present::{fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
@@ -217,18 +217,28 @@ pub fn message_text(tr: &Catalog, (key, args): Message) -> String {
     tr.f(key, &args)
 }
 
+/// A message held as a [`text::Detail`] in the user's language, every value (nested messages
+/// included) made safe to print.
+#[must_use]
+pub fn detail_text(tr: &Catalog, d: &text::Detail) -> String {
+    fn safe(d: &text::Detail) -> text::Detail {
+        text::Detail {
+            key: d.key.clone(),
+            args: d
+                .args
+                .iter()
+                .map(|(k, v)| (k.clone(), csv_text::safe(v)))
+                .collect(),
+            nested: d.nested.iter().map(|(k, n)| (k.clone(), safe(n))).collect(),
+        }
+    }
+    safe(d).render(tr)
+}
+
 /// A CSV screen's problem in the user's language, the operating-system error included.
 #[must_use]
 pub fn error_text(tr: &Catalog, e: &FlowError) -> String {
-    let (key, mut args) = e.message();
-    if let Some(os) = e.os_error() {
-        for (name, value) in &mut args {
-            if *name == "error" {
-                *value = os.render(tr);
-            }
-        }
-    }
-    message_text(tr, (key, args))
+    detail_text(tr, &e.message())
 }
 
 /// Draws the CSV flow.
@@ -1098,7 +1108,7 @@ fn plan(w: &Wizard, flow: &CsvFlow, st: &PlanStage, f: &mut Frame, area: Rect, t
     // Why nothing can be written, said before the confirm is tried.
     match (&st.error, &budget) {
         (Some(e), _) => lines.push(Line::styled(error_text(tr, e), t.warn())),
-        (None, Err(e)) => lines.push(Line::styled(message_text(tr, e.message()), t.warn())),
+        (None, Err(e)) => lines.push(Line::styled(detail_text(tr, &e.message()), t.warn())),
         (None, Ok(_)) => {}
     }
     f.render_widget(
@@ -1193,6 +1203,28 @@ mod tests {
     use crate::domain::text::Lang;
     use crate::wizard::csvflow::{CsvJobError, FlowError};
 
+    /// Issue 10: a CSV read error from the operating system reads in the user's language.
+    #[test]
+    fn a_csv_read_error_renders_in_korean_without_english_os_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("users.csv");
+        std::fs::write(&file, "email\n").unwrap();
+        // A real OS error: a path through a file (ENOTDIR), the kind `err-read` shows.
+        let path = file.join("users.csv");
+        let os = std::fs::File::open(&path).unwrap_err();
+        let english = os.to_string();
+        let e = FlowError::Job(CsvJobError::read("users.csv/users.csv", os));
+        let tr = Catalog::load(Lang::Ko).unwrap();
+        let text = error_text(&tr, &e);
+        assert!(text.contains(tr.t("io.not-a-directory")), "{text}");
+        assert!(!text.contains(&english), "{text}");
+        assert!(
+            !text.to_lowercase().contains("directory") && !text.contains("os error"),
+            "{text}"
+        );
+        assert!(text.contains("users.csv/users.csv"), "{text}");
+    }
+
     #[test]
     fn messages_come_from_the_catalog_with_every_value_made_safe() {
         let tr = Catalog::load(Lang::Ko).unwrap();
@@ -1200,7 +1232,7 @@ mod tests {
             "a\u{1b}[2Jb.csv",
             std::io::Error::from(std::io::ErrorKind::NotFound),
         ));
-        let text = message_text(&tr, e.message());
+        let text = error_text(&tr, &e);
         assert_eq!(
             text,
             tr.f("csv.tui.err-not-found", &[("path", &"a\\u{1b}[2Jb.csv")])
@@ -1210,7 +1242,7 @@ mod tests {
             "u.csv",
             crate::domain::csv_intake::ValidateError::RowTooLong { line: 12 },
         );
-        let text = message_text(&tr, e.message());
+        let text = detail_text(&tr, &e.message());
         assert!(text.contains("u.csv") && text.contains("12"), "{text}");
         // An OS error inside reads in the user's language, from the catalog.
         let e = FlowError::Job(CsvJobError::write(

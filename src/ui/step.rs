@@ -216,9 +216,14 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
         };
         let mut line = labelled(tr.t(&item.note_key(n)), Style::new(), t);
         line.spans.insert(0, Span::styled(format!("{tag} "), style));
+        if let Some(source) = crate::present::note_source(tr, item, n) {
+            line.spans.push(Span::styled(source, t.dim()));
+        }
         notes.push(line);
     }
     let mut notes = super::wrap_lines(&notes, inner);
+    // Each doc address: its line in `notes`, for OSC 8 links where the terminal shows them.
+    let mut links: Vec<(usize, String)> = Vec::new();
     for d in &item.docs {
         // The title on its own line; the address whole on the next (never wrapped).
         notes.extend(super::wrap_line(
@@ -228,10 +233,9 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             ]),
             inner,
         ));
-        notes.push(Line::styled(
-            crate::domain::guide::doc_url(&d.url, w.tr.lang()),
-            t.dim(),
-        ));
+        let url = crate::domain::guide::doc_url(&d.url, w.tr.lang());
+        links.push((notes.len(), url.clone()));
+        notes.push(Line::styled(url, t.dim()));
     }
     let inner_h = usize::from(notes_area.height.saturating_sub(2));
     publish_notes_max(view, notes.len(), inner_h);
@@ -256,6 +260,20 @@ pub fn render(w: &Wizard, view: &StepView, f: &mut Frame, area: Rect, t: Theme) 
             .block(super::text_panel(&title, view.focus == StepFocus::Notes, t)),
         notes_area,
     );
+    if w.hyperlinks {
+        // Inside the border and the right padding of the text panel.
+        let x = notes_area.x + 1;
+        let cells = notes_area.width.saturating_sub(3);
+        for (line, url) in &links {
+            let Some(row) = line.checked_sub(usize::from(scroll)) else {
+                continue;
+            };
+            if row < inner_h {
+                let y = notes_area.y + 1 + u16::try_from(row).unwrap_or(u16::MAX);
+                super::hyperlink(f.buffer_mut(), x, y, cells, url);
+            }
+        }
+    }
 }
 
 /// The live checks of `item` as a list: a headline that counts the verdicts, then one line per

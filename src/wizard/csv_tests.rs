@@ -80,12 +80,7 @@ fn stage(w: &Wizard) -> StageKind {
 /// The problem shown, in the catalog's words (as the UI renders it, without escaping: the
 /// values here hold no control characters).
 fn error_text(w: &Wizard) -> Option<String> {
-    let (key, args) = flow(w).error()?.message();
-    let args: Vec<(&str, &dyn std::fmt::Display)> = args
-        .iter()
-        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
-        .collect();
-    Some(w.tr.f(key, &args))
+    Some(flow(w).error()?.message().render(&w.tr))
 }
 
 /// The validation report on the grid or the plan.

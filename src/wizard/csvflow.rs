@@ -17,7 +17,7 @@ use jiff::Timestamp;
 
 mod error;
 
-pub use error::{CsvJobError, FlowError, Message, Notice};
+pub use error::{CsvJobError, FlowError, Message, Notice, detail};
 
 use super::list::ListWindow;
 use super::textfield::TextField;

@@ -319,3 +319,67 @@ fn ticking_the_last_line_then_enter_says_what_happened() {
         "{b}"
     );
 }
+
+/// The rows of an 80×24 frame, each cell's symbol as drawn (escape sequences included).
+fn drawn(w: &Wizard) -> Vec<Vec<String>> {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+        .unwrap_or_else(|e| panic!("{e}"));
+    t.draw(|f| crate::ui::render(w, f))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 10: doc links are OSC 8 hyperlinks to the whole address where the terminal shows
+/// them, two characters per cell; never where it is not known to.
+#[test]
+fn doc_links_are_osc8_hyperlinks_only_when_the_terminal_shows_them() {
+    let item = ItemId::SetupSalesAccount;
+    let mut w = wizard(roles(&["marketo-admin"]), Some(item));
+    w.update(Msg::Resize(80, 24), at(0));
+    draw(&w);
+    w.update(Msg::FocusNext, at(1));
+    w.update(Msg::End, at(1));
+    let url = crate::domain::guide::doc_url(
+        &w.guide
+            .item(item)
+            .docs
+            .last()
+            .unwrap_or_else(|| panic!("docs"))
+            .url,
+        Lang::En,
+    );
+    let plain = drawn(&w);
+    assert!(
+        plain.iter().flatten().all(|s| !s.contains("\x1b]8")),
+        "no escape sequences unless the terminal is known to show links"
+    );
+    let row = plain
+        .iter()
+        .position(|r| r.concat().contains(&url[..40]))
+        .unwrap_or_else(|| panic!("the address is on screen"));
+    w.hyperlinks = true;
+    let linked = drawn(&w);
+    let open = format!("\x1b]8;;{url}\x1b\\");
+    let cells: Vec<&String> = linked[row]
+        .iter()
+        .filter(|s| s.contains("\x1b]8"))
+        .collect();
+    assert!(cells.len() > 10, "{:?}", linked[row]);
+    let mut text = String::new();
+    for c in &cells {
+        let inner = c
+            .strip_prefix(&open)
+            .and_then(|s| s.strip_suffix("\x1b]8;;\x1b\\"))
+            .unwrap_or_else(|| panic!("every piece links the whole address: {c:?}"));
+        assert!(inner.len() <= 2, "{inner:?}");
+        text.push_str(inner);
+    }
+    assert!(url.starts_with(&text) && text.len() >= 40, "{text}");
+}

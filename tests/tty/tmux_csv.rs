@@ -66,7 +66,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
 
     let bin = env!("CARGO_BIN_EXE_msi-setup");
     let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}' \
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' \
          --step invite-users; echo MSI_EXITED=$?; sleep 600",
         dir.path().display()
     );
@@ -233,7 +233,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
     // Starting again opens the hub or the step where it quit, never the finished flow.
     let t = Tmux::new("b");
     let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}'; \
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}'; \
          echo MSI_EXITED=$?; sleep 600",
         dir.path().display()
     );
@@ -267,7 +267,7 @@ pub fn a_file_over_the_seats_records_at_most_the_seats_left() {
     .unwrap();
     let bin = env!("CARGO_BIN_EXE_msi-setup");
     let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}' \
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' \
          --step invite-users; echo MSI_EXITED=$?; sleep 600",
         dir.path().display()
     );

@@ -13,7 +13,7 @@ fn launch(dir: &Path, extra: &str) -> String {
     let bin = env!("CARGO_BIN_EXE_msi-setup");
     // After the program exits, print its status and keep the pane open for inspection.
     format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}' {extra}; echo MSI_EXITED=$?; sleep 600",
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' {extra}; echo MSI_EXITED=$?; sleep 600",
         dir.display()
     )
 }
@@ -141,7 +141,7 @@ pub fn every_signal_from_outside_restores_the_terminal_and_exits_128_plus_n() {
         let t = Tmux::new(&format!("sig{n}"));
         // After the exit: the status, then the terminal's mode words as `stty` sees them.
         let cmd = format!(
-            "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}'; \
+            "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}'; \
              echo MSI_EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | sed 's/^/MODE=/'; sleep 600",
             dir.path().display()
         );

@@ -11,7 +11,7 @@ use std::path::Path;
 fn launch(dir: &Path) -> String {
     let bin = env!("CARGO_BIN_EXE_msi-setup");
     format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color TZ=UTC {bin} --config-dir '{}'; echo MSI_EXITED=$?; sleep 600",
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color TZ=UTC MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}'; echo MSI_EXITED=$?; sleep 600",
         dir.display()
     )
 }

@@ -54,7 +54,7 @@ async fn live_check() {
         .unwrap();
         let cmd = format!(
             "env -u LANG -u LC_ALL MARKETO_BASE_URL={} MARKETO_CLIENT_ID={CLIENT_ID} MARKETO_CLIENT_SECRET={CLIENT_SECRET} \
-             MSI_SETUP_SF_CLI=off {} --config-dir '{}' --step start-data-sync; echo MSI_EXITED=$?; sleep 600",
+             MSI_SETUP_SF_CLI=off MSI_SETUP_HYPERLINKS=0 {} --config-dir '{}' --step start-data-sync; echo MSI_EXITED=$?; sleep 600",
             uri,
             env!("CARGO_BIN_EXE_msi-setup"),
             dir.path().display()

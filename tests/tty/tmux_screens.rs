@@ -7,7 +7,7 @@ use crate::tmux::Tmux;
 fn launch(dir: &std::path::Path, step: &str) -> String {
     let bin = env!("CARGO_BIN_EXE_msi-setup");
     format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color {bin} --config-dir '{}' --lang ko --step {step}; echo MSI_EXITED=$?; sleep 600",
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' --lang ko --step {step}; echo MSI_EXITED=$?; sleep 600",
         dir.display()
     )
 }

@@ -66,9 +66,11 @@ impl CsvJobError {
         }
     }
 
-    /// The message: a catalog key and its arguments.
+    /// The message: a catalog key, its arguments and, for an operating-system error, that
+    /// error as a message of its own (`{error}`, from `io_error`), so every renderer says it in
+    /// the user's language.
     #[must_use]
-    pub fn message(&self) -> Message {
+    pub fn message(&self) -> Detail {
         match self {
             CsvJobError::Read { path, error } => {
                 let key = match error.0.kind() {
@@ -77,44 +79,44 @@ impl CsvJobError {
                     io::ErrorKind::IsADirectory => "csv.tui.err-directory",
                     _ => "csv.tui.err-read",
                 };
-                (
-                    key,
-                    vec![("path", path.clone()), ("error", error.0.to_string())],
-                )
+                Detail::new(key)
+                    .arg("path", path)
+                    .arg_detail("error", io_error(&error.0))
             }
             CsvJobError::Rows { path, error } => {
-                let path = ("path", path.clone());
+                let d = |key: &str| Detail::new(key).arg("path", path);
                 match &*error.0 {
                     ValidateError::Io(e) => {
-                        ("csv.tui.err-validate", vec![path, ("error", e.to_string())])
+                        d("csv.tui.err-validate").arg_detail("error", io_error(e))
                     }
-                    ValidateError::Cancelled => ("csv.tui.err-cancelled", vec![]),
-                    ValidateError::NoEmailColumn => ("csv.tui.need-email", vec![]),
-                    ValidateError::HeaderNotFound { line } => (
-                        "csv.tui.err-header-gone",
-                        vec![path, ("line", line.to_string())],
-                    ),
-                    ValidateError::RowTooLong { line } => (
-                        "csv.tui.err-row-too-long",
-                        vec![path, ("line", line.to_string())],
-                    ),
-                    ValidateError::TooLarge => ("csv.tui.err-too-large", vec![path]),
-                    ValidateError::Changed { line } => (
-                        "csv.tui.err-changed",
-                        vec![path, ("line", line.to_string())],
-                    ),
+                    ValidateError::Cancelled => Detail::new("csv.tui.err-cancelled"),
+                    ValidateError::NoEmailColumn => Detail::new("csv.tui.need-email"),
+                    ValidateError::HeaderNotFound { line } => {
+                        d("csv.tui.err-header-gone").arg("line", line)
+                    }
+                    ValidateError::RowTooLong { line } => {
+                        d("csv.tui.err-row-too-long").arg("line", line)
+                    }
+                    ValidateError::TooLarge => d("csv.tui.err-too-large"),
+                    ValidateError::Changed { line } => d("csv.tui.err-changed").arg("line", line),
                 }
             }
             CsvJobError::Write { path, error } => match NotRegular::find(&error.0) {
                 // A device, FIFO or directory as an output path: say what it is.
-                Some(n) => (n.kind.key(), vec![("path", path.clone())]),
-                None => (
-                    "csv.tui.err-write",
-                    vec![("path", path.clone()), ("error", error.0.to_string())],
-                ),
+                Some(n) => Detail::new(n.kind.key()).arg("path", path),
+                None => Detail::new("csv.tui.err-write")
+                    .arg("path", path)
+                    .arg_detail("error", io_error(&error.0)),
             },
         }
     }
+}
+
+/// A [`Message`] as a [`Detail`], for renderers that take one shape.
+#[must_use]
+pub fn detail((key, args): Message) -> Detail {
+    args.into_iter()
+        .fold(Detail::new(key), |d, (name, value)| d.arg(name, value))
 }
 
 /// A problem shown under a CSV screen's rows.
@@ -149,27 +151,11 @@ pub enum FlowError {
 }
 
 impl FlowError {
-    /// The operating-system error inside, as a catalog message in the user's language: the UI
-    /// shows it in place of the English `{error}` text of [`FlowError::message`].
+    /// The message: a catalog key and its arguments (an OS error inside as a nested message).
     #[must_use]
-    pub fn os_error(&self) -> Option<Detail> {
-        match self {
-            FlowError::Job(CsvJobError::Read { error, .. } | CsvJobError::Write { error, .. }) => {
-                Some(io_error(&error.0))
-            }
-            FlowError::Job(CsvJobError::Rows { error, .. }) => match &*error.0 {
-                ValidateError::Io(e) => Some(io_error(e)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// The message: a catalog key and its arguments.
-    #[must_use]
-    pub fn message(&self) -> Message {
-        match self {
-            FlowError::Job(e) => e.message(),
+    pub fn message(&self) -> Detail {
+        let m: Message = match self {
+            FlowError::Job(e) => return e.message(),
             FlowError::Sniff(e) => match e {
                 SniffError::Empty => ("csv.tui.err-empty", vec![]),
                 SniffError::Binary(k) => ("csv.tui.err-binary", vec![("kind", k.as_str().into())]),
@@ -192,7 +178,8 @@ impl FlowError {
                 vec![("n", n.to_string()), ("limit", limit.to_string())],
             ),
             FlowError::Saved(e) => e.message(),
-        }
+        };
+        detail(m)
     }
 }
 
@@ -222,21 +209,26 @@ mod tests {
         let e = |kind| {
             CsvJobError::read("u.csv", io::Error::new(kind, "x"))
                 .message()
-                .0
+                .key
         };
         assert_eq!(e(io::ErrorKind::NotFound), "csv.tui.err-not-found");
         assert_eq!(e(io::ErrorKind::PermissionDenied), "csv.tui.err-permission");
         assert_eq!(e(io::ErrorKind::IsADirectory), "csv.tui.err-directory");
         assert_eq!(e(io::ErrorKind::Other), "csv.tui.err-read");
-        let (key, args) = CsvJobError::write("o.csv", io::Error::other("disk full")).message();
-        assert_eq!(key, "csv.tui.err-write");
+        let d = CsvJobError::write("o.csv", io::Error::other("disk full")).message();
+        assert_eq!(d.key, "csv.tui.err-write");
+        assert_eq!(d.args.get("path").map(String::as_str), Some("o.csv"));
+        // The OS error stays typed: a catalog message of its own, not English text.
         assert_eq!(
-            args,
-            [
-                ("path", "o.csv".to_string()),
-                ("error", "disk full".to_string())
-            ]
+            d.nested.get("error"),
+            Some(&io_error(&io::Error::other("disk full")))
         );
+        let d = CsvJobError::read("u.csv", io::Error::from(io::ErrorKind::NotFound)).message();
+        assert_eq!(
+            d.nested.get("error").map(|e| e.key.as_str()),
+            Some("io.not-found")
+        );
+        assert!(!d.args.contains_key("error"));
     }
 
     #[test]
@@ -261,20 +253,11 @@ mod tests {
             (ValidateError::NoEmailColumn, "csv.tui.need-email", None),
             (ValidateError::Cancelled, "csv.tui.err-cancelled", None),
         ] {
-            let (k, args) = CsvJobError::rows("u.csv", error).message();
-            assert_eq!(k, key);
-            assert_eq!(
-                args.iter()
-                    .find(|(n, _)| *n == "line")
-                    .map(|(_, v)| v.as_str()),
-                line
-            );
+            let d = CsvJobError::rows("u.csv", error).message();
+            assert_eq!(d.key, key);
+            assert_eq!(d.args.get("line").map(String::as_str), line);
         }
-        let (k, args) =
-            FlowError::Sniff(SniffError::HeaderNotInSample { line: 4, limit: 1 }).message();
-        assert_eq!(
-            (k, args),
-            ("csv.tui.err-header", vec![("line", "4".to_string())])
-        );
+        let d = FlowError::Sniff(SniffError::HeaderNotInSample { line: 4, limit: 1 }).message();
+        assert_eq!(d, Detail::new("csv.tui.err-header").arg("line", 4));
     }
 }
