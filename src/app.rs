@@ -29,7 +29,6 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::credentials::{self, Availability, ConfigError, Credentials};
-use crate::domain::checks::System;
 use crate::domain::text::Localize;
 use crate::input;
 use crate::remote::sf_cli::{SfCli, fill_from_sf_cli};
@@ -83,30 +82,10 @@ impl Live {
 
     /// Applies typed credentials; `Err` says why they were refused.
     fn accept(&mut self, input: &CredentialInput) -> Result<(), ConfigError> {
-        let v = |i: usize| input.values.get(i).map_or("", String::as_str);
-        match input.system {
-            System::Marketo => {
-                let c = credentials::marketo_from_input(v(0), v(1), v(2))?;
-                if c.client_id.is_empty() || c.client_secret.is_empty() {
-                    return Err(ConfigError::MissingValues);
-                }
-                self.creds.marketo = Availability::Ready(c);
-            }
-            System::Salesforce => {
-                let c = credentials::salesforce_from_input(v(0), v(1))?;
-                if c.access_token.is_empty() {
-                    return Err(ConfigError::MissingValues);
-                }
-                self.creds.salesforce = Availability::Ready(c);
-            }
-        }
+        credentials::set_typed(&mut self.creds, input.system, &input.values)?;
         self.rebuild();
         if input.remember {
-            // Only this form's values; what else is remembered stays as it is.
-            let saved = credentials::load(&self.config_dir)?
-                .unwrap_or_default()
-                .with_typed(input.system, &self.creds);
-            credentials::save(&self.config_dir, &saved)?;
+            credentials::remember_typed(&self.config_dir, input.system, &self.creds)?;
         }
         Ok(())
     }
@@ -480,6 +459,7 @@ async fn event_loop(
 mod tests {
     use super::*;
     use crate::credentials::{SalesforceCredentials, SfSource};
+    use crate::domain::checks::System;
 
     #[test]
     fn remember_stores_only_what_was_typed_in_that_form() {

@@ -671,6 +671,52 @@ mod secret_serde {
     }
 }
 
+/// Takes the values typed into `system`'s credentials form (in the form's field order) into
+/// `creds`; an empty required value is refused. Used by the TUI and plain mode alike.
+///
+/// # Errors
+/// A malformed URL or Munchkin ID, or a required value left empty.
+pub fn set_typed(
+    creds: &mut Credentials,
+    system: System,
+    values: &[String],
+) -> Result<(), ConfigError> {
+    let v = |i: usize| values.get(i).map_or("", String::as_str);
+    match system {
+        System::Marketo => {
+            let c = marketo_from_input(v(0), v(1), v(2))?;
+            if c.client_id.is_empty() || c.client_secret.is_empty() {
+                return Err(ConfigError::MissingValues);
+            }
+            creds.marketo = Availability::Ready(c);
+        }
+        System::Salesforce => {
+            let c = salesforce_from_input(v(0), v(1))?;
+            if c.access_token.is_empty() {
+                return Err(ConfigError::MissingValues);
+            }
+            creds.salesforce = Availability::Ready(c);
+        }
+    }
+    Ok(())
+}
+
+/// Remembers `system`'s credentials as typed (now in `creds`) in `config_dir`; what else is
+/// remembered stays as it is, and nothing taken from the environment is saved.
+///
+/// # Errors
+/// `credentials.toml` cannot be read or written.
+pub fn remember_typed(
+    config_dir: &Path,
+    system: System,
+    creds: &Credentials,
+) -> Result<(), ConfigError> {
+    let saved = load(config_dir)?
+        .unwrap_or_default()
+        .with_typed(system, creds);
+    save(config_dir, &saved).map(|_| ())
+}
+
 /// `<config dir>/credentials.toml`.
 #[must_use]
 pub fn credentials_path(config_dir: &Path) -> PathBuf {

@@ -218,30 +218,10 @@ impl Live {
     /// Uses typed credentials (and saves them when asked), as the TUI's runtime does;
     /// `Err` says why they were refused.
     fn accept(&mut self, input: &CredentialInput) -> Result<(), credentials::ConfigError> {
-        let v = |i: usize| input.values.get(i).map_or("", String::as_str);
-        match input.system {
-            System::Marketo => {
-                let c = credentials::marketo_from_input(v(0), v(1), v(2))?;
-                if c.client_id.is_empty() || c.client_secret.is_empty() {
-                    return Err(credentials::ConfigError::MissingValues);
-                }
-                self.creds.marketo = Availability::Ready(c);
-            }
-            System::Salesforce => {
-                let c = credentials::salesforce_from_input(v(0), v(1))?;
-                if c.access_token.is_empty() {
-                    return Err(credentials::ConfigError::MissingValues);
-                }
-                self.creds.salesforce = Availability::Ready(c);
-            }
-        }
+        credentials::set_typed(&mut self.creds, input.system, &input.values)?;
         self.clients = Clients::new(&self.creds, &self.http);
         if input.remember {
-            // Only this form's values; what else is remembered stays as it is (as in the TUI).
-            let saved = credentials::load(&self.config_dir)?
-                .unwrap_or_default()
-                .with_typed(input.system, &self.creds);
-            credentials::save(&self.config_dir, &saved)?;
+            credentials::remember_typed(&self.config_dir, input.system, &self.creds)?;
         }
         Ok(())
     }

@@ -393,7 +393,7 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
         None => None,
     };
     let note_h = note.as_deref().map_or(1, |n| {
-        wrapped_height(n, usize::from(area.width.saturating_sub(3))).clamp(1, 3)
+        crate::present::wrapped_height(n, usize::from(area.width.saturating_sub(3))).clamp(1, 3)
     });
     let [rows_area, preview_area] = Layout::vertical([
         Constraint::Length(5 + u16::try_from(note_h).unwrap_or(1)),
@@ -565,26 +565,6 @@ fn intake(w: &Wizard, st: &IntakeStage, f: &mut Frame, area: Rect, t: Theme) {
         }]);
         choice_list(title, &items, list, f, area, t);
     }
-}
-
-/// Lines `text` takes when word-wrapped at `cells` (a word wider than a line is broken).
-fn wrapped_height(text: &str, cells: usize) -> usize {
-    let cells = cells.max(1);
-    let (mut lines, mut used) = (1, 0);
-    for word in text.split(' ') {
-        let w = width(word);
-        let need = if used == 0 { w } else { used + 1 + w };
-        if need <= cells {
-            used = need;
-        } else {
-            lines += usize::from(used > 0) + w.saturating_sub(1) / cells;
-            used = match w % cells {
-                0 => cells,
-                rest => rest,
-            };
-        }
-    }
-    lines
 }
 
 fn choice_list(
