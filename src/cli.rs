@@ -346,7 +346,8 @@ impl<T: ClosedSet> TypedValueParser for Closed<T> {
 }
 
 /// Gives the closed-set parsers of `cmd`'s own arguments the catalog's language.
-fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
+fn localize_parsers(mut cmd: Command, tr: &Catalog) -> Command {
+    let lang = tr.lang();
     let typed: Vec<(String, bool, bool, bool)> = cmd
         .get_arguments()
         .map(|a| {
@@ -361,18 +362,12 @@ fn localize_parsers(mut cmd: Command, lang: Lang) -> Command {
         .collect();
     for (id, item, role, status) in typed {
         if id == "lang" {
-            let msg = Catalog::load(lang).map_or_else(
-                |_| "unknown language: use en, zh-TW or ko".to_string(),
-                |tr| tr.t("clap.unknown-lang").to_string(),
-            );
+            let msg = tr.t("clap.unknown-lang").to_string();
             cmd = cmd.mut_arg(id, move |a| {
                 a.value_parser(move |s: &str| Lang::parse_tag(s).ok_or_else(|| msg.clone()))
             });
         } else if matches!(id.as_str(), "seats" | "header_row") {
-            let msg = Catalog::load(lang).map_or_else(
-                |_| "expected a whole number".to_string(),
-                |tr| tr.t("clap.not-a-number").to_string(),
-            );
+            let msg = tr.t("clap.not-a-number").to_string();
             cmd = cmd.mut_arg(id, move |a| {
                 a.value_parser(move |s: &str| s.trim().parse::<usize>().map_err(|_| msg.clone()))
             });
@@ -447,7 +442,7 @@ pub fn localize(mut cmd: Command, tr: &Catalog) -> Command {
 }
 
 fn localize_at(mut cmd: Command, tr: &Catalog, path: &str) -> Command {
-    cmd = localize_parsers(cmd, tr.lang());
+    cmd = localize_parsers(cmd, tr);
     let about = format!("{path}.about");
     if tr.has(&about) {
         cmd = cmd.about(tr.t(&about).to_string());
