@@ -318,11 +318,27 @@ fn main() {
         check.best() / floor.best(),
         check.median() / floor.median()
     );
+    // Each round runs the floor, then the check, then Python, back to back: their ratios
+    // within a round see the same machine, so their median is the steadiest figure here.
+    let paired = |a: &Program, b: &Program| {
+        let mut r: Vec<f64> = a
+            .times
+            .iter()
+            .zip(&b.times)
+            .map(|(x, y)| x.as_secs_f64() / y.as_secs_f64())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        (r[0], r[r.len() / 2], r[r.len() - 1])
+    };
+    let (lo, mid, hi) = paired(check, floor);
+    println!("check / floor   round by round: median {mid:.2}x (from {lo:.2}x to {hi:.2}x)");
     println!(
         "python / check  best {:.2}x  median {:.2}x   (goal >= 8.0)",
         python.best() / check.best(),
         python.median() / check.median()
     );
+    let (lo, mid, hi) = paired(python, check);
+    println!("python / check  round by round: median {mid:.2}x (from {lo:.2}x to {hi:.2}x)");
     println!(
         "export / check  best {:.2}x  median {:.2}x",
         export.best() / check.best(),

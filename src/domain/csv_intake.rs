@@ -47,9 +47,9 @@ pub use output::{
 pub use records::{MAX_RECORD_BYTES, RowReader, row_cells};
 pub use search::{Needle, SEARCH_STEP, Stopped, find_next};
 pub use validate::{
-    Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, Progress, Report, RowClass,
-    RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP, TEAMS_PER_INSTANCE,
-    ValidateError, validate, validate_threaded,
+    Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, PROGRESS_EVERY, Progress, Report,
+    RowClass, RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP,
+    TEAMS_PER_INSTANCE, ValidateError, validate, validate_threaded,
 };
 
 use dialect::{HeaderGuess, SampleRecord};

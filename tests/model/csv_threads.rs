@@ -1,7 +1,8 @@
 //! `validate_threaded` (parse on one thread, check on the other) gives exactly what `validate`
 //! gives on one thread: the same report (so the same JSON, summary, clean CSV and report file),
 //! the same first error, the same progress steps, on files that put duplicates, long rows,
-//! decode errors and errors on both sides of the batch boundaries (4 096 rows).
+//! decode errors and errors on both sides of the batch boundaries (1 024 rows), and on files
+//! large enough for the duplicates to be sorted out on two threads.
 
 use crate::csv_support as support;
 
@@ -13,7 +14,9 @@ use msi_setup::domain::csv_intake::{
 use support::*;
 
 /// Rows per batch in the threaded path (a test of the boundaries needs several batches).
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
+/// Rows between two progress calls.
+const PROGRESS_EVERY: usize = intake::PROGRESS_EVERY as usize;
 
 /// A users file of `rows` rows mixing every kind of row; `seed` varies where they fall.
 fn mixed(rows: usize, seed: u64) -> String {
@@ -63,6 +66,9 @@ fn the_threaded_pass_gives_the_same_report_across_batches() {
         (BATCH - 1, 3),
         (BATCH, 4),
         (3 * BATCH + 17, 5),
+        (12 * BATCH + 17, 6),
+        // Over 64 Ki valid addresses: the duplicates are found on two threads.
+        (90_000, 7),
     ] {
         let text = mixed(rows, seed);
         let (one, two) = both(text.as_bytes(), &Options::default());
@@ -94,6 +100,11 @@ fn the_same_with_invited_addresses_seats_and_a_legacy_encoding() {
     let opts = Options::new(&invited, Some(50));
     let (one, two) = both(text.as_bytes(), &opts);
     assert_eq!(one, two);
+    // The same with the two-thread duplicate pass.
+    let text = mixed(90_000, 10);
+    let opts = Options::new(&invited, Some(50));
+    let (one, two) = both(text.as_bytes(), &opts);
+    assert_eq!(one, two);
     assert!(!one.seats.ok);
     // CP949: decoded on the parsing thread, offsets in the decoded text.
     let bytes = encode(&text.replace("usér", "user"), encoding_rs::EUC_KR);
@@ -104,8 +115,8 @@ fn the_same_with_invited_addresses_seats_and_a_legacy_encoding() {
 
 #[test]
 fn the_first_error_and_the_progress_steps_are_the_same() {
-    // A quote never closed past the limit, after two batches of good rows.
-    let mut text = mixed(3 * BATCH + 100, 11);
+    // A quote never closed past the limit, after several batches and progress steps.
+    let mut text = mixed(3 * PROGRESS_EVERY + 100, 11);
     text.push_str("a@example.com,\"");
     text.push_str(&"x".repeat(intake::MAX_RECORD_BYTES + 10));
     let bytes = text.as_bytes();
@@ -137,7 +148,7 @@ fn the_first_error_and_the_progress_steps_are_the_same() {
 
 #[test]
 fn cancelling_the_threaded_pass_stops_it_where_the_callback_says() {
-    let text = mixed(6 * BATCH, 13);
+    let text = mixed(6 * PROGRESS_EVERY, 13);
     let bytes = text.as_bytes();
     let sample = Sample::read(bytes).unwrap();
     let i = intake::sniff(&sample, &Overrides::default()).unwrap();

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use encoding_rs::Encoding;
@@ -557,7 +558,8 @@ impl<R: Read> Walker<R> {
         let all = self.rr.all();
         let mut row = RowRef {
             all,
-            text: std::str::from_utf8(all).ok(),
+            // SIMD validation: a row of Korean or Chinese names is mostly multi-byte text.
+            text: simdutf8::basic::from_utf8(all).ok(),
             email: None,
             ends: self.rr.ends(),
             line: self.rr.line(),
@@ -700,8 +702,15 @@ struct BatchRow {
 }
 
 /// Rows per batch (or fewer, once [`BATCH_BYTES`] are filled).
-const BATCH_ROWS: usize = 4096;
-const BATCH_BYTES: usize = 512 * 1024;
+const BATCH_ROWS: usize = 1024;
+const BATCH_BYTES: usize = 128 * 1024;
+/// Batches the parsing thread may be ahead of the checking one.
+const BATCHES_AHEAD: usize = 8;
+/// The parsing thread also checks addresses while at least this many batches wait: with the
+/// queue kept this full, neither side waited long for the other on 1 M rows (a lower mark made
+/// the parser the slower side; 4 batches of 4 096 rows behind a mark of 1 left either side
+/// idle for 10–40 % of the pass).
+const HELP_WHEN_WAITING: usize = 6;
 
 impl Batch {
     fn clear(&mut self) {
@@ -785,8 +794,15 @@ enum Parsed {
 
 /// The parsing thread: walks the file and sends its rows in batches until the end, an error,
 /// or the checking side hangs up (cancelled). Spent batches come back through `spent`.
+///
+/// The two threads share the work where it pays: while the checking side has batches waiting
+/// (`waiting`, counted by both), this thread also checks the addresses of the next batch;
+/// while the checking side waits for it, it leaves them to that side. Either way each address
+/// gets the same verdict, so the report does not depend on the split.
 fn parse_batches<R: Read>(
     mut walker: Walker<R>,
+    email_col: usize,
+    waiting: &AtomicUsize,
     full: &mpsc::SyncSender<Parsed>,
     spent: &mpsc::Receiver<Batch>,
 ) {
@@ -794,11 +810,16 @@ fn parse_batches<R: Read>(
     loop {
         match walker.next() {
             Ok(true) => {
+                if batch.rows.is_empty() {
+                    walker.email_col =
+                        (waiting.load(Ordering::Relaxed) >= HELP_WHEN_WAITING).then_some(email_col);
+                }
                 batch.push(&walker);
                 if batch.is_full() {
                     batch.bytes_read = walker.bytes_read();
                     let mut next = spent.try_recv().unwrap_or_default();
                     next.clear();
+                    waiting.fetch_add(1, Ordering::Relaxed);
                     if full
                         .send(Parsed::Rows(std::mem::replace(&mut batch, next)))
                         .is_err()
@@ -809,8 +830,11 @@ fn parse_batches<R: Read>(
             }
             Ok(false) => {
                 batch.bytes_read = walker.bytes_read();
-                if !batch.rows.is_empty() && full.send(Parsed::Rows(batch)).is_err() {
-                    return;
+                if !batch.rows.is_empty() {
+                    waiting.fetch_add(1, Ordering::Relaxed);
+                    if full.send(Parsed::Rows(batch)).is_err() {
+                        return;
+                    }
                 }
                 let _ = full.send(Parsed::End {
                     bytes_read: walker.bytes_read(),
@@ -818,8 +842,11 @@ fn parse_batches<R: Read>(
                 return;
             }
             Err(e) => {
-                if !batch.rows.is_empty() && full.send(Parsed::Rows(batch)).is_err() {
-                    return;
+                if !batch.rows.is_empty() {
+                    waiting.fetch_add(1, Ordering::Relaxed);
+                    if full.send(Parsed::Rows(batch)).is_err() {
+                        return;
+                    }
                 }
                 let _ = full.send(Parsed::Failed(e));
                 return;
@@ -909,39 +936,54 @@ fn starts_like_formula(s: &str) -> bool {
 /// compared key by key (so a collision never makes a false duplicate), and the first row of each
 /// key is the one that counts. A hash table probed per row cost several times more at a million
 /// rows: its random accesses (and re-inserts on growth) competed with the stream for the cache.
+/// The words go to two lists by the hash's top bit: equal addresses always land in the same
+/// one, so the two can be sorted and scanned on two threads.
 struct Keys {
-    entries: Vec<u64>,
+    entries: [Vec<u64>; 2],
     arena: Vec<u8>,
     /// Arena end after each row (invalid rows add nothing), so row `r`'s key is
     /// `ends[r - 1]..ends[r]`.
     ends: Vec<u32>,
-    /// std's SipHash: foldhash measured 8–18 ns faster per address (1–3 % of the pass at
-    /// 2 M rows/s), too little to carry a hasher crate for.
-    hasher: std::hash::RandomState,
+    /// foldhash, seeded per process (a file cannot be made to collide on purpose): 8–18 ns
+    /// faster per address than std's SipHash.
+    hasher: foldhash::fast::RandomState,
 }
 
 /// What the duplicate pass found.
+#[derive(Default)]
 struct KeyVerdicts {
-    /// (row, first row with the same address).
+    /// (row, first row with the same address), in no particular order.
     duplicates: Vec<(u32, u32)>,
-    /// First rows whose address was already invited.
+    /// First rows whose address was already invited, in no particular order.
     invited: Vec<u32>,
     /// Unique addresses not already invited.
     needed: u64,
 }
 
+/// Where each row's key is (see [`Keys`]).
+#[derive(Clone, Copy)]
+struct KeyArena<'a> {
+    arena: &'a [u8],
+    ends: &'a [u32],
+}
+
+/// Sorted lists of words with fewer entries than this are scanned on one thread.
+const PARALLEL_KEYS: usize = 64 * 1024;
+
 impl Keys {
     fn new() -> Self {
         Keys {
-            entries: Vec::new(),
+            entries: [Vec::new(), Vec::new()],
             arena: Vec::new(),
             ends: Vec::new(),
-            hasher: std::hash::RandomState::new(),
+            hasher: foldhash::fast::RandomState::default(),
         }
     }
 
     fn reserve(&mut self, rows: usize) {
-        self.entries.reserve(rows);
+        for half in &mut self.entries {
+            half.reserve(rows / 2 + rows / 16);
+        }
         self.ends.reserve(rows);
         self.arena.reserve(rows.saturating_mul(24));
     }
@@ -963,14 +1005,48 @@ impl Keys {
             let hash = self
                 .hasher
                 .hash_one(self.arena.get(start..).unwrap_or_default());
-            self.entries
-                .push((hash & 0xFFFF_FFFF_0000_0000) | u64::from(row));
+            let half = &mut self.entries[usize::from(hash >> 63 == 1)];
+            half.push((hash & 0xFFFF_FFFF_0000_0000) | u64::from(row));
         }
         let end = u32::try_from(self.arena.len()).map_err(|_| ValidateError::TooLarge)?;
         self.ends.push(end);
         Ok(())
     }
 
+    /// Finds the duplicates and the addresses already invited; with `two_threads`, a large list
+    /// is done half here, half on a second thread (the same verdicts either way).
+    fn finish(self, invited: &HashSet<String>, two_threads: bool) -> KeyVerdicts {
+        let Keys {
+            entries: [mut low, mut high],
+            arena,
+            ends,
+            ..
+        } = self;
+        let keys = KeyArena {
+            arena: &arena,
+            ends: &ends,
+        };
+        let (a, b) = if two_threads && low.len() + high.len() >= PARALLEL_KEYS {
+            std::thread::scope(|s| {
+                let other = s.spawn(|| keys.scan(&mut high, invited));
+                let a = keys.scan(&mut low, invited);
+                // The scan cannot panic; if it ever did, it is done again here.
+                let b = other.join().ok();
+                (a, b)
+            })
+        } else {
+            (keys.scan(&mut low, invited), None)
+        };
+        let b = b.unwrap_or_else(|| keys.scan(&mut high, invited));
+        let mut out = a;
+        out.duplicates.extend(b.duplicates);
+        out.invited.extend(b.invited);
+        out.needed += b.needed;
+        out
+    }
+}
+
+impl KeyArena<'_> {
     fn key(&self, row: u32) -> &[u8] {
         let r = row as usize;
         let start = if r == 0 {
@@ -982,31 +1058,26 @@ impl Keys {
         self.arena.get(start..end).unwrap_or_default()
     }
 
-    fn finish(mut self, invited: &HashSet<String>) -> KeyVerdicts {
-        // Sorting the words puts equal addresses together, earliest row first.
-        self.entries.sort_unstable();
-        let hash_of = |e: &u64| e >> 32;
-        let mut out = KeyVerdicts {
-            duplicates: Vec::new(),
-            invited: Vec::new(),
-            needed: 0,
-        };
+    /// Sorts `words` (putting equal addresses together, earliest row first) and reads the
+    /// verdicts off them.
+    fn scan(&self, words: &mut [u64], invited: &HashSet<String>) -> KeyVerdicts {
+        words.sort_unstable();
+        let hash_of = |e: u64| e >> 32;
+        let mut out = KeyVerdicts::default();
         let mut firsts: Vec<u32> = Vec::new();
-        let mut i = 0;
-        while i < self.entries.len() {
-            let hash = hash_of(&self.entries[i]);
-            let run = self.entries[i..]
-                .iter()
-                .take_while(|e| hash_of(e) == hash)
-                .count();
+        let mut rest: &[u64] = words;
+        while let Some(&head) = rest.first() {
+            let hash = hash_of(head);
+            let run = rest.iter().take_while(|&&e| hash_of(e) == hash).count();
+            let (group, tail) = rest.split_at(run);
+            rest = tail;
             if run == 1 && invited.is_empty() {
                 // A unique address (most of them): no need to look at it.
                 out.needed += 1;
-                i += 1;
                 continue;
             }
             firsts.clear();
-            for &entry in &self.entries[i..i + run] {
+            for &entry in group {
                 let row = entry as u32;
                 let key = self.key(row);
                 match firsts.iter().find(|&&f| self.key(f) == key) {
@@ -1023,7 +1094,6 @@ impl Keys {
                     }
                 }
             }
-            i += run;
         }
         out
     }
@@ -1324,11 +1394,13 @@ impl<'o> Validator<'o> {
         Ok(())
     }
 
-    /// After the last row: duplicates, seats, teams and the file's own issues.
+    /// After the last row: duplicates, seats, teams and the file's own issues; with
+    /// `two_threads`, the duplicates of a large file are found on two threads.
     fn finish(
         self,
         bytes_read: u64,
         intake: &Intake,
+        two_threads: bool,
         progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
     ) -> Report {
         let Validator {
@@ -1340,7 +1412,7 @@ impl<'o> Validator<'o> {
         } = self;
         report.bytes_read = bytes_read;
         // Duplicates and already-invited addresses, now that every address is known.
-        let verdicts = keys.finish(&options.invited);
+        let verdicts = keys.finish(&options.invited, two_threads);
         let mut extra: Vec<Issue> =
             Vec::with_capacity(verdicts.duplicates.len() + verdicts.invited.len());
         for &(row, first) in &verdicts.duplicates {
@@ -1471,7 +1543,7 @@ pub fn validate<R: Read>(
     }
     let bytes_read = walker.bytes_read();
     drop(walker);
-    Ok(v.finish(bytes_read, intake, progress))
+    Ok(v.finish(bytes_read, intake, false, progress))
 }
 
 /// [`validate`] on two threads: one reads and splits the rows (decoding, CSV parsing), the
@@ -1489,17 +1561,22 @@ pub fn validate_threaded<R: Read + Send>(
     progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Report, ValidateError> {
     let mut v = Validator::new(intake, mapping, options)?;
-    let mut walker = Walker::open(reader, intake)?;
-    walker.email_col = Some(v.email_col);
-    let (full_tx, full_rx) = mpsc::sync_channel::<Parsed>(2);
+    let walker = Walker::open(reader, intake)?;
+    let email_col = v.email_col;
+    let (full_tx, full_rx) = mpsc::sync_channel::<Parsed>(BATCHES_AHEAD);
     let (spent_tx, spent_rx) = mpsc::channel::<Batch>();
+    let waiting = AtomicUsize::new(0);
     let bytes_read = std::thread::scope(|s| {
-        s.spawn(move || parse_batches(walker, &full_tx, &spent_rx));
+        let waiting_for_parser = &waiting;
+        s.spawn(move || {
+            parse_batches(walker, email_col, waiting_for_parser, &full_tx, &spent_rx);
+        });
         // Returning drops `full_rx`: a parser still running stops at its next send.
         let full_rx = full_rx;
         loop {
             match full_rx.recv() {
                 Ok(Parsed::Rows(batch)) => {
+                    waiting.fetch_sub(1, Ordering::Relaxed);
                     for k in 0..batch.rows.len() {
                         if let Some(row) = batch.row(k) {
                             v.row(row)?;
@@ -1519,7 +1596,7 @@ pub fn validate_threaded<R: Read + Send>(
             }
         }
     })?;
-    Ok(v.finish(bytes_read, intake, progress))
+    Ok(v.finish(bytes_read, intake, true, progress))
 }
 
 /// Merges two lists sorted by line; on equal lines the first list's issues come first.
