@@ -255,6 +255,14 @@ async fn event_loop(
                     }
                 }
                 Effect::Quit => quit = true,
+                Effect::LoadJournal => {
+                    let dir = store.dir().to_path_buf();
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let read = crate::store::read_journal(&dir).map_err(notice);
+                        let _ = tx.send(Background::Msg(crate::wizard::journal::loaded(read)));
+                    });
+                }
                 Effect::RunCheck { ticket, id } => {
                     tracing::info!(check = id.as_str(), ticket, "check started");
                     let clients = live.clients.clone();

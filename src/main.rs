@@ -188,7 +188,11 @@ fn run_tui(
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return fail(&env_tr, env_tr.t("core.err.no-terminal").to_string());
     }
-    let opened = match Store::open(config_dir, Timestamp::now()) {
+    // Finding the system's time zone scans the zoneinfo directory: done on the other core
+    // while the progress loads.
+    let tz = std::thread::spawn(TimeZone::system);
+    // The invite journal grows with every invite: it is read after the first frame.
+    let opened = match Store::open_deferring_journal(config_dir, Timestamp::now()) {
         Ok(o) => o,
         Err(e) => return fail(&env_tr, e.localize(&env_tr)),
     };
@@ -217,7 +221,8 @@ fn run_tui(
             remembered: store::load_mappings(config_dir),
         },
     );
-    wizard.tz = TimeZone::system();
+    wizard.tz = tz.join().unwrap_or(TimeZone::UTC);
+    wizard.defer_journal();
     wizard.hyperlinks = msi_setup::present::hyperlinks_supported(|k| std::env::var(k).ok());
     match app::run_to_end(wizard, &opened.store, started) {
         Ok(app::Ended { wizard: w, signal }) => {

@@ -537,6 +537,12 @@ impl<'s, R: BufRead, W: Write> Plain<'s, R, W> {
                     }
                 }
                 Effect::Quit => self.quit = true,
+                // Plain mode reads the journal with the progress; read here if ever asked.
+                Effect::LoadJournal => {
+                    let read = crate::store::read_journal(self.store.dir()).map_err(notice);
+                    let m = crate::wizard::journal::loaded(read);
+                    queue.extend(self.wizard.update(m, Timestamp::now()));
+                }
                 Effect::RunCheck { ticket, id } => {
                     let name = self.t(id.label_key());
                     let line = self.wizard.tr.f("plain.live.running", &[("check", &name)]);

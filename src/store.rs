@@ -43,6 +43,18 @@ fn attach_journal(dir: &Path, progress: &mut Progress) -> Result<(), StoreError>
     Ok(())
 }
 
+/// The journal's addresses, normalised as [`Progress::invited`] holds them (a missing journal
+/// holds none). The TUI reads it on a worker after its first frame (see
+/// [`Store::open_deferring_journal`]) and joins it with [`Progress::join_invited`].
+///
+/// # Errors
+/// The journal exists but cannot be read (the error names it).
+pub fn read_journal(dir: &Path) -> Result<progress::Invited, StoreError> {
+    let mut p = Progress::default();
+    attach_journal(dir, &mut p)?;
+    Ok(p.invited)
+}
+
 /// Appends `emails` to the journal in `dir`: the whole file is written again next to it and
 /// renamed over it (mode 0600 when new), so a kill leaves the old journal or the new one, never
 /// a torn line. Appending is done before the progress file records the batch, so a kill in
@@ -550,6 +562,30 @@ impl Store {
     /// # Errors
     /// See [`Store::open`].
     pub fn open_waiting(dir: &Path, now: Timestamp, wait: Duration) -> Result<Opened, StoreError> {
+        Store::open_with(dir, now, wait, true)
+    }
+
+    /// [`Store::open`] without the invite journal: the progress it returns holds only the
+    /// addresses old progress files list themselves. The journal grows with every invited
+    /// address, so the TUI reads it after its first frame ([`read_journal`]); whatever it
+    /// saves in between keeps the journal (it is never written from the progress).
+    ///
+    /// # Errors
+    /// See [`Store::open`].
+    pub fn open_deferring_journal(dir: &Path, now: Timestamp) -> Result<Opened, StoreError> {
+        Store::open_with(dir, now, Duration::ZERO, false)
+    }
+
+    fn open_with(
+        dir: &Path,
+        now: Timestamp,
+        wait: Duration,
+        journal: bool,
+    ) -> Result<Opened, StoreError> {
+        let attach = |progress: &mut Progress| match journal {
+            true => attach_journal(dir, progress),
+            false => Ok(()),
+        };
         create_dir(dir)?;
         let held = take_lock(dir, wait)?;
         let store = Store {
@@ -574,7 +610,7 @@ impl Store {
                     *guard(&store.base) = (*p).clone();
                     notices.push(LoadNotice::RestoredMissing { path, backup });
                     let mut progress = *p;
-                    attach_journal(dir, &mut progress)?;
+                    attach(&mut progress)?;
                     return Ok(Opened {
                         store,
                         progress,
@@ -584,7 +620,7 @@ impl Store {
                 }
             }
             let mut progress = Progress::default();
-            attach_journal(dir, &mut progress)?;
+            attach(&mut progress)?;
             return Ok(Opened {
                 store,
                 progress,
@@ -624,7 +660,7 @@ impl Store {
             }
         };
         let mut progress = progress;
-        attach_journal(dir, &mut progress)?;
+        attach(&mut progress)?;
         *guard(&store.base) = progress.clone();
         Ok(Opened {
             store,

@@ -17,6 +17,7 @@ use crate::domain::text::{Catalog, Detail, Lang, Localize};
 pub mod csvflow;
 pub mod handoff;
 pub mod individual;
+pub mod journal;
 pub mod list;
 pub mod live;
 pub mod preview;
@@ -127,6 +128,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// A save failed (the runtime reports it, with the store's error).
     SaveFailed(Notice),
+    /// The invite journal was read after the first frame (see [`journal`]).
+    JournalLoaded(Result<Shared<std::collections::BTreeSet<String>>, Notice>),
     /// Run the live checks of this screen.
     RunChecks,
     /// Enter credentials for the live checks.
@@ -232,6 +235,8 @@ pub enum Effect {
     AppendJournal(Vec<String>),
     /// Leave the program.
     Quit,
+    /// Read the invite journal; answer with `Msg::JournalLoaded` (see [`journal`]).
+    LoadJournal,
     /// Run a live check; answer with `Msg::CheckFinished` carrying the same ticket.
     RunCheck {
         /// Identifies this run.
@@ -580,6 +585,8 @@ pub struct Wizard {
     /// What was last typed into the credentials form, secrets left out: a form opened again
     /// (after a wrong secret) keeps the URL and the client ID.
     pub typed: Option<live::KeptFields>,
+    /// Whether the invite journal has been read (see [`journal`]).
+    pub journal: journal::Journal,
 }
 
 /// Minimum usable terminal size.
@@ -612,6 +619,7 @@ impl Wizard {
             spinner: 0,
             remembered: start.remembered,
             typed: None,
+            journal: journal::Journal::Ready,
         };
         w.screen = if !w.progress.is_set_up() {
             w.after_welcome = step;
@@ -655,11 +663,16 @@ impl Wizard {
 
     /// Work to do right after the first frame: resume an unfinished CSV invite.
     pub fn startup_effects(&mut self) -> Vec<Effect> {
-        match (&self.screen, &self.progress.csv_flow) {
+        let mut effects = match self.journal {
+            journal::Journal::Loading { .. } => vec![Effect::LoadJournal],
+            _ => Vec::new(),
+        };
+        effects.extend(match (&self.screen, &self.progress.csv_flow) {
             (Screen::Hub(_), Some(_)) => self.open_csv(),
             (Screen::Step(v), Some(_)) if v.item == ItemId::InviteUsers => self.open_csv(),
             _ => Vec::new(),
-        }
+        });
+        effects
     }
 
     /// The roles I hold.
@@ -817,6 +830,7 @@ impl Wizard {
                 return Vec::new();
             }
             Msg::ForceQuit => return vec![Effect::Quit],
+            Msg::JournalLoaded(result) => return self.journal_loaded(result),
             Msg::SaveFailed(error) => {
                 self.banner = Some(Banner {
                     text: BannerText::Notices(vec![
@@ -1278,12 +1292,7 @@ impl Wizard {
             Msg::RunChecks => effects = self.run_checks(&live::checks_of(item)),
             Msg::EditCredentials => self.open_credentials(),
             Msg::InviteIndividual if item == ItemId::InviteUsers => {
-                let mut form = Individual::new();
-                if let Some(n) = self.progress.seats_used {
-                    form.seats_used = TextField::with_value(&n.to_string(), 6);
-                }
-                self.set_screen(Screen::Individual(form));
-                return effects;
+                return self.open_individual();
             }
             Msg::InviteCsv if item == ItemId::InviteUsers => {
                 return self.open_csv();

@@ -208,7 +208,7 @@ pub struct Progress {
     pub invites: Vec<InviteBatch>,
     /// Every address recorded as invited, lower-cased and trimmed: the journal file's lines
     /// (see `store`) and the addresses older builds kept in `invites`. Not in `progress.toml`.
-    pub invited: std::sync::Arc<BTreeSet<String>>,
+    pub invited: Invited,
     /// Seats already used in the instance, as the admin corrected it (`None`: counted, see
     /// [`Progress::seat_budget`]).
     pub seats_used: Option<u64>,
@@ -410,6 +410,9 @@ impl From<Progress> for ProgressFile {
         }
     }
 }
+
+/// Every address recorded as invited (shared: saving a copy of the progress does not copy it).
+pub type Invited = std::sync::Arc<BTreeSet<String>>;
 
 /// How a batch was invited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -803,6 +806,19 @@ impl Progress {
         }
     }
 
+    /// Joins addresses read from the journal after the progress was loaded (the TUI reads the
+    /// journal after its first frame): the smaller set goes into the larger.
+    pub fn join_invited(&mut self, mut read: Invited) {
+        if read.len() < self.invited.len() {
+            std::mem::swap(&mut read, &mut self.invited);
+        }
+        let small = std::mem::replace(&mut self.invited, read);
+        if !small.is_empty() {
+            let set = std::sync::Arc::make_mut(&mut self.invited);
+            set.extend(small.iter().cloned());
+        }
+    }
+
     /// The most recent change, if any (of two at the same second, the one whose id sorts
     /// last, as the file lists them).
     #[must_use]
@@ -851,6 +867,32 @@ pub fn probe_version(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn join_invited_keeps_every_address_once_whichever_set_is_larger() {
+        let set = |a: &[&str]| -> Invited {
+            std::sync::Arc::new(a.iter().map(|s| (*s).to_string()).collect())
+        };
+        for (mine, read) in [
+            (&["a@x.io"][..], &["a@x.io", "b@x.io", "c@x.io"][..]),
+            (
+                &["a@x.io", "b@x.io", "c@x.io"][..],
+                &["c@x.io", "d@x.io"][..],
+            ),
+            (&[][..], &["a@x.io"][..]),
+            (&["a@x.io"][..], &[][..]),
+        ] {
+            let mut p = Progress {
+                invited: set(mine),
+                ..Progress::default()
+            };
+            p.join_invited(set(read));
+            let mut want: Vec<&str> = mine.iter().chain(read).copied().collect();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(p.invited_emails().iter().collect::<Vec<_>>(), want);
+        }
+    }
 
     fn at(s: i64) -> Timestamp {
         Timestamp::from_second(1_790_000_000 + s).unwrap_or(Timestamp::UNIX_EPOCH)

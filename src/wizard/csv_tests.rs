@@ -2724,3 +2724,109 @@ fn enter_on_a_grid_row_opens_its_detail_which_follows_the_selection() {
     assert_eq!(stage(&w), StageKind::Grid, "Enter in the detail closes it");
     assert!(!flow(&w).checked().unwrap().detail);
 }
+
+// ---- the invite journal, read after the first frame ----
+
+fn journal_of(addresses: &[&str]) -> Msg {
+    let set: std::collections::BTreeSet<String> =
+        addresses.iter().map(|a| (*a).to_string()).collect();
+    journal::loaded(Ok(Arc::new(set)))
+}
+
+#[test]
+fn an_invite_asked_for_before_the_journal_is_read_opens_once_it_is() {
+    let mut w = wizard(set_up(), Lang::En);
+    w.defer_journal();
+    assert_eq!(w.startup_effects(), vec![Effect::LoadJournal]);
+    // `i` waits: the step stays, and the banner says why.
+    assert!(send(&mut w, &[Msg::InviteIndividual]).is_empty());
+    assert!(matches!(w.screen, Screen::Step(_)));
+    let banner = w.banner.as_ref().map(|b| format!("{:?}", b.text));
+    assert!(banner.is_some_and(|b| b.contains("core.journal.reading")));
+    // The journal arrives: its addresses count as seats, the form opens, the banner goes.
+    send(&mut w, &[journal_of(&["a@example.com", "b@example.com"])]);
+    assert!(matches!(w.screen, Screen::Individual(_)));
+    assert_eq!(w.progress.seat_budget().used, 2);
+    assert!(w.banner.is_none());
+    assert_eq!(w.journal, journal::Journal::Ready);
+    // A second answer (never sent, but harmless) adds nothing twice.
+    send(&mut w, &[journal_of(&["c@example.com"])]);
+    assert_eq!(w.progress.seat_budget().used, 2);
+}
+
+#[test]
+fn an_invite_asked_for_elsewhere_is_not_opened_when_the_journal_arrives() {
+    let mut w = wizard(set_up(), Lang::Ko);
+    w.defer_journal();
+    send(&mut w, &[Msg::InviteCsv, Msg::Back]);
+    assert!(matches!(w.screen, Screen::Hub(_)));
+    let effects = send(&mut w, &[journal_of(&["a@example.com"])]);
+    assert!(effects.is_empty());
+    assert!(matches!(w.screen, Screen::Hub(_)));
+    // Asked again now, it opens at once.
+    let mut w2 = wizard(set_up(), Lang::Ko);
+    w2.defer_journal();
+    send(&mut w2, &[journal_of(&[])]);
+    send(&mut w2, &[Msg::InviteCsv]);
+    assert!(matches!(w2.screen, Screen::Csv(_)));
+}
+
+#[test]
+fn a_journal_that_cannot_be_read_keeps_inviting_off_and_says_which_file() {
+    let mut w = wizard(set_up(), Lang::ZhTw);
+    w.defer_journal();
+    let why = Detail::new("core.err.read")
+        .arg("path", "/cfg/invited.txt")
+        .arg("error", "permission denied");
+    send(&mut w, &[journal::loaded(Err(notice(why)))]);
+    assert!(matches!(w.journal, journal::Journal::Failed(_)));
+    let refused = |w: &mut Wizard, msg: Msg| {
+        w.banner = None;
+        let before = std::mem::discriminant(&w.screen);
+        assert!(send(w, &[msg]).is_empty());
+        assert_eq!(std::mem::discriminant(&w.screen), before);
+        let b = w.banner.as_ref().unwrap();
+        assert_eq!(b.kind, BannerKind::Error);
+        let text = format!("{:?}", b.text);
+        assert!(text.contains("core.journal.failed"), "{text}");
+    };
+    refused(&mut w, Msg::InviteIndividual);
+    refused(&mut w, Msg::InviteCsv);
+    // The rest of the step still works.
+    send(&mut w, &[Msg::Toggle]);
+    assert!(
+        w.progress
+            .items
+            .get(&ItemId::InviteUsers)
+            .is_some_and(|i| !i.ticked.is_empty())
+    );
+    // Hand-off files carry and merge invited addresses: off too, from the hub.
+    send(&mut w, &[Msg::Back]);
+    assert!(matches!(w.screen, Screen::Hub(_)));
+    refused(&mut w, Msg::WriteHandoff);
+    refused(&mut w, Msg::PickHandoff);
+}
+
+#[test]
+fn a_resumed_csv_invite_waits_for_the_journal_then_resumes() {
+    let disk = Disk::with("users.csv", cp949(KOREAN));
+    let (mut progress, _) = grid_with_choices(&disk);
+    let mut saved = saved_flow(&progress);
+    saved.stage = CsvStage::Plan;
+    progress.csv_flow = Some(SavedCsvFlow::Read(saved));
+    let mut w = wizard_at(progress, Lang::Ko, None, Remembered::new());
+    w.defer_journal();
+    let effects = w.startup_effects();
+    assert_eq!(effects, vec![Effect::LoadJournal]);
+    assert!(matches!(w.screen, Screen::Hub(_)));
+    let effects = send(&mut w, &[journal_of(&["minjun.kim@example.com"])]);
+    serve(&mut w, &disk, effects);
+    assert_eq!(stage(&w), StageKind::Plan);
+    // Validation saw the journal's address as already invited.
+    let r = report(&w).unwrap();
+    assert!(
+        r.issues
+            .iter()
+            .any(|i| i.kind == engine::IssueKind::AlreadyInvited)
+    );
+}

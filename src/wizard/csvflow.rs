@@ -754,6 +754,9 @@ impl Wizard {
 
     /// Opens the CSV flow at the file picker (or where an unfinished one stopped).
     pub(super) fn open_csv(&mut self) -> Vec<Effect> {
+        if let Some(wait) = self.wait_for_journal(super::journal::Needs::Csv) {
+            return wait;
+        }
         match self.progress.csv_flow.clone() {
             Some(SavedCsvFlow::Read(saved)) => self.resume_csv(&saved),
             Some(SavedCsvFlow::Unreadable { error, table }) => {

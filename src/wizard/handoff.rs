@@ -54,12 +54,18 @@ pub enum HandoffScreen {
 impl Wizard {
     /// `h`: write the hand-off file of the current progress.
     pub(super) fn write_handoff(&mut self) -> Vec<Effect> {
+        if let Some(wait) = self.wait_for_journal(super::journal::Needs::WriteHandoff) {
+            return wait;
+        }
         self.set_screen(Screen::Handoff(Box::new(HandoffScreen::Writing)));
         vec![Effect::WriteHandoff(Box::new(self.progress.clone()))]
     }
 
     /// `m`: list the hand-off files to merge.
     pub(super) fn open_handoffs(&mut self) -> Vec<Effect> {
+        if let Some(wait) = self.wait_for_journal(super::journal::Needs::MergeHandoff) {
+            return wait;
+        }
         self.set_screen(Screen::Handoff(Box::new(HandoffScreen::Listing)));
         vec![Effect::ListHandoffs]
     }

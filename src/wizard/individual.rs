@@ -187,6 +187,19 @@ pub fn parse(text: &str, invited: &std::collections::BTreeSet<String>) -> Vec<Pa
 }
 
 impl Wizard {
+    /// Opens the form (once the invite journal is here: it counts the seats used).
+    pub(super) fn open_individual(&mut self) -> Vec<Effect> {
+        if let Some(wait) = self.wait_for_journal(super::journal::Needs::Individual) {
+            return wait;
+        }
+        let mut form = Individual::new();
+        if let Some(n) = self.progress.seats_used {
+            form.seats_used = TextField::with_value(&n.to_string(), 6);
+        }
+        self.set_screen(Screen::Individual(form));
+        Vec::new()
+    }
+
     /// The addresses of the form, checked.
     #[must_use]
     pub fn individual_parsed(&self, form: &Individual) -> Vec<Parsed> {

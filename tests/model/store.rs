@@ -718,3 +718,55 @@ fn addresses_in_older_batches_count_with_the_journal() {
     );
     assert_eq!(p.invites[0].len(), 2);
 }
+
+/// The TUI opens without the journal and reads it after its first frame: the two halves give
+/// what one open gives, older batches' addresses included, each once; a save in between keeps
+/// the journal; an unreadable journal is an error naming it.
+#[test]
+fn the_journal_read_after_opening_joins_what_opening_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join(FILE),
+        "version = 1\n\n[[invites]]\nat = \"2026-11-20T09:00:00Z\"\nsource = \"individual\"\n\
+         emails = [\"a@x.io\", \"B@x.io\"]\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join(store::JOURNAL),
+        "b@x.io\n C@X.io \n# note\n",
+    )
+    .expect("journal");
+    let whole = open(dir.path()).progress;
+    let Opened {
+        store,
+        mut progress,
+        ..
+    } = Store::open_deferring_journal(dir.path(), now()).expect("open");
+    assert_eq!(
+        progress.invited_emails().len(),
+        2,
+        "only the file's own addresses"
+    );
+    store
+        .save(&progress)
+        .expect("save before the journal arrives");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(store::JOURNAL)).expect("journal"),
+        "b@x.io\n C@X.io \n# note\n"
+    );
+    progress.join_invited(store::read_journal(dir.path()).expect("read"));
+    assert_eq!(progress.invited_emails(), whole.invited_emails());
+    assert_eq!(
+        progress.invited_emails().iter().collect::<Vec<_>>(),
+        ["a@x.io", "b@x.io", "c@x.io"]
+    );
+    drop(store);
+
+    // No journal: nothing to add.
+    let empty = tempfile::tempdir().expect("tempdir");
+    assert!(store::read_journal(empty.path()).expect("read").is_empty());
+    // A directory where the journal should be: an error that names it.
+    fs::create_dir(empty.path().join(store::JOURNAL)).expect("dir");
+    let err = store::read_journal(empty.path()).expect_err("not a file");
+    assert!(err.to_string().contains(store::JOURNAL), "{err}");
+}

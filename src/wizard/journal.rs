@@ -1,0 +1,141 @@
+//! The invite journal arrives after the first frame.
+//!
+//! `invited.txt` grows with every address recorded as invited, so the TUI does not read it
+//! before its first frame: it starts with [`Wizard::defer_journal`], asks the runtime for
+//! [`Effect::LoadJournal`] and gets [`Msg::JournalLoaded`]. Until then everything that counts
+//! or writes invited addresses (both invite screens, writing or merging a hand-off file) waits:
+//! the action asked for is kept, the banner says why, and it is carried out when the journal
+//! arrives, if the user is still where they asked for it. A journal that cannot be read turns
+//! those actions into an error naming the file; the rest of the wizard works as before.
+
+use std::collections::BTreeSet;
+
+use super::{Banner, BannerKind, BannerText, Effect, Msg, Notice, Screen, Shared, Wizard, notice};
+use crate::domain::guide::ItemId;
+use crate::domain::text::Detail;
+
+/// Whether the invite journal is in memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Journal {
+    /// Read (or never deferred): [`crate::domain::progress::Progress::invited`] is complete.
+    #[default]
+    Ready,
+    /// Being read; what to do once it is.
+    Loading {
+        /// The action asked for meanwhile.
+        then: Option<Pending>,
+    },
+    /// It could not be read: actions that need it say so.
+    Failed(Notice),
+}
+
+/// An action that needs the journal, asked for while it was being read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    action: Needs,
+    /// Where it was asked for (the screen's kind and its step): carried out only there.
+    at: Place,
+}
+
+/// What needs the journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Open the individual invite form (seats, addresses already invited).
+    Individual,
+    /// Open or resume the CSV invite flow (validation skips addresses already invited).
+    Csv,
+    /// Write a hand-off file (it carries the invited addresses).
+    WriteHandoff,
+    /// Merge a hand-off file (its addresses join the journal).
+    MergeHandoff,
+}
+
+type Place = (std::mem::Discriminant<Screen>, Option<ItemId>);
+
+impl Wizard {
+    /// Starts without the journal: [`Wizard::startup_effects`] then asks for it first.
+    pub fn defer_journal(&mut self) {
+        self.journal = Journal::Loading { then: None };
+    }
+
+    fn place(&self) -> Place {
+        let item = match &self.screen {
+            Screen::Step(v) => Some(v.item),
+            _ => None,
+        };
+        (std::mem::discriminant(&self.screen), item)
+    }
+
+    /// `None` when the journal is here and `action` can go on; else what to return instead
+    /// (the action is kept while the journal is read, refused when it cannot be).
+    pub(super) fn wait_for_journal(&mut self, action: Needs) -> Option<Vec<Effect>> {
+        match &self.journal {
+            Journal::Ready => None,
+            Journal::Loading { .. } => {
+                let at = self.place();
+                self.journal = Journal::Loading {
+                    then: Some(Pending { action, at }),
+                };
+                self.tell(vec![Detail::new("core.journal.reading")]);
+                Some(Vec::new())
+            }
+            Journal::Failed(why) => {
+                self.say_journal_failed(why.clone());
+                Some(Vec::new())
+            }
+        }
+    }
+
+    fn say_journal_failed(&mut self, why: Notice) {
+        self.banner = Some(Banner {
+            text: BannerText::Notices(vec![why, notice(Detail::new("core.journal.failed"))]),
+            kind: BannerKind::Error,
+        });
+    }
+
+    /// The journal was read (or failed to be).
+    pub(super) fn journal_loaded(
+        &mut self,
+        result: Result<Shared<BTreeSet<String>>, Notice>,
+    ) -> Vec<Effect> {
+        let then = match std::mem::take(&mut self.journal) {
+            Journal::Loading { then } => then,
+            // Never asked for, or already here: nothing to join twice.
+            other => {
+                self.journal = other;
+                return Vec::new();
+            }
+        };
+        let waiting = then.is_some_and(|p| p.at == self.place());
+        match result {
+            Ok(Shared(read)) => self.progress.join_invited(read),
+            Err(why) => {
+                self.journal = Journal::Failed(why.clone());
+                self.say_journal_failed(why);
+                return Vec::new();
+            }
+        }
+        let said_reading = self.banner.as_ref().is_some_and(|b| {
+            matches!(&b.text, BannerText::Notices(n) if n.len() == 1
+                && n[0].0.detail() == Detail::new("core.journal.reading"))
+        });
+        if said_reading {
+            self.banner = None;
+        }
+        match then {
+            Some(p) if waiting => match p.action {
+                Needs::Individual => self.open_individual(),
+                Needs::Csv => self.open_csv(),
+                Needs::WriteHandoff => self.write_handoff(),
+                Needs::MergeHandoff => self.open_handoffs(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The message the runtime sends once [`crate::store::read_journal`] is done.
+#[must_use]
+pub fn loaded(result: Result<crate::domain::progress::Invited, Notice>) -> Msg {
+    Msg::JournalLoaded(result.map(Shared))
+}
