@@ -192,10 +192,12 @@ pub enum CatalogError {
     },
 }
 
-/// All keys of one language, flattened.
+/// All keys of one language, flattened, parsed from the embedded files at run time: what the
+/// catalog tests read (the program itself uses the tables `build.rs` compiled from the same
+/// files; a test checks both agree).
 ///
 /// # Errors
-/// When an embedded file is not a table of strings (the catalog tests catch this at build time).
+/// When an embedded file is not a table of strings (the build would have failed first).
 pub fn load_lang(lang: Lang) -> Result<HashMap<String, String>, CatalogError> {
     let mut map = HashMap::new();
     for src in SOURCES.iter().filter(|s| s.lang == lang) {
@@ -246,29 +248,74 @@ fn flatten(
 /// Shown for a key no catalog has.
 pub const MISSING: &str = "(?)";
 
+/// The catalogs as `build.rs` compiled them: one sorted `(key, text)` table per language.
+mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
+}
+
+/// The messages of one language: the table compiled in, and any added at run time (tests).
+#[derive(Clone, Debug, Default)]
+struct Messages {
+    compiled: &'static [(&'static str, &'static str)],
+    added: HashMap<String, String>,
+}
+
+impl Messages {
+    fn of(lang: Lang) -> Messages {
+        Messages {
+            compiled: match lang {
+                Lang::En => compiled::EN,
+                Lang::ZhTw => compiled::ZH_TW,
+                Lang::Ko => compiled::KO,
+            },
+            added: HashMap::new(),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        if let Some(v) = self.added.get(key) {
+            return Some(v);
+        }
+        let i = self
+            .compiled
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()?;
+        self.compiled.get(i).map(|(_, v)| *v)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    #[cfg(test)]
+    fn insert(&mut self, key: String, text: String) {
+        self.added.insert(key, text);
+    }
+}
+
 /// The strings of one language, with English behind it for any gap.
 #[derive(Clone, Debug)]
 pub struct Catalog {
     lang: Lang,
-    map: HashMap<String, String>,
-    fallback: HashMap<String, String>,
+    map: Messages,
+    fallback: Messages,
 }
 
 impl Catalog {
-    /// Loads the catalog of `lang`.
+    /// The catalog of `lang`, as compiled in (nothing is parsed at run time).
     ///
     /// # Errors
-    /// When an embedded file is malformed (never in a tested build).
+    /// Never: a malformed catalog file stops the build. (The `Result` is kept for callers
+    /// written when the files were parsed here.)
     pub fn load(lang: Lang) -> Result<Catalog, CatalogError> {
-        let map = load_lang(lang)?;
         let fallback = if lang == Lang::En {
-            HashMap::new()
+            Messages::default()
         } else {
-            load_lang(Lang::En)?
+            Messages::of(Lang::En)
         };
         Ok(Catalog {
             lang,
-            map,
+            map: Messages::of(lang),
             fallback,
         })
     }
@@ -292,7 +339,7 @@ impl Catalog {
         self.map
             .get(key)
             .or_else(|| self.fallback.get(key))
-            .map_or(MISSING, String::as_str)
+            .unwrap_or(MISSING)
     }
 
     /// The string for `key` with each `{name}` replaced by its value.
@@ -586,6 +633,26 @@ mod tests {
         let text = read.render(&ko);
         assert!(text.contains(ko.t("io.not-found")), "{text}");
         assert!(!text.contains("{error}"), "{text}");
+    }
+
+    #[test]
+    fn the_compiled_tables_hold_exactly_what_the_files_say() {
+        for lang in Lang::ALL {
+            let parsed = load_lang(lang).unwrap_or_else(|e| panic!("{e}"));
+            let table = Messages::of(lang).compiled;
+            assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "{lang}: sorted");
+            let compiled: HashMap<String, String> = table
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect();
+            assert_eq!(compiled, parsed, "{lang}");
+            let tr = Catalog::load(lang).unwrap_or_else(|e| panic!("{e}"));
+            for (k, v) in &parsed {
+                assert_eq!(tr.t(k), v, "{lang}: {k}");
+            }
+        }
+        let ko = Catalog::load(Lang::Ko).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ko.t("no.such.key"), MISSING);
     }
 
     #[test]
