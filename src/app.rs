@@ -38,6 +38,9 @@ use crate::ui;
 use crate::wizard::live::CredentialInput;
 use crate::wizard::{Effect, Msg, Wizard, notice};
 
+/// Keys kept while a screen waits for the invite journal (more are dropped).
+const HELD_KEYS: usize = 1024;
+
 /// What background work reports to the loop.
 pub(crate) enum Background {
     /// A message for the wizard.
@@ -236,6 +239,7 @@ async fn event_loop(
     // event. Nothing is drawn without an event.
     // (Startup effects may already have changed the screen.)
     let mut dirty = !queue.is_empty();
+    let mut held: VecDeque<Event> = VecDeque::new();
     loop {
         let mut quit = false;
         while let Some(effect) = queue.pop_front() {
@@ -420,11 +424,42 @@ async fn event_loop(
             terminal.draw(|f| ui::render(wizard, f))?;
             dirty = false;
         }
+        // Keys typed while a screen waited for the invite journal go to that screen once it
+        // opens, one by one, as if typed now (type-ahead: `u`, the path, Enter). If the
+        // journal could not be read, the screen did not open: they are dropped.
+        if matches!(wizard.journal, crate::wizard::journal::Journal::Failed(_)) {
+            held.clear();
+        }
+        if !wizard.holds_keys()
+            && let Some(ev) = held.pop_front()
+        {
+            let msg = match ev {
+                Event::Key(key) => input::to_msg(wizard, key),
+                Event::Paste(text) => Some(Msg::Paste(text)),
+                _ => None,
+            };
+            if let Some(msg) = msg {
+                queue.extend(wizard.update(msg, Timestamp::now()));
+                dirty = true;
+            }
+            continue;
+        }
         let busy = wizard.is_busy();
         let msg = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(key))) => input::to_msg(wizard, key),
+                Some(Ok(Event::Key(key))) => match input::to_msg(wizard, key) {
+                    Some(Msg::ForceQuit) => Some(Msg::ForceQuit),
+                    _ if wizard.holds_keys() && held.len() < HELD_KEYS => {
+                        held.push_back(Event::Key(key));
+                        None
+                    }
+                    msg => msg,
+                },
                 Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+                Some(Ok(Event::Paste(text))) if wizard.holds_keys() && held.len() < HELD_KEYS => {
+                    held.push_back(Event::Paste(text));
+                    None
+                }
                 Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(e),

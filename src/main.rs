@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use clap::{CommandFactory, FromArgMatches};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use msi_setup::app;
 use msi_setup::cli::{self, Cli, Cmd, CsvCmd};
 use msi_setup::commands::{self, Context};
@@ -188,9 +187,6 @@ fn run_tui(
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return fail(&env_tr, env_tr.t("core.err.no-terminal").to_string());
     }
-    // Finding the system's time zone scans the zoneinfo directory: done on the other core
-    // while the progress loads.
-    let tz = std::thread::spawn(TimeZone::system);
     // The invite journal grows with every invite: it is read after the first frame.
     let opened = match Store::open_deferring_journal(config_dir, Timestamp::now()) {
         Ok(o) => o,
@@ -221,7 +217,7 @@ fn run_tui(
             remembered: store::load_mappings(config_dir),
         },
     );
-    wizard.tz = tz.join().unwrap_or(TimeZone::UTC);
+    wizard.tz = msi_setup::present::local_time_zone();
     wizard.defer_journal();
     wizard.hyperlinks = msi_setup::present::hyperlinks_supported(|k| std::env::var(k).ok());
     match app::run_to_end(wizard, &opened.store, started) {

@@ -18,7 +18,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 use crate::credentials::{self, Availability, Credentials};
 use crate::domain::checks::{CheckId, CheckOutcome, CheckStatus, System};
@@ -87,7 +86,7 @@ pub fn main(
             remembered: store::load_mappings(dir),
         },
     );
-    wizard.tz = TimeZone::system();
+    wizard.tz = crate::present::local_time_zone();
     let echo = !std::io::IsTerminal::is_terminal(&std::io::stdin());
     let stdin = io::stdin().lock();
     let stdout = io::stdout().lock();

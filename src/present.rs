@@ -263,6 +263,21 @@ pub fn wrapped_height(text: &str, cells: usize) -> usize {
     lines
 }
 
+/// The local time zone, for showing times. jiff's `TimeZone::system` names the zone by
+/// listing the whole zoneinfo directory (2–4 ms, before the first frame); without `TZ`, the
+/// zone's rules are read straight from `/etc/localtime` instead, as jiff itself does when that
+/// file is not a link. `TZ`, and any failure here, go to jiff.
+#[must_use]
+pub fn local_time_zone() -> TimeZone {
+    if std::env::var_os("TZ").is_none()
+        && let Ok(data) = std::fs::read("/etc/localtime")
+        && let Ok(tz) = TimeZone::tzif("Local", &data)
+    {
+        return tz;
+    }
+    TimeZone::system()
+}
+
 /// `2026-11-21 14:03` in `tz`.
 #[must_use]
 pub fn short_time(ts: Timestamp, tz: &TimeZone) -> String {

@@ -106,7 +106,7 @@ pub fn run_export(
         Err(e) => return fail(err, &e.localize(tr)),
     };
     let now = Timestamp::now();
-    let tz = TimeZone::system();
+    let tz = crate::present::local_time_zone();
     let path: PathBuf = args
         .out
         .clone()
@@ -272,7 +272,7 @@ pub fn run_merge(args: &MergeArgs, ctx: &Context, out: &mut dyn Write, err: &mut
     if is_own(&mine, &theirs) {
         return fail(err, &tr.f("handoff.err.own-file", &[("path", &path)]));
     }
-    let tz = TimeZone::system();
+    let tz = crate::present::local_time_zone();
     let from = who(tr, theirs.from.name.as_deref(), &theirs.from.roles);
     let head = match theirs.exported_at {
         Some(at) => tr.f(

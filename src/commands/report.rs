@@ -615,7 +615,7 @@ pub fn run(args: &ReportArgs, ctx: &Context, out: &mut dyn Write, err: &mut dyn 
         &progress,
         args.format,
         Timestamp::now(),
-        &TimeZone::system(),
+        &crate::present::local_time_zone(),
     );
     match &args.out {
         None => match out.write_all(text.as_bytes()) {

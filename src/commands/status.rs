@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::Context;
@@ -158,7 +157,7 @@ fn write_text(
     items: &[&Item],
 ) -> std::io::Result<()> {
     let tr = &ctx.tr;
-    let tz = TimeZone::system();
+    let tz = crate::present::local_time_zone();
     writeln!(
         out,
         "{}",

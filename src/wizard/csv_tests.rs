@@ -2738,9 +2738,11 @@ fn an_invite_asked_for_before_the_journal_is_read_opens_once_it_is() {
     let mut w = wizard(set_up(), Lang::En);
     w.defer_journal();
     assert_eq!(w.startup_effects(), vec![Effect::LoadJournal]);
-    // `i` waits: the step stays, and the banner says why.
+    assert!(!w.holds_keys(), "nothing asked for yet: keys work as ever");
+    // `i` waits: the step stays, and the banner says why; keys typed now wait for the form.
     assert!(send(&mut w, &[Msg::InviteIndividual]).is_empty());
     assert!(matches!(w.screen, Screen::Step(_)));
+    assert!(w.holds_keys());
     let banner = w.banner.as_ref().map(|b| format!("{:?}", b.text));
     assert!(banner.is_some_and(|b| b.contains("core.journal.reading")));
     // The journal arrives: its addresses count as seats, the form opens, the banner goes.
@@ -2749,6 +2751,7 @@ fn an_invite_asked_for_before_the_journal_is_read_opens_once_it_is() {
     assert_eq!(w.progress.seat_budget().used, 2);
     assert!(w.banner.is_none());
     assert_eq!(w.journal, journal::Journal::Ready);
+    assert!(!w.holds_keys());
     // A second answer (never sent, but harmless) adds nothing twice.
     send(&mut w, &[journal_of(&["c@example.com"])]);
     assert_eq!(w.progress.seat_budget().used, 2);

@@ -5,7 +5,8 @@
 //! [`Effect::LoadJournal`] and gets [`Msg::JournalLoaded`]. Until then everything that counts
 //! or writes invited addresses (both invite screens, writing or merging a hand-off file) waits:
 //! the action asked for is kept, the banner says why, and it is carried out when the journal
-//! arrives, if the user is still where they asked for it. A journal that cannot be read turns
+//! arrives, if the user is still where they asked for it; keys typed meanwhile are kept by the
+//! runtime and go to the screen that opens ([`Wizard::holds_keys`]). A journal that cannot be read turns
 //! those actions into an error naming the file; the rest of the wizard works as before.
 
 use std::collections::BTreeSet;
@@ -56,6 +57,13 @@ impl Wizard {
     /// Starts without the journal: [`Wizard::startup_effects`] then asks for it first.
     pub fn defer_journal(&mut self) {
         self.journal = Journal::Loading { then: None };
+    }
+
+    /// Whether a screen the user asked for waits for the journal: the runtime then keeps the
+    /// keys typed meanwhile and gives them to that screen once it opens (Ctrl-C still quits).
+    #[must_use]
+    pub fn holds_keys(&self) -> bool {
+        matches!(self.journal, Journal::Loading { then: Some(_) })
     }
 
     fn place(&self) -> Place {
