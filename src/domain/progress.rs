@@ -806,6 +806,26 @@ impl Progress {
         }
     }
 
+    /// Takes the addresses older builds listed in their batches out of them (each batch keeps
+    /// its count), for the journal: `progress.toml` then stays small. [`Progress::invited`]
+    /// already holds them.
+    pub fn take_legacy_addresses(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for b in &mut self.invites {
+            if b.emails.is_empty() {
+                continue;
+            }
+            b.count = b.len();
+            out.extend(
+                std::mem::take(&mut b.emails)
+                    .into_iter()
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty()),
+            );
+        }
+        out
+    }
+
     /// Joins addresses read from the journal after the progress was loaded (the TUI reads the
     /// journal after its first frame): the smaller set goes into the larger.
     pub fn join_invited(&mut self, mut read: Invited) {

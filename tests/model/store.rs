@@ -717,6 +717,19 @@ fn addresses_in_older_batches_count_with_the_journal() {
         ["a@x.io", "b@x.io", "c@x.io"]
     );
     assert_eq!(p.invites[0].len(), 2);
+    // Opening moved them to the journal, once, without repeating what it held: the file keeps
+    // the batch and its count, and the next start reads the same.
+    let text = fs::read_to_string(dir.path().join(FILE)).expect("progress");
+    assert!(!text.contains("emails"), "{text}");
+    assert!(text.contains("count = 2"), "{text}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(store::JOURNAL)).expect("journal"),
+        "b@x.io\nc@x.io\na@x.io\n"
+    );
+    let again = open(dir.path()).progress;
+    assert_eq!(again.invited_emails(), p.invited_emails());
+    assert_eq!(again.invites[0].len(), 2);
+    assert_eq!(again.seat_budget().used, 3);
 }
 
 /// The TUI opens without the journal and reads it after its first frame: the two halves give
@@ -742,17 +755,14 @@ fn the_journal_read_after_opening_joins_what_opening_read() {
         mut progress,
         ..
     } = Store::open_deferring_journal(dir.path(), now()).expect("open");
-    assert_eq!(
-        progress.invited_emails().len(),
-        2,
-        "only the file's own addresses"
-    );
+    // The first open moved the file's own addresses to the journal: none are left here.
+    assert!(progress.invited_emails().is_empty());
     store
         .save(&progress)
         .expect("save before the journal arrives");
     assert_eq!(
         fs::read_to_string(dir.path().join(store::JOURNAL)).expect("journal"),
-        "b@x.io\n C@X.io \n# note\n"
+        "b@x.io\n C@X.io \n# note\na@x.io\n"
     );
     progress.join_invited(store::read_journal(dir.path()).expect("read"));
     assert_eq!(progress.invited_emails(), whole.invited_emails());
