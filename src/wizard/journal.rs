@@ -6,8 +6,9 @@
 //! or writes invited addresses (both invite screens, writing or merging a hand-off file) waits:
 //! the action asked for is kept, the banner says why, and it is carried out when the journal
 //! arrives, if the user is still where they asked for it; keys typed meanwhile are kept by the
-//! runtime and go to the screen that opens ([`Wizard::holds_keys`]). A journal that cannot be read turns
-//! those actions into an error naming the file; the rest of the wizard works as before.
+//! runtime and go to the screen that opens ([`Wizard::holds_keys`]). A journal that cannot be
+//! read turns those actions into an error naming the file; the rest of the wizard works as
+//! before.
 
 use std::collections::BTreeSet;
 
