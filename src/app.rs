@@ -449,6 +449,8 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(key))) => match input::to_msg(wizard, key) {
                     Some(Msg::ForceQuit) => Some(Msg::ForceQuit),
+                    // Esc before anything else was typed stops the wait.
+                    Some(Msg::Back) if held.is_empty() => Some(Msg::Back),
                     _ if wizard.holds_keys() && held.len() < HELD_KEYS => {
                         held.push_back(Event::Key(key));
                         None

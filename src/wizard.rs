@@ -831,6 +831,11 @@ impl Wizard {
             }
             Msg::ForceQuit => return vec![Effect::Quit],
             Msg::JournalLoaded(result) => return self.journal_loaded(result),
+            // Esc while a screen waits for the journal: it will not open.
+            Msg::Back if self.holds_keys() => {
+                self.stop_waiting_for_journal();
+                return Vec::new();
+            }
             Msg::SaveFailed(error) => {
                 self.banner = Some(Banner {
                     text: BannerText::Notices(vec![

@@ -2755,13 +2755,25 @@ fn an_invite_asked_for_before_the_journal_is_read_opens_once_it_is() {
     // A second answer (never sent, but harmless) adds nothing twice.
     send(&mut w, &[journal_of(&["c@example.com"])]);
     assert_eq!(w.progress.seat_budget().used, 2);
+
+    // Esc while waiting: the step stays, the wait is forgotten, the journal still joins.
+    let mut w = wizard(set_up(), Lang::En);
+    w.defer_journal();
+    send(&mut w, &[Msg::InviteCsv, Msg::Back]);
+    assert!(matches!(w.screen, Screen::Step(_)));
+    assert!(!w.holds_keys());
+    assert!(w.banner.is_none());
+    send(&mut w, &[journal_of(&["a@example.com"])]);
+    assert!(matches!(w.screen, Screen::Step(_)));
+    assert_eq!(w.progress.seat_budget().used, 1);
 }
 
 #[test]
 fn an_invite_asked_for_elsewhere_is_not_opened_when_the_journal_arrives() {
     let mut w = wizard(set_up(), Lang::Ko);
     w.defer_journal();
-    send(&mut w, &[Msg::InviteCsv, Msg::Back]);
+    // Esc stops the wait; a second Esc goes to the hub, as ever.
+    send(&mut w, &[Msg::InviteCsv, Msg::Back, Msg::Back]);
     assert!(matches!(w.screen, Screen::Hub(_)));
     let effects = send(&mut w, &[journal_of(&["a@example.com"])]);
     assert!(effects.is_empty());

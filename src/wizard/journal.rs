@@ -67,6 +67,14 @@ impl Wizard {
         matches!(self.journal, Journal::Loading { then: Some(_) })
     }
 
+    /// Forgets the action kept for the journal (Esc): the journal is still read.
+    pub(super) fn stop_waiting_for_journal(&mut self) {
+        if let Journal::Loading { then } = &mut self.journal {
+            *then = None;
+            self.banner = None;
+        }
+    }
+
     fn place(&self) -> Place {
         let item = match &self.screen {
             Screen::Step(v) => Some(v.item),
