@@ -1,8 +1,9 @@
 //! The message catalog: every user-visible string, in English, Traditional Chinese and Korean.
 //!
-//! Strings live in `assets/i18n/<lang>/*.toml`, embedded with `include_str!`. Each file is a TOML
+//! Strings live in `assets/i18n/<lang>/*.toml`; `build.rs` compiles them into sorted tables
+//! (the files are also embedded with `include_str!`, for the catalog tests). Each file is a TOML
 //! table whose nested keys flatten to dotted keys (`[hub] title = ".."` is `hub.title`).
-//! Placeholders are `{name}`. A missing key falls back to English, then to the key itself, so a
+//! Placeholders are `{name}`. A missing key falls back to English, then to [`MISSING`], so a
 //! gap never panics; the catalog tests fail on any gap instead.
 //!
 //! Messages that are not plain keys travel as a [`Detail`] (key plus arguments); an error that

@@ -5,15 +5,14 @@
 //! [`Effect::LoadJournal`] and gets [`Msg::JournalLoaded`]. Until then everything that counts
 //! or writes invited addresses (both invite screens, writing or merging a hand-off file) waits:
 //! the action asked for is kept, the banner says why, and it is carried out when the journal
-//! arrives, if the user is still where they asked for it; keys typed meanwhile are kept by the
-//! runtime and go to the screen that opens ([`Wizard::holds_keys`]). A journal that cannot be
-//! read turns those actions into an error naming the file; the rest of the wizard works as
-//! before.
+//! arrives. Keys typed meanwhile are kept by the runtime and go to the screen that opens
+//! ([`Wizard::holds_keys`]), so the user is still where they asked; Esc forgets the action. A
+//! journal that cannot be read turns those actions into an error naming the file; the rest of
+//! the wizard works as before.
 
 use std::collections::BTreeSet;
 
-use super::{Banner, BannerKind, BannerText, Effect, Msg, Notice, Screen, Shared, Wizard, notice};
-use crate::domain::guide::ItemId;
+use super::{Banner, BannerKind, BannerText, Effect, Msg, Notice, Shared, Wizard, notice};
 use crate::domain::text::Detail;
 
 /// Whether the invite journal is in memory.
@@ -25,18 +24,10 @@ pub enum Journal {
     /// Being read; what to do once it is.
     Loading {
         /// The action asked for meanwhile.
-        then: Option<Pending>,
+        then: Option<Needs>,
     },
     /// It could not be read: actions that need it say so.
     Failed(Notice),
-}
-
-/// An action that needs the journal, asked for while it was being read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pending {
-    action: Needs,
-    /// Where it was asked for (the screen's kind and its step): carried out only there.
-    at: Place,
 }
 
 /// What needs the journal.
@@ -51,8 +42,6 @@ pub enum Needs {
     /// Merge a hand-off file (its addresses join the journal).
     MergeHandoff,
 }
-
-type Place = (std::mem::Discriminant<Screen>, Option<ItemId>);
 
 impl Wizard {
     /// Starts without the journal: [`Wizard::startup_effects`] then asks for it first.
@@ -75,24 +64,13 @@ impl Wizard {
         }
     }
 
-    fn place(&self) -> Place {
-        let item = match &self.screen {
-            Screen::Step(v) => Some(v.item),
-            _ => None,
-        };
-        (std::mem::discriminant(&self.screen), item)
-    }
-
     /// `None` when the journal is here and `action` can go on; else what to return instead
     /// (the action is kept while the journal is read, refused when it cannot be).
     pub(super) fn wait_for_journal(&mut self, action: Needs) -> Option<Vec<Effect>> {
         match &self.journal {
             Journal::Ready => None,
             Journal::Loading { .. } => {
-                let at = self.place();
-                self.journal = Journal::Loading {
-                    then: Some(Pending { action, at }),
-                };
+                self.journal = Journal::Loading { then: Some(action) };
                 self.tell(vec![Detail::new("core.journal.reading")]);
                 Some(Vec::new())
             }
@@ -123,7 +101,6 @@ impl Wizard {
                 return Vec::new();
             }
         };
-        let waiting = then.is_some_and(|p| p.at == self.place());
         match result {
             Ok(Shared(read)) => self.progress.join_invited(read),
             Err(why) => {
@@ -140,13 +117,11 @@ impl Wizard {
             self.banner = None;
         }
         match then {
-            Some(p) if waiting => match p.action {
-                Needs::Individual => self.open_individual(),
-                Needs::Csv => self.open_csv(),
-                Needs::WriteHandoff => self.write_handoff(),
-                Needs::MergeHandoff => self.open_handoffs(),
-            },
-            _ => Vec::new(),
+            Some(Needs::Individual) => self.open_individual(),
+            Some(Needs::Csv) => self.open_csv(),
+            Some(Needs::WriteHandoff) => self.write_handoff(),
+            Some(Needs::MergeHandoff) => self.open_handoffs(),
+            None => Vec::new(),
         }
     }
 }
