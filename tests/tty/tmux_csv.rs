@@ -33,6 +33,46 @@ const EXPECTED: [(&str, &str, &str); 8] = [
     ("jiwoo.han@example.com", "지우", "한"),
 ];
 
+/// The shell command the tests run in their pane: the wizard on the config in `dir` with
+/// `args`, no locale from the environment, then its exit code, and the pane kept open.
+fn wizard_cmd(dir: &std::path::Path, args: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_msi-setup");
+    format!(
+        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}'{args}; \
+         echo MSI_EXITED=$?; sleep 600",
+        dir.display()
+    )
+}
+
+/// The wizard at the invite step in an 80×24 tmux session `session`, started in a temp dir
+/// that holds `file` (`bytes`) and a progress file set up for the Marketo admin `name` in
+/// `lang`. (Drop the session before the dir: bind them in this order.)
+pub fn at_invite_step(
+    session: &str,
+    file: &str,
+    bytes: &[u8],
+    name: &str,
+    lang: &str,
+) -> (tempfile::TempDir, Tmux) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(file), bytes).unwrap();
+    std::fs::write(
+        dir.path().join("progress.toml"),
+        format!(
+            "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"{name}\"\nlang = \"{lang}\"\n"
+        ),
+    )
+    .unwrap();
+    let t = Tmux::new(session);
+    t.start(
+        Some(dir.path()),
+        80,
+        24,
+        &wizard_cmd(dir.path(), " --step invite-users"),
+    );
+    (dir, t)
+}
+
 /// The number right after `label` on the line of `screen` that contains `anchor`.
 fn number_after(screen: &str, anchor: &str, label: &str) -> u64 {
     let line = screen
@@ -54,24 +94,9 @@ fn number_after(screen: &str, anchor: &str, label: &str) -> u64 {
 }
 
 pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
-    let dir = tempfile::tempdir().unwrap();
     let (bytes, _, unmappable) = encoding_rs::EUC_KR.encode(USERS);
     assert!(!unmappable);
-    std::fs::write(dir.path().join("users.csv"), &bytes).unwrap();
-    std::fs::write(
-        dir.path().join("progress.toml"),
-        "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"민지\"\nlang = \"ko\"\n",
-    )
-    .unwrap();
-
-    let bin = env!("CARGO_BIN_EXE_msi-setup");
-    let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' \
-         --step invite-users; echo MSI_EXITED=$?; sleep 600",
-        dir.path().display()
-    );
-    let t = Tmux::new("a");
-    t.start(Some(dir.path()), 80, 24, &cmd);
+    let (dir, t) = at_invite_step("a", "users.csv", &bytes, "민지", "ko");
     t.wait_for("the invite step with i and u", |s| {
         s.contains("i 개별 초대") && s.contains("u CSV로 초대")
     });
@@ -232,12 +257,7 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
 
     // Starting again opens the hub or the step where it quit, never the finished flow.
     let t = Tmux::new("b");
-    let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}'; \
-         echo MSI_EXITED=$?; sleep 600",
-        dir.path().display()
-    );
-    t.start(Some(dir.path()), 80, 24, &cmd);
+    t.start(Some(dir.path()), 80, 24, &wizard_cmd(dir.path(), ""));
     let hub = t.wait_for("the hub or the step", |s| {
         s.contains("설정 체크리스트") || s.contains("하위 단계")
     });
@@ -254,25 +274,11 @@ pub fn a_cp949_korean_csv_is_mapped_checked_exported_and_recorded() {
 /// At most 100 are recorded, the screen said how many were left out and where, the left-out
 /// file holds the other 50, `status --json` agrees and `progress.toml` stays small.
 pub fn a_file_over_the_seats_records_at_most_the_seats_left() {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("email,first_name,last_name\n");
     for n in 0..150 {
         text.push_str(&format!("user{n:03}@example.com,Name{n},Family\n"));
     }
-    std::fs::write(dir.path().join("staff.csv"), &text).unwrap();
-    std::fs::write(
-        dir.path().join("progress.toml"),
-        "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"Ana\"\nlang = \"en\"\n",
-    )
-    .unwrap();
-    let bin = env!("CARGO_BIN_EXE_msi-setup");
-    let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' \
-         --step invite-users; echo MSI_EXITED=$?; sleep 600",
-        dir.path().display()
-    );
-    let t = Tmux::new("seats");
-    t.start(Some(dir.path()), 80, 24, &cmd);
+    let (dir, t) = at_invite_step("seats", "staff.csv", text.as_bytes(), "Ana", "en");
     t.wait_for("the invite step", |s| {
         s.contains("u invite via CSV") || s.contains("u ")
     });
@@ -317,7 +323,7 @@ pub fn a_file_over_the_seats_records_at_most_the_seats_left() {
         .unwrap()
         .len();
     assert!(size < 64 * 1024, "{size}");
-    let out = std::process::Command::new(bin)
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_msi-setup"))
         .args(["--config-dir"])
         .arg(dir.path())
         .args(["status", "--json"])

@@ -2,30 +2,14 @@
 //! that is nowhere ends with a line saying so; `?` pressed right after Enter opens the key help
 //! at once (the search does not hold the keys); `q` quits and restores the terminal. Needs tmux.
 
-use crate::tmux as support;
-
-use support::Tmux;
+use crate::tmux_csv::at_invite_step;
 
 pub fn a_search_with_no_match_says_so_and_keys_stay_answered() {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("email,first name,last name,team\n");
     for n in 0..200_000 {
         text.push_str(&format!("user{n}@example.com,Name{n},Kim,Sales\n"));
     }
-    std::fs::write(dir.path().join("users.csv"), text).unwrap();
-    std::fs::write(
-        dir.path().join("progress.toml"),
-        "version = 1\n\n[setup]\nroles = [\"marketo-admin\"]\nname = \"Ana\"\nlang = \"en\"\n",
-    )
-    .unwrap();
-    let bin = env!("CARGO_BIN_EXE_msi-setup");
-    let cmd = format!(
-        "env -u LANG -u LC_ALL -u LC_MESSAGES TERM=xterm-256color MSI_SETUP_HYPERLINKS=0 {bin} --config-dir '{}' \
-         --step invite-users; echo MSI_EXITED=$?; sleep 600",
-        dir.path().display()
-    );
-    let t = Tmux::new("s");
-    t.start(Some(dir.path()), 80, 24, &cmd);
+    let (_dir, t) = at_invite_step("s", "users.csv", text.as_bytes(), "Ana", "en");
     t.wait_for("the invite step", |s| s.contains("u ") && s.contains("CSV"));
     t.keys(&["u"]);
     t.wait_for("the file picker", |s| {
