@@ -499,13 +499,7 @@ pub(crate) struct Walker<R: Read> {
     /// Cells in the header (or in the widest preview row without one).
     pub(crate) width: usize,
     decoded: bool,
-    /// When set, [`Walker::row`] also checks the address in this column (the parsing thread
-    /// of [`validate_threaded`] takes that work off the checking one).
-    email_col: Option<usize>,
 }
-
-/// What [`check_address`] says.
-type EmailVerdict = Result<Option<EmailWarning>, EmailProblem>;
 
 impl<R: Read> Walker<R> {
     pub(crate) fn open(reader: R, intake: &Intake) -> io::Result<Self> {
@@ -518,7 +512,6 @@ impl<R: Read> Walker<R> {
             sep_line: intake.dialect.sep_line,
             width: intake.columns.len(),
             decoded: intake.encoding.encoding != encoding_rs::UTF_8,
-            email_col: None,
         })
     }
 
@@ -556,22 +549,18 @@ impl<R: Read> Walker<R> {
     /// The current row.
     pub(crate) fn row(&self) -> RowRef<'_> {
         let all = self.rr.all();
-        let mut row = RowRef {
+        RowRef {
             all,
             // SIMD validation: a row of Korean or Chinese names is mostly multi-byte text.
             text: simdutf8::basic::from_utf8(all).ok(),
-            email: None,
             ends: self.rr.ends(),
+            gap: self.rr.gap(),
             line: self.rr.line(),
             offset: self.rr.offset(),
             spanned: self.rr.lines_spanned(),
             width: self.width,
             decoded: self.decoded,
-        };
-        if let Some(col) = self.email_col {
-            row.email = row.email_verdict(col);
         }
-        row
     }
 
     pub(crate) fn line(&self) -> u64 {
@@ -592,15 +581,15 @@ impl<R: Read> Walker<R> {
 /// [`Batch`]: the same checks run on both, so both give the same report.
 #[derive(Clone, Copy)]
 pub(crate) struct RowRef<'a> {
-    /// The cells end to end (unquoted).
+    /// The cells (unquoted), end to end or `gap` bytes apart.
     all: &'a [u8],
     /// `all` as text, when it is valid UTF-8 (checked where the row was read: on the parsing
     /// thread of [`validate_threaded`]).
     text: Option<&'a str>,
-    /// The address's verdict, when checked where the row was read.
-    email: Option<EmailVerdict>,
     /// Where each cell ends in `all`.
     ends: &'a [usize],
+    /// Bytes from one cell's end to the next one's start in `all` (a delimiter, or none).
+    gap: usize,
     line: u64,
     offset: u64,
     /// Physical lines the row spans.
@@ -612,15 +601,6 @@ pub(crate) struct RowRef<'a> {
 }
 
 impl<'a> RowRef<'a> {
-    /// [`check_address`] on the trimmed address in column `col`, when [`Validator::row`] asks
-    /// for it (not empty, not starting with a TAB or a line break).
-    fn email_verdict(&self, col: usize) -> Option<EmailVerdict> {
-        let (raw, _) = self.cell(&self.row_text(), col)?;
-        let value = trim(&raw);
-        let tab_first = matches!(raw.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'));
-        (!value.is_empty() && !tab_first).then(|| check_address(value))
-    }
-
     fn len(&self) -> usize {
         self.ends.len()
     }
@@ -629,7 +609,7 @@ impl<'a> RowRef<'a> {
         let end = *self.ends.get(i)?;
         let start = match i {
             0 => 0,
-            _ => *self.ends.get(i - 1)?,
+            _ => *self.ends.get(i - 1)? + self.gap,
         };
         Some(start..end)
     }
@@ -681,6 +661,8 @@ struct Batch {
     /// Every row's cell ends, relative to the row's start in `bytes`.
     ends: Vec<usize>,
     rows: Vec<BatchRow>,
+    /// The problems of the rows checked already, in row order.
+    issues: Vec<Issue>,
     /// Raw bytes of the file read when the batch was full (for progress).
     bytes_read: u64,
     width: usize,
@@ -695,10 +677,14 @@ struct BatchRow {
     start: usize,
     bytes_end: usize,
     ends_end: usize,
+    gap: usize,
     line: u64,
     offset: u64,
     spanned: u64,
-    email: Option<EmailVerdict>,
+    /// The verdict, when the parsing thread checked the row; its problems end at `issues_end`
+    /// in the batch's `issues`.
+    found: Option<Found>,
+    issues_end: usize,
 }
 
 /// Rows per batch (or fewer, once [`BATCH_BYTES`] are filled).
@@ -706,10 +692,10 @@ const BATCH_ROWS: usize = 1024;
 const BATCH_BYTES: usize = 128 * 1024;
 /// Batches the parsing thread may be ahead of the checking one.
 const BATCHES_AHEAD: usize = 8;
-/// The parsing thread also checks addresses while at least this many batches wait: with the
-/// queue kept this full, neither side waited long for the other on 1 M rows (a lower mark made
-/// the parser the slower side; 4 batches of 4 096 rows behind a mark of 1 left either side
-/// idle for 10–40 % of the pass).
+/// The parsing thread also checks the rows of a batch ([`RowChecks::check`]) while at least this
+/// many batches wait. On 1 M rows it then checks 40–70 % of the batches, and neither side waits
+/// for the other more than a few milliseconds of the pass (measured with timers around `send`
+/// and `recv`, since removed).
 const HELP_WHEN_WAITING: usize = 6;
 
 impl Batch {
@@ -718,14 +704,17 @@ impl Batch {
         self.bytes.clear();
         self.ends.clear();
         self.rows.clear();
+        self.issues.clear();
     }
 
     fn is_full(&self) -> bool {
         self.rows.len() >= BATCH_ROWS || self.text.len() + self.bytes.len() >= BATCH_BYTES
     }
 
-    fn push<R: Read>(&mut self, w: &Walker<R>) {
+    /// Copies the walker's row; with `checks`, checks it too.
+    fn push<R: Read>(&mut self, w: &Walker<R>, checks: Option<&RowChecks>) {
         let row = w.row();
+        let found = checks.map(|c| c.check(&row, &mut self.issues));
         let (in_text, start, end) = match row.text {
             Some(t) => {
                 let start = self.text.len();
@@ -746,18 +735,24 @@ impl Batch {
             start,
             bytes_end: end,
             ends_end: self.ends.len(),
+            gap: row.gap,
             line: row.line,
             offset: row.offset,
             spanned: row.spanned,
-            email: row.email,
+            found,
+            issues_end: self.issues.len(),
         });
     }
 
-    fn row(&self, k: usize) -> Option<RowRef<'_>> {
+    /// Row `k`, and its verdict and problems when the parsing thread checked it.
+    fn row(&self, k: usize) -> Option<(RowRef<'_>, Option<Checked<'_>>)> {
         let r = self.rows.get(k)?;
-        let ends_start = match k {
-            0 => 0,
-            _ => self.rows.get(k - 1)?.ends_end,
+        let (ends_start, issues_start) = match k {
+            0 => (0, 0),
+            _ => {
+                let before = self.rows.get(k - 1)?;
+                (before.ends_end, before.issues_end)
+            }
         };
         let (all, text) = if r.in_text {
             let t = self.text.get(r.start..r.bytes_end)?;
@@ -765,17 +760,22 @@ impl Batch {
         } else {
             (self.bytes.get(r.start..r.bytes_end)?, None)
         };
-        Some(RowRef {
+        let row = RowRef {
             all,
             text,
-            email: r.email,
             ends: self.ends.get(ends_start..r.ends_end)?,
+            gap: r.gap,
             line: r.line,
             offset: r.offset,
             spanned: r.spanned,
             width: self.width,
             decoded: self.decoded,
-        })
+        };
+        let found = match r.found {
+            Some(found) => Some((found, self.issues.get(issues_start..r.issues_end)?)),
+            None => None,
+        };
+        Some((row, found))
     }
 }
 
@@ -796,25 +796,26 @@ enum Parsed {
 /// or the checking side hangs up (cancelled). Spent batches come back through `spent`.
 ///
 /// The two threads share the work where it pays: while the checking side has batches waiting
-/// (`waiting`, counted by both), this thread also checks the addresses of the next batch;
-/// while the checking side waits for it, it leaves them to that side. Either way each address
-/// gets the same verdict, so the report does not depend on the split.
+/// (`waiting`, counted by both), this thread also checks the rows of the next batch
+/// ([`RowChecks::check`]); while the checking side waits for it, it leaves them to that side.
+/// Either way each row gets the same verdict, so the report does not depend on the split.
 fn parse_batches<R: Read>(
     mut walker: Walker<R>,
-    email_col: usize,
+    checks: &RowChecks,
+    help_when_waiting: usize,
     waiting: &AtomicUsize,
     full: &mpsc::SyncSender<Parsed>,
     spent: &mpsc::Receiver<Batch>,
 ) {
     let mut batch = Batch::default();
+    let mut help = false;
     loop {
         match walker.next() {
             Ok(true) => {
                 if batch.rows.is_empty() {
-                    walker.email_col =
-                        (waiting.load(Ordering::Relaxed) >= HELP_WHEN_WAITING).then_some(email_col);
+                    help = waiting.load(Ordering::Relaxed) >= help_when_waiting;
                 }
-                batch.push(&walker);
+                batch.push(&walker, help.then_some(checks));
                 if batch.is_full() {
                     batch.bytes_read = walker.bytes_read();
                     let mut next = spent.try_recv().unwrap_or_default();
@@ -1154,64 +1155,34 @@ impl Teams {
     }
 }
 
-/// The checks of one pass, fed one row at a time in file order.
-struct Validator<'o> {
-    options: &'o Options,
+/// What is checked in each row: the mapped columns.
+#[derive(Clone, Debug)]
+struct RowChecks {
     email_col: usize,
+    /// Names, team and workspace, where mapped.
     other_cols: Vec<(Field, usize)>,
     team_col: Option<usize>,
-    report: Report,
-    keys: Keys,
-    teams: Teams,
-    row_issues: Vec<Issue>,
 }
 
-impl<'o> Validator<'o> {
-    fn new(
-        intake: &Intake,
-        mapping: &Mapping,
-        options: &'o Options,
-    ) -> Result<Self, ValidateError> {
-        let email_col = mapping
-            .get(Field::Email)
-            .ok_or(ValidateError::NoEmailColumn)?
-            .column;
-        let other_cols: Vec<(Field, usize)> = [
-            Field::FirstName,
-            Field::LastName,
-            Field::Team,
-            Field::Workspace,
-        ]
-        .into_iter()
-        .filter_map(|f| mapping.get(f).map(|m| (f, m.column)))
-        .collect();
-        let team_col = mapping.get(Field::Team).map(|m| m.column);
-        let mut report = Report::default();
-        let mut keys = Keys::new();
-        if let Some(rows) = intake.estimate_rows(options.size_hint) {
-            let rows = usize::try_from(rows.min(50_000_000)).unwrap_or(0);
-            keys.reserve(rows);
-            report.rows.reserve(rows);
-        }
-        Ok(Validator {
-            options,
-            email_col,
-            other_cols,
-            team_col,
-            report,
-            keys,
-            teams: Teams::new(),
-            row_issues: Vec::with_capacity(4),
-        })
-    }
+/// A row checked on the parsing thread: its verdict and its problems.
+type Checked<'a> = (Found, &'a [Issue]);
 
-    /// Checks the next data row.
-    fn row(&mut self, walker: RowRef<'_>) -> Result<(), ValidateError> {
+/// A row's verdict from [`RowChecks::check`], before it is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Found {
+    /// No address, an invalid one, or a control character in a cell.
+    invalid: bool,
+    /// A valid address and nothing making the row invalid: the address counts for duplicates
+    /// and seats.
+    invitable: bool,
+}
+
+impl RowChecks {
+    /// Checks one data row: its shape, its address and its other mapped cells. Pure: the
+    /// verdict depends on the row alone, so the parsing thread of [`validate_threaded`] may
+    /// run it ahead of the checking one. Appends the row's problems to `issues`.
+    fn check(&self, walker: &RowRef<'_>, row_issues: &mut Vec<Issue>) -> Found {
         let line = walker.line;
-        let report = &mut self.report;
-        let row = u32::try_from(report.rows.len()).map_err(|_| ValidateError::TooLarge)?;
-        let row_issues = &mut self.row_issues;
-        row_issues.clear();
         let mut status = RowStatus::Ok;
         let mut valid_key = false;
 
@@ -1286,8 +1257,7 @@ impl<'o> Validator<'o> {
             let checked = if tab_first {
                 Err(EmailProblem::FormulaLike)
             } else {
-                // Checked already on the parsing thread, or here.
-                walker.email.unwrap_or_else(|| check_address(value))
+                check_address(value)
             };
             match checked {
                 Err(problem) => {
@@ -1351,32 +1321,116 @@ impl<'o> Validator<'o> {
                     detail: Detail::Value(clip(value)),
                 });
             }
-            if Some(col) == self.team_col && !value.is_empty() {
-                self.teams.add(value);
+        }
+
+        let invalid = status != RowStatus::Ok;
+        Found {
+            invalid,
+            invitable: valid_key && !invalid,
+        }
+    }
+}
+
+/// The checks of one pass, fed one row at a time in file order.
+struct Validator<'o> {
+    options: &'o Options,
+    checks: RowChecks,
+    report: Report,
+    keys: Keys,
+    teams: Teams,
+    row_issues: Vec<Issue>,
+}
+
+impl<'o> Validator<'o> {
+    fn new(
+        intake: &Intake,
+        mapping: &Mapping,
+        options: &'o Options,
+    ) -> Result<Self, ValidateError> {
+        let email_col = mapping
+            .get(Field::Email)
+            .ok_or(ValidateError::NoEmailColumn)?
+            .column;
+        let other_cols: Vec<(Field, usize)> = [
+            Field::FirstName,
+            Field::LastName,
+            Field::Team,
+            Field::Workspace,
+        ]
+        .into_iter()
+        .filter_map(|f| mapping.get(f).map(|m| (f, m.column)))
+        .collect();
+        let team_col = mapping.get(Field::Team).map(|m| m.column);
+        let mut report = Report::default();
+        let mut keys = Keys::new();
+        if let Some(rows) = intake.estimate_rows(options.size_hint) {
+            let rows = usize::try_from(rows.min(50_000_000)).unwrap_or(0);
+            keys.reserve(rows);
+            report.rows.reserve(rows);
+        }
+        Ok(Validator {
+            options,
+            checks: RowChecks {
+                email_col,
+                other_cols,
+                team_col,
+            },
+            report,
+            keys,
+            teams: Teams::new(),
+            row_issues: Vec::with_capacity(4),
+        })
+    }
+
+    /// Checks the next data row and counts it (with the verdict of [`RowChecks::check`] when
+    /// the parsing thread found it already: its problems are then in `issues`).
+    fn row(&mut self, walker: RowRef<'_>, found: Option<Checked<'_>>) -> Result<(), ValidateError> {
+        let (found, issues) = match found {
+            Some((found, issues)) => (found, issues),
+            None => {
+                self.row_issues.clear();
+                let found = self.checks.check(&walker, &mut self.row_issues);
+                (found, &self.row_issues[..])
+            }
+        };
+        let report = &mut self.report;
+        let row = u32::try_from(report.rows.len()).map_err(|_| ValidateError::TooLarge)?;
+        // The address and the team, again: slicing a cell costs less than carrying it over.
+        let row_text = walker.row_text();
+        let cell = |col: usize| walker.cell(&row_text, col).map(|(raw, _)| raw);
+        if let Some(team) = self.checks.team_col.and_then(cell) {
+            let team = trim(&team);
+            if !team.is_empty() {
+                self.teams.add(team);
             }
         }
-
         // Only a row that will be invited holds an address for duplicates and seats.
-        let invitable = valid_key && status == RowStatus::Ok;
-        self.keys.push(row, invitable.then_some(value))?;
+        let address = found
+            .invitable
+            .then(|| cell(self.checks.email_col))
+            .flatten();
+        self.keys.push(row, address.as_deref().map(trim))?;
 
-        match status {
-            RowStatus::Ok => report.counts.valid += 1,
-            _ => report.counts.invalid += 1,
-        }
+        let status = if found.invalid {
+            report.counts.invalid += 1;
+            RowStatus::Invalid
+        } else {
+            report.counts.valid += 1;
+            RowStatus::Ok
+        };
         report.counts.rows += 1;
-        let reason = row_issues
+        let reason = issues
             .iter()
             .find(|i| i.severity() == Severity::Error)
-            .or_else(|| row_issues.first())
+            .or_else(|| issues.first())
             .map(|i| i.kind);
         report.rows.push(RowResult {
             offset: walker.offset,
-            line,
+            line: walker.line,
             status,
             reason,
         });
-        report.issues.append(row_issues);
+        report.issues.extend_from_slice(issues);
         Ok(())
     }
 
@@ -1538,7 +1592,7 @@ pub fn validate<R: Read>(
     let mut v = Validator::new(intake, mapping, options)?;
     let mut walker = Walker::open(reader, intake)?;
     while walker.next()? {
-        v.row(walker.row())?;
+        v.row(walker.row(), None)?;
         v.tick(walker.bytes_read(), progress)?;
     }
     let bytes_read = walker.bytes_read();
@@ -1560,16 +1614,43 @@ pub fn validate_threaded<R: Read + Send>(
     options: &Options,
     progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Report, ValidateError> {
+    pipelined(
+        reader,
+        intake,
+        mapping,
+        options,
+        progress,
+        HELP_WHEN_WAITING,
+    )
+}
+
+/// [`validate_threaded`], with the parsing thread checking the rows of a batch when at least
+/// `help_when_waiting` batches wait (0: always; `usize::MAX`: never).
+fn pipelined<R: Read + Send>(
+    reader: R,
+    intake: &Intake,
+    mapping: &Mapping,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
+    help_when_waiting: usize,
+) -> Result<Report, ValidateError> {
     let mut v = Validator::new(intake, mapping, options)?;
     let walker = Walker::open(reader, intake)?;
-    let email_col = v.email_col;
+    let checks = v.checks.clone();
     let (full_tx, full_rx) = mpsc::sync_channel::<Parsed>(BATCHES_AHEAD);
     let (spent_tx, spent_rx) = mpsc::channel::<Batch>();
     let waiting = AtomicUsize::new(0);
     let bytes_read = std::thread::scope(|s| {
         let waiting_for_parser = &waiting;
         s.spawn(move || {
-            parse_batches(walker, email_col, waiting_for_parser, &full_tx, &spent_rx);
+            parse_batches(
+                walker,
+                &checks,
+                help_when_waiting,
+                waiting_for_parser,
+                &full_tx,
+                &spent_rx,
+            );
         });
         // Returning drops `full_rx`: a parser still running stops at its next send.
         let full_rx = full_rx;
@@ -1578,8 +1659,8 @@ pub fn validate_threaded<R: Read + Send>(
                 Ok(Parsed::Rows(batch)) => {
                     waiting.fetch_sub(1, Ordering::Relaxed);
                     for k in 0..batch.rows.len() {
-                        if let Some(row) = batch.row(k) {
-                            v.row(row)?;
+                        if let Some((row, found)) = batch.row(k) {
+                            v.row(row, found)?;
                             v.tick(batch.bytes_read, progress)?;
                         }
                     }
@@ -1611,4 +1692,96 @@ fn merge_by_line(a: Vec<Issue>, b: Vec<Issue>) -> Vec<Issue> {
     }
     out.extend(b);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::domain::csv_intake::{Overrides, Sample, sniff};
+
+    /// Rows of every kind, quoted and not, so that both splitters and both checking sides see
+    /// all of them: a cell split inside a character, bytes that are not UTF-8, control
+    /// characters, formulas, ragged and long rows, blanks, duplicates and invited addresses.
+    fn mixed(rows: usize) -> Vec<u8> {
+        let mut out = b"Email,First Name,Last Name,Team,Workspace\r\n".to_vec();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for i in 0..rows {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let row: Vec<u8> = match x % 24 {
+                0..=2 => format!(
+                    "User{}@Example.COM,Dup,Row,Sales,W\r\n",
+                    x as usize % (i + 1)
+                )
+                .into_bytes(),
+                3 => b"not-an-address,Bad,Row,Sales,W\r\n".to_vec(),
+                4 => b",No,Address,EMEA,W\r\n".to_vec(),
+                5 => format!("user{i}@example.com,=cmd,Formula,EMEA,W\r\n").into_bytes(),
+                6 => format!("user{i}@example.com,Ragged\r\n").into_bytes(),
+                7 => format!("\"user{i}@example.com\",\"two\nlines\",\"Q\"\"uote\",APAC,W\r\n")
+                    .into_bytes(),
+                8 => b"\r\n,,,,\r\n".to_vec(),
+                9 => {
+                    format!(" user{i}@example.com ,Space,Around,Team{},W\r\n", x % 30).into_bytes()
+                }
+                10 => format!("user{i}@example.com,Ctl\u{1},Char,APAC,W\r\n").into_bytes(),
+                11 => {
+                    let mut r = format!("user{i}@example.com,Bad").into_bytes();
+                    r.extend_from_slice(b"\xFF\xFE,Bytes,APAC,W\r\n");
+                    r
+                }
+                // A quoted first name ending inside a character that the next cell completes.
+                12 => {
+                    let mut r = format!("user{i}@example.com,").into_bytes();
+                    r.extend_from_slice(b"\"\xEA\",\xB9\x80,Split,W\r\n");
+                    r
+                }
+                13 => format!("invited{}@example.com,Again,Here,Sales,W\r\n", i % 3).into_bytes(),
+                14 => format!("user{i}@example.com\t,\u{3000}민준\u{3000},김,영업1팀,W\r\n")
+                    .into_bytes(),
+                _ => format!("user{i}@example.com,민준,김,Sales,W\r\n").into_bytes(),
+            };
+            out.extend_from_slice(&row);
+        }
+        out
+    }
+
+    /// The report of one thread, and of two with the parsing thread checking every batch and no
+    /// batch, are the same, byte for byte.
+    #[test]
+    fn where_a_row_is_checked_changes_nothing() {
+        let bytes = mixed(5 * BATCH_ROWS + 37);
+        let sample = Sample::read(&bytes[..]).unwrap();
+        let overrides = Overrides {
+            encoding: Some(encoding_rs::UTF_8),
+            ..Overrides::default()
+        };
+        let intake = sniff(&sample, &overrides).unwrap();
+        let mapping = intake.suggest_mapping();
+        let options = Options::new(&["INVITED1@example.com".to_string()], Some(50));
+        let go = &mut |_| ControlFlow::Continue(());
+        let one = validate(&bytes[..], &intake, &mapping, &options, go).unwrap();
+        for help in [0, usize::MAX] {
+            let two = pipelined(&bytes[..], &intake, &mapping, &options, go, help).unwrap();
+            assert_eq!(one, two, "parsing thread helps when {help} batches wait");
+        }
+        // The file has what the comparison is about.
+        let kinds: HashSet<IssueKind> = one.issues.iter().map(|i| i.kind).collect();
+        for kind in [
+            IssueKind::Duplicate,
+            IssueKind::InvalidEmail,
+            IssueKind::MissingEmail,
+            IssueKind::FormulaLike,
+            IssueKind::RaggedRow,
+            IssueKind::ControlChar,
+            IssueKind::DecodeError,
+            IssueKind::AlreadyInvited,
+            IssueKind::Whitespace,
+        ] {
+            assert!(kinds.contains(&kind), "{kind:?}");
+        }
+    }
 }
