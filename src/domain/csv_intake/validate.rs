@@ -937,10 +937,11 @@ fn starts_like_formula(s: &str) -> bool {
 /// compared key by key (so a collision never makes a false duplicate), and the first row of each
 /// key is the one that counts. A hash table probed per row cost several times more at a million
 /// rows: its random accesses (and re-inserts on growth) competed with the stream for the cache.
-/// The words go to two lists by the hash's top bit: equal addresses always land in the same
-/// one, so the two can be sorted and scanned on two threads.
+/// The words go to [`BUCKETS`] lists by the hash's top byte: equal addresses always land in the
+/// same one, each list is small enough to be sorted in the cache (a 1 M-word sort was not), and
+/// the lists can be shared out between two threads.
 struct Keys {
-    entries: [Vec<u64>; 2],
+    buckets: Vec<Vec<u64>>,
     arena: Vec<u8>,
     /// Arena end after each row (invalid rows add nothing), so row `r`'s key is
     /// `ends[r - 1]..ends[r]`.
@@ -968,13 +969,16 @@ struct KeyArena<'a> {
     ends: &'a [u32],
 }
 
+/// Lists of words, by the top byte of the hash.
+const BUCKETS: usize = 256;
+
 /// Sorted lists of words with fewer entries than this are scanned on one thread.
 const PARALLEL_KEYS: usize = 64 * 1024;
 
 impl Keys {
     fn new() -> Self {
         Keys {
-            entries: [Vec::new(), Vec::new()],
+            buckets: vec![Vec::new(); BUCKETS],
             arena: Vec::new(),
             ends: Vec::new(),
             hasher: foldhash::fast::RandomState::default(),
@@ -982,8 +986,8 @@ impl Keys {
     }
 
     fn reserve(&mut self, rows: usize) {
-        for half in &mut self.entries {
-            half.reserve(rows / 2 + rows / 16);
+        for bucket in &mut self.buckets {
+            bucket.reserve(rows / BUCKETS + rows / (BUCKETS * 8));
         }
         self.ends.reserve(rows);
         self.arena.reserve(rows.saturating_mul(24));
@@ -1006,8 +1010,9 @@ impl Keys {
             let hash = self
                 .hasher
                 .hash_one(self.arena.get(start..).unwrap_or_default());
-            let half = &mut self.entries[usize::from(hash >> 63 == 1)];
-            half.push((hash & 0xFFFF_FFFF_0000_0000) | u64::from(row));
+            if let Some(bucket) = self.buckets.get_mut((hash >> 56) as usize) {
+                bucket.push((hash & 0xFFFF_FFFF_0000_0000) | u64::from(row));
+            }
         }
         let end = u32::try_from(self.arena.len()).map_err(|_| ValidateError::TooLarge)?;
         self.ends.push(end);
@@ -1018,7 +1023,7 @@ impl Keys {
     /// is done half here, half on a second thread (the same verdicts either way).
     fn finish(self, invited: &HashSet<String>, two_threads: bool) -> KeyVerdicts {
         let Keys {
-            entries: [mut low, mut high],
+            mut buckets,
             arena,
             ends,
             ..
@@ -1027,19 +1032,26 @@ impl Keys {
             arena: &arena,
             ends: &ends,
         };
-        let (a, b) = if two_threads && low.len() + high.len() >= PARALLEL_KEYS {
+        let words: usize = buckets.iter().map(Vec::len).sum();
+        let (low, high) = buckets.split_at_mut(BUCKETS / 2);
+        let scan = |lists: &mut [Vec<u64>]| {
+            let mut out = KeyVerdicts::default();
+            for words in lists {
+                keys.scan(words, invited, &mut out);
+            }
+            out
+        };
+        let (mut out, high_done) = if two_threads && words >= PARALLEL_KEYS {
             std::thread::scope(|s| {
-                let other = s.spawn(|| keys.scan(&mut high, invited));
-                let a = keys.scan(&mut low, invited);
+                let other = s.spawn(|| scan(high));
+                let a = scan(low);
                 // The scan cannot panic; if it ever did, it is done again here.
-                let b = other.join().ok();
-                (a, b)
+                (a, other.join().ok())
             })
         } else {
-            (keys.scan(&mut low, invited), None)
+            (scan(low), None)
         };
-        let b = b.unwrap_or_else(|| keys.scan(&mut high, invited));
-        let mut out = a;
+        let b = high_done.unwrap_or_else(|| scan(high));
         out.duplicates.extend(b.duplicates);
         out.invited.extend(b.invited);
         out.needed += b.needed;
@@ -1059,20 +1071,13 @@ impl KeyArena<'_> {
         self.arena.get(start..end).unwrap_or_default()
     }
 
-    /// Sorts `words` (putting equal addresses together, earliest row first) and reads the
-    /// verdicts off them.
-    fn scan(&self, words: &mut [u64], invited: &HashSet<String>) -> KeyVerdicts {
+    /// Sorts `words` (putting equal addresses together, earliest row first) and adds the
+    /// verdicts read off them to `out`.
+    fn scan(&self, words: &mut [u64], invited: &HashSet<String>, out: &mut KeyVerdicts) {
         words.sort_unstable();
-        let hash_of = |e: u64| e >> 32;
-        let mut out = KeyVerdicts::default();
         let mut firsts: Vec<u32> = Vec::new();
-        let mut rest: &[u64] = words;
-        while let Some(&head) = rest.first() {
-            let hash = hash_of(head);
-            let run = rest.iter().take_while(|&&e| hash_of(e) == hash).count();
-            let (group, tail) = rest.split_at(run);
-            rest = tail;
-            if run == 1 && invited.is_empty() {
+        for group in words.chunk_by(|a, b| a >> 32 == b >> 32) {
+            if group.len() == 1 && invited.is_empty() {
                 // A unique address (most of them): no need to look at it.
                 out.needed += 1;
                 continue;
@@ -1096,7 +1101,6 @@ impl KeyArena<'_> {
                 }
             }
         }
-        out
     }
 }
 
