@@ -642,6 +642,35 @@ impl<'a> RowRef<'a> {
         self.text(i)
     }
 
+    /// Whether cell `i` is certain to raise nothing in [`RowChecks::check`] when the row has no
+    /// control character: it is missing or empty, or it is a slice of the row's valid text with
+    /// nothing replaced, and its first byte starts a character that is neither trimmed nor a
+    /// formula trigger (so the trimmed value starts with it too). Most cells of a file are
+    /// cleared by this without making a string of them.
+    fn quiet_cell(&self, row: &RowText<'_>, i: usize) -> bool {
+        let Some(range) = self.range(i) else {
+            return true;
+        };
+        if range.is_empty() {
+            return true;
+        }
+        let Some(text) = row.text else {
+            return false;
+        };
+        if row.replaced || !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end)
+        {
+            return false;
+        }
+        match text.as_bytes().get(range.start) {
+            Some(&b) if b.is_ascii() => {
+                b.is_ascii_graphic() && !matches!(b, b'=' | b'+' | b'-' | b'@')
+            }
+            // The lead bytes of the characters `trim` removes (see there).
+            Some(&b) => !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF),
+            None => false,
+        }
+    }
+
     /// Whether any cell of the row may hold a control character: one branch-free pass over
     /// the row (it vectorises), so the cells are looked at one by one only when it says so.
     fn may_have_control(&self) -> bool {
@@ -1181,6 +1210,41 @@ struct Found {
     invitable: bool,
 }
 
+/// The checks of a name, team or workspace cell (column `col`): bytes not valid in the
+/// encoding, control characters (when the row may have one), a formula trigger. Appends what it
+/// finds to `issues`; `true` when the row is invalid for it.
+fn other_cell(
+    walker: &RowRef<'_>,
+    row_text: &RowText<'_>,
+    field: Field,
+    col: usize,
+    control_possible: bool,
+    issues: &mut Vec<Issue>,
+) -> bool {
+    let Some((raw, bad)) = walker.cell(row_text, col) else {
+        return false;
+    };
+    let value = trim(&raw);
+    let line = walker.line;
+    let issue = |kind| Issue {
+        line,
+        field: Some(field),
+        kind,
+        detail: Detail::Value(clip(value)),
+    };
+    if bad {
+        issues.push(issue(IssueKind::DecodeError));
+    }
+    let control = control_possible && has_control(value);
+    if control {
+        issues.push(issue(IssueKind::ControlChar));
+    }
+    if starts_like_formula(value) {
+        issues.push(issue(IssueKind::FormulaLike));
+    }
+    control
+}
+
 impl RowChecks {
     /// Checks one data row: its shape, its address and its other mapped cells. Pure: the
     /// verdict depends on the row alone, so the parsing thread of [`validate_threaded`] may
@@ -1296,34 +1360,11 @@ impl RowChecks {
         // Names, team, workspace.
         let control_possible = walker.may_have_control();
         for &(field, col) in &self.other_cols {
-            let Some((raw, bad)) = walker.cell(&row_text, col) else {
+            if !control_possible && walker.quiet_cell(&row_text, col) {
                 continue;
-            };
-            let value = trim(&raw);
-            if bad {
-                row_issues.push(Issue {
-                    line,
-                    field: Some(field),
-                    kind: IssueKind::DecodeError,
-                    detail: Detail::Value(clip(value)),
-                });
             }
-            if control_possible && has_control(value) {
+            if other_cell(walker, &row_text, field, col, control_possible, row_issues) {
                 status = RowStatus::Invalid;
-                row_issues.push(Issue {
-                    line,
-                    field: Some(field),
-                    kind: IssueKind::ControlChar,
-                    detail: Detail::Value(clip(value)),
-                });
-            }
-            if starts_like_formula(value) {
-                row_issues.push(Issue {
-                    line,
-                    field: Some(field),
-                    kind: IssueKind::FormulaLike,
-                    detail: Detail::Value(clip(value)),
-                });
             }
         }
 
@@ -1786,6 +1827,52 @@ mod tests {
             IssueKind::Whitespace,
         ] {
             assert!(kinds.contains(&kind), "{kind:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// A cell `quiet_cell` clears raises nothing when checked in full, in UTF-8 and in a
+        /// decoded file, whatever its bytes.
+        #[test]
+        fn a_quiet_cell_has_nothing_to_report(
+            tokens in proptest::collection::vec(proptest::sample::select(vec![
+                &b"a"[..], b"Z7", b",", b",", b",", b" ", b"\t", b"=", b"+", b"-", b"@", b"\"",
+                b"\x01", b"\x7F", "\u{A0}".as_bytes(), "\u{85}".as_bytes(), "\u{3000}".as_bytes(),
+                "\u{FEFF}".as_bytes(), "\u{200B}".as_bytes(), "\u{1680}".as_bytes(),
+                "\u{2028}".as_bytes(), "\u{FFFD}".as_bytes(), "김".as_bytes(), b"\xEA", b"\xFF",
+                b"\xC2",
+            ]), 0..24),
+            decoded in proptest::bool::ANY,
+        ) {
+            let bytes = tokens.concat();
+            let mut input = b"a,b,c,d\n".to_vec();
+            input.extend_from_slice(&bytes);
+            input.push(b'\n');
+            let mut rr = RecordReader::new(&input[..], b',', false);
+            while rr.read().unwrap() {
+                let all = rr.all();
+                let row = RowRef {
+                    all,
+                    text: simdutf8::basic::from_utf8(all).ok(),
+                    ends: rr.ends(),
+                    gap: rr.gap(),
+                    line: rr.line(),
+                    offset: rr.offset(),
+                    spanned: rr.lines_spanned(),
+                    width: 4,
+                    decoded,
+                };
+                let row_text = row.row_text();
+                for col in 0..6 {
+                    if row.quiet_cell(&row_text, col) {
+                        let mut issues = Vec::new();
+                        other_cell(&row, &row_text, Field::FirstName, col, false, &mut issues);
+                        proptest::prop_assert!(issues.is_empty(), "{:?} col {}", bytes, col);
+                    }
+                }
+            }
         }
     }
 }
