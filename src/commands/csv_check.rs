@@ -958,30 +958,67 @@ struct JsonIssues<'a> {
     report: &'a Report,
 }
 
+/// Issues whose messages are written on two threads at a time (a message is a catalog look-up
+/// and a fill, several times the cost of writing the JSON around it).
+const MESSAGE_CHUNK: usize = 4096;
+
+impl JsonIssues<'_> {
+    /// The messages of `issues`, the second half written on another thread when there are
+    /// enough to pay for it.
+    fn messages(&self, issues: &[Issue]) -> Vec<String> {
+        let message = |i: &Issue| self.check.issue_message(i, self.intake);
+        if issues.len() < 256 {
+            return issues.iter().map(message).collect();
+        }
+        let (a, b) = issues.split_at(issues.len() / 2);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| b.iter().map(message).collect::<Vec<_>>());
+            let mut out: Vec<String> = a.iter().map(message).collect();
+            // Writing a message cannot panic; if it ever did, it is written again here.
+            out.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|_| b.iter().map(message).collect()),
+            );
+            out
+        })
+    }
+}
+
 impl Serialize for JsonIssues<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let total = self.report.file_issues.len() + self.report.issues.len();
         let mut seq = s.serialize_seq(Some(total))?;
-        for issue in self.report.file_issues.iter().chain(&self.report.issues) {
-            let (value, problem, duplicate_of) = match &issue.detail {
-                Detail::Value(v) => (Some(&**v), None, None),
-                Detail::Email { value, problem } => (Some(&**value), Some(problem.as_str()), None),
-                Detail::DuplicateOf { line } => (None, None, Some(*line)),
-                _ => (None, None, None),
-            };
-            seq.serialize_element(&JsonIssue {
-                line: (issue.line > 0).then_some(issue.line),
-                field: issue.field.map(Field::key),
-                kind: issue.kind.as_str(),
-                severity: match issue.severity() {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                },
-                message: self.check.issue_message(issue, self.intake),
-                value,
-                problem,
-                duplicate_of,
-            })?;
+        let chunks = self
+            .report
+            .file_issues
+            .chunks(MESSAGE_CHUNK)
+            .chain(self.report.issues.chunks(MESSAGE_CHUNK));
+        for chunk in chunks {
+            let messages = self.messages(chunk);
+            for (issue, message) in chunk.iter().zip(messages) {
+                let (value, problem, duplicate_of) = match &issue.detail {
+                    Detail::Value(v) => (Some(&**v), None, None),
+                    Detail::Email { value, problem } => {
+                        (Some(&**value), Some(problem.as_str()), None)
+                    }
+                    Detail::DuplicateOf { line } => (None, None, Some(*line)),
+                    _ => (None, None, None),
+                };
+                seq.serialize_element(&JsonIssue {
+                    line: (issue.line > 0).then_some(issue.line),
+                    field: issue.field.map(Field::key),
+                    kind: issue.kind.as_str(),
+                    severity: match issue.severity() {
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                    },
+                    message,
+                    value,
+                    problem,
+                    duplicate_of,
+                })?;
+            }
         }
         seq.end()
     }

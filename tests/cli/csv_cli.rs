@@ -613,3 +613,31 @@ fn seats_used_sets_the_seats_available() {
         "conflicting options are a usage error"
     );
 }
+
+/// Thousands of issues (their messages are written on two threads, a chunk at a time) come out
+/// in line order, each with its own message.
+#[test]
+fn many_issues_keep_their_order_and_their_messages() {
+    let env = Env::new();
+    let mut text = String::from("Email,First Name\n");
+    for i in 0..9000 {
+        text.push_str(&format!("bad{i},N{i}\n"));
+    }
+    let f = env.file("many.csv", text.as_bytes());
+    let (code, out, _) = run(env.cmd(&["csv", "check", s(&f), "--json"]));
+    assert_eq!(code, 1);
+    let v = json(&out);
+    let issues: Vec<&Value> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "invalid_email")
+        .collect();
+    assert_eq!(issues.len(), 9000);
+    for (k, issue) in issues.iter().enumerate() {
+        assert_eq!(issue["line"], k as u64 + 2);
+        assert_eq!(issue["value"], format!("bad{k}"));
+        let message = issue["message"].as_str().unwrap();
+        assert!(message.contains(&format!("bad{k}")), "{message}");
+    }
+}
