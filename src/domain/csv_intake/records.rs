@@ -345,8 +345,8 @@ impl<B: BufRead> RecordReader<B> {
     /// delimiters, up to the first `\r` or `\n` (either ends a record). `csv_core` is left in
     /// its state after the previous record, which treats the next record's first byte (never a
     /// line break: those were skipped) as the start of a record, just as its starting state
-    /// does. Splitting with `memchr` is about three times faster than `csv_core`'s byte-at-a-time
-    /// automaton.
+    /// does. On 1 M rows this took the splitting from about a quarter of a one-thread check's
+    /// samples (`csv_core`'s byte-at-a-time automaton and this reader) to about an eighth.
     fn read_plain(&mut self) -> Result<bool, ReadError> {
         let buf = self.rdr.fill_buf()?;
         let Some(stop) = memchr::memchr3(b'"', b'\n', b'\r', buf) else {
