@@ -699,17 +699,16 @@ fn a_large_batch_goes_to_the_journal_and_the_progress_file_stays_small() {
     assert_eq!(read.invited_emails().len(), 200_001);
 }
 
+/// A progress file of an older build: one batch that keeps its two addresses itself.
+const OLDER_BATCH: &str = "version = 1\n\n[[invites]]\nat = \"2026-11-20T09:00:00Z\"\n\
+                           source = \"individual\"\nemails = [\"a@x.io\", \"B@x.io\"]\n";
+
 /// Batches recorded by an older build kept their addresses in `progress.toml`: still counted,
 /// together with the journal's, each address once.
 #[test]
 fn addresses_in_older_batches_count_with_the_journal() {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(
-        dir.path().join(FILE),
-        "version = 1\n\n[[invites]]\nat = \"2026-11-20T09:00:00Z\"\nsource = \"individual\"\n\
-         emails = [\"a@x.io\", \"B@x.io\"]\n",
-    )
-    .expect("write");
+    fs::write(dir.path().join(FILE), OLDER_BATCH).expect("write");
     fs::write(dir.path().join(store::JOURNAL), "b@x.io\nc@x.io\n").expect("journal");
     let p = open(dir.path()).progress;
     assert_eq!(
@@ -738,12 +737,7 @@ fn addresses_in_older_batches_count_with_the_journal() {
 #[test]
 fn the_journal_read_after_opening_joins_what_opening_read() {
     let dir = tempfile::tempdir().expect("tempdir");
-    fs::write(
-        dir.path().join(FILE),
-        "version = 1\n\n[[invites]]\nat = \"2026-11-20T09:00:00Z\"\nsource = \"individual\"\n\
-         emails = [\"a@x.io\", \"B@x.io\"]\n",
-    )
-    .expect("write");
+    fs::write(dir.path().join(FILE), OLDER_BATCH).expect("write");
     fs::write(
         dir.path().join(store::JOURNAL),
         "b@x.io\n C@X.io \n# note\n",
