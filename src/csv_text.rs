@@ -114,19 +114,25 @@ pub fn issue_message(tr: &Catalog, issue: &Issue, intake: &Intake) -> String {
         ),
         (IssueKind::EncodingUncertain, Detail::Encoding(encs)) => {
             let alternatives: Vec<&str> = encs.iter().skip(1).take(4).map(|e| e.name()).collect();
-            let alternatives = if alternatives.is_empty() {
-                tr.t("csv.encoding.no-alternatives").to_string()
+            let encoding = encs.first().map_or(enc, |e| e.name());
+            let confidence = certainty(tr, intake.encoding.certainty);
+            // Without another candidate the sentence says so, rather than "it could also be
+            // no other encoding".
+            if alternatives.is_empty() {
+                tr.f(
+                    "csv.issue.encoding_uncertain_alone",
+                    &[("encoding", &encoding), ("confidence", &confidence)],
+                )
             } else {
-                alternatives.join(", ")
-            };
-            tr.f(
-                "csv.issue.encoding_uncertain",
-                &[
-                    ("encoding", &encs.first().map_or(enc, |e| e.name())),
-                    ("confidence", &certainty(tr, intake.encoding.certainty)),
-                    ("alternatives", &alternatives),
-                ],
-            )
+                tr.f(
+                    "csv.issue.encoding_uncertain",
+                    &[
+                        ("encoding", &encoding),
+                        ("confidence", &confidence),
+                        ("alternatives", &alternatives.join(", ")),
+                    ],
+                )
+            }
         }
         (IssueKind::FormulaLike, _) => {
             let first = value.chars().next().unwrap_or('=');

@@ -641,3 +641,47 @@ fn many_issues_keep_their_order_and_their_messages() {
         assert!(message.contains(&format!("bad{k}")), "{message}");
     }
 }
+
+/// A guessed encoding with no other candidate is said in a sentence of its own, in every
+/// language: not "it could also be no other encoding".
+#[test]
+fn an_uncertain_encoding_without_alternatives_reads_as_a_sentence() {
+    let env = Env::new();
+    let f = env.file(
+        "u.csv",
+        b"Email,First Name,Last Name\r\njos\xe9@example.com,Jos\xe9,M\xfcller\r\nana@example.com,Ana,Ruiz\r\n",
+    );
+    for (lang, says, not) in [
+        (
+            "en",
+            "no other encoding reads the file cleanly",
+            "could also be",
+        ),
+        ("zh-TW", "沒有其他能正確讀取此檔案的編碼", "也可能是"),
+        (
+            "ko",
+            "파일을 문제없이 읽는 다른 인코딩은 없습니다",
+            "일 수도 있습니다",
+        ),
+    ] {
+        let (code, out, err) = run(env.cmd(&["--lang", lang, "csv", "check", s(&f), "--json"]));
+        assert_eq!(code, 0, "{err}");
+        let v = json(&out);
+        assert!(
+            v["encoding_alternatives"].as_array().unwrap().is_empty(),
+            "{v}"
+        );
+        let message = v["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["kind"] == "encoding_uncertain")
+            .and_then(|i| i["message"].as_str())
+            .unwrap()
+            .to_string();
+        assert!(message.contains("windows-1252"), "{lang}: {message}");
+        assert!(message.contains(says), "{lang}: {message}");
+        assert!(!message.contains(not), "{lang}: {message}");
+        assert!(message.contains("--encoding"), "{lang}: {message}");
+    }
+}
