@@ -16,7 +16,7 @@ use crate::domain::csv_intake::{
 };
 use crate::domain::progress::SeatsUsedSource;
 use crate::domain::text::{self, Catalog};
-use crate::present::{fit, pad, width};
+use crate::present::{self, fit, pad, width};
 use crate::wizard::Wizard;
 use crate::wizard::csvflow::{
     Checked, CsvFlow, DoneStage, Finding, FlowError, GridStage, IntakeRow, IntakeStage,
@@ -775,7 +775,15 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
     let tr = &w.tr;
     let c = &st.checked;
     let (r, text, i) = (&c.report.0, &c.text.0, &st.intake.reading.intake);
-    let file_issues = r.file_issues.len().min(3);
+    // The file's own issues (an uncertain encoding, too many teams, too few seats) end with what
+    // to do about them: wrapped rather than cut.
+    let file_issue_text: Vec<String> = r
+        .file_issues
+        .iter()
+        .take(3)
+        .map(|is| csv_text::issue_message(tr, is, i))
+        .collect();
+    let file_issues = file_issue_lines(&file_issue_text, usize::from(area.width));
     // A running search, or one that found nothing, says so under the table.
     // The search text is the user's own: clipped first, so the verdict itself always shows.
     let needle = fit(&csv_text::safe(c.search.value()), 24);
@@ -802,7 +810,7 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
         Constraint::Length(counts_h),
         Constraint::Min(3),
         Constraint::Length(u16::from(find_text.is_some())),
-        Constraint::Length(u16::try_from(file_issues).unwrap_or(0)),
+        Constraint::Length(u16::try_from(file_issues.len()).unwrap_or(0)),
     ])
     .areas(area);
     if let Some(text) = find_text {
@@ -877,21 +885,42 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
         ));
     }
     f.render_widget(Paragraph::new(lines).block(panel(&title, true, t)), table);
-    let lines: Vec<Line> = r
-        .file_issues
-        .iter()
-        .take(3)
-        .map(|is| {
-            Line::styled(
-                fit(
-                    &csv_text::issue_message(tr, is, i),
-                    usize::from(issues.width),
-                ),
-                t.warn(),
-            )
-        })
+    let lines: Vec<Line> = file_issues
+        .into_iter()
+        .map(|l| Line::styled(l, t.warn()))
         .collect();
     f.render_widget(Paragraph::new(lines), issues);
+}
+
+/// Lines under the grid for the file's own issues, at most this many in all.
+const FILE_ISSUE_LINES: usize = 4;
+
+/// The file's own issues (at most three) as lines of `cells` cells: each on one line, and a
+/// second line for the first ones that need it while [`FILE_ISSUE_LINES`] allows; what still
+/// does not fit is cut with `…`.
+fn file_issue_lines(messages: &[String], cells: usize) -> Vec<String> {
+    let messages = messages.get(..messages.len().min(3)).unwrap_or_default();
+    let mut spare = FILE_ISSUE_LINES.saturating_sub(messages.len());
+    let mut out = Vec::new();
+    for m in messages {
+        let ranges = present::wrap_ranges(m, cells);
+        let lines = if ranges.len() > 1 && spare > 0 {
+            spare -= 1;
+            2
+        } else {
+            1
+        };
+        for (k, range) in ranges.iter().take(lines).enumerate() {
+            let text = if k + 1 == lines {
+                // The last line shown holds the rest of the message.
+                m.get(range.start..).unwrap_or_default()
+            } else {
+                m.get(range.clone()).unwrap_or_default()
+            };
+            out.push(fit(text, cells));
+        }
+    }
+    out
 }
 
 /// The word and style of a row's class: the same [`RowClass`] the JSON and `report.csv` use.
@@ -1182,6 +1211,32 @@ mod tests {
     use super::*;
     use crate::domain::text::Lang;
     use crate::wizard::csvflow::{CsvJobError, FlowError};
+
+    /// The file-level warnings under the grid keep their advice (the end of the message) at 80
+    /// columns: a long one takes a second line, and never more than four lines go to them.
+    #[test]
+    fn file_issues_under_the_grid_wrap_rather_than_lose_their_advice() {
+        let ko = "인코딩 windows-1252은(는) 추정한 것입니다(신뢰도 낮음). windows-1250, \
+                  windows-1254일 수도 있습니다. 이름을 확인하거나 --encoding으로 지정하세요."
+            .to_string();
+        let lines = file_issue_lines(std::slice::from_ref(&ko), 80);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| width(l) <= 80), "{lines:?}");
+        assert!(lines[1].ends_with("지정하세요."), "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), ko.replace(' ', ""));
+
+        let short = "Seats: 120 needed, 100 left.".to_string();
+        let three = vec![ko.clone(), ko.clone(), short.clone()];
+        let lines = file_issue_lines(&three, 80);
+        assert_eq!(lines.len(), FILE_ISSUE_LINES, "{lines:?}");
+        assert_eq!(lines.last(), Some(&short));
+        // A message with no room for a second line is cut, visibly.
+        let lines = file_issue_lines(&[ko.clone(), ko.clone(), ko.clone()], 80);
+        assert_eq!(lines.len(), FILE_ISSUE_LINES, "{lines:?}");
+        assert!(lines[3].ends_with('…'), "{lines:?}");
+        // Nothing to say, no lines.
+        assert!(file_issue_lines(&[], 80).is_empty());
+    }
 
     /// Issue 10: a CSV read error from the operating system reads in the user's language.
     #[test]
