@@ -138,13 +138,21 @@ pub fn validate(job: ValidateJob, cancel: &AtomicBool, tx: &UnboundedSender<Back
             ticker.tick(p);
             ControlFlow::Continue(())
         };
-        let report = intake::validate_threaded(
-            io::BufReader::new(f),
-            &intake_,
-            &mapping,
-            &options,
-            &mut progress,
-        )
+        // On two threads: a large regular file in parts (each opens the file again), anything
+        // else (a FIFO, a device) streamed from the one reader opened.
+        let regular = f.metadata().is_ok_and(|m| m.is_file());
+        let report = if regular {
+            let source = crate::fsutil::FileSource::new(expand(&path), meta.size);
+            intake::validate_source(&source, &intake_, &mapping, &options, &mut progress)
+        } else {
+            intake::validate_threaded(
+                io::BufReader::new(f),
+                &intake_,
+                &mapping,
+                &options,
+                &mut progress,
+            )
+        }
         .map_err(|e| CsvJobError::rows(&path, e))?;
         // The grid shows each row from the decoded text, at the offsets validation recorded.
         let mut bytes = Vec::with_capacity(usize::try_from(meta.size).unwrap_or(0));

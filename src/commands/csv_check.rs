@@ -252,10 +252,17 @@ impl Check<'_> {
             Input::Path { size } => *size,
             Input::Bytes(b) => b.len() as u64,
         });
-        let file = self.reader(&input).map_err(Failure::Read)?;
-        // Parsing and checking on two threads: the same report as `intake::validate`.
-        let report = intake::validate_threaded(file, &intake, &mapping, &options, &mut keep_going)
-            .map_err(Failure::Validate)?;
+        // On two threads (a large file in parts): the same report as `intake::validate`.
+        let report = match &input {
+            Input::Path { size } => {
+                let source = crate::fsutil::FileSource::new(&self.args.file, *size);
+                intake::validate_source(&source, &intake, &mapping, &options, &mut keep_going)
+            }
+            Input::Bytes(b) => {
+                intake::validate_source(&b.as_slice(), &intake, &mapping, &options, &mut keep_going)
+            }
+        }
+        .map_err(Failure::Validate)?;
 
         // Both outputs in one streamed pass, put in place only when it succeeded.
         let mut clean_rows = None;

@@ -11,6 +11,9 @@
 //!    per field a column and a [`Confidence`]; [`Mapping::apply_overrides`] takes `--map`.
 //! 3. [`validate()`] streams the whole file (bounded memory, progress, cancel) into a [`Report`]:
 //!    a 24-byte [`RowResult`] per row, every [`Issue`] with its line, counts and seats.
+//!    [`validate_threaded`] gives the same report on two threads (one splits, one checks);
+//!    [`validate_source`], for a file read from any offset ([`Source`]), checks a large UTF-8
+//!    file in parts on two threads, which share the parts between them as they go.
 //! 4. [`write_outputs`] re-reads the file once to write the clean CSV and the report
 //!    ([`write_clean`] and [`write_report`] write one of them).
 //!
@@ -48,8 +51,8 @@ pub use records::{MAX_RECORD_BYTES, RowReader, row_cells};
 pub use search::{Needle, SEARCH_STEP, Stopped, find_next};
 pub use validate::{
     Counts, Detail, Issue, IssueKind, LONG_ROW_LINES, Options, PROGRESS_EVERY, Progress, Report,
-    RowClass, RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, TEAM_COUNT_CAP,
-    TEAMS_PER_INSTANCE, ValidateError, validate, validate_threaded,
+    RowClass, RowResult, RowStatus, SEATS_PER_INSTANCE, Seats, Severity, Source, TEAM_COUNT_CAP,
+    TEAMS_PER_INSTANCE, ValidateError, validate, validate_source, validate_threaded,
 };
 
 use dialect::{HeaderGuess, SampleRecord};

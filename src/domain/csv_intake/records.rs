@@ -178,6 +178,13 @@ impl<B: BufRead> RecordReader<B> {
         }
     }
 
+    /// Starts the reader in the middle of a file, at the start of a record: as if `csv_core` had
+    /// read one already (so it strips no byte-order mark, and quote-free rows take the fast path
+    /// from the first).
+    pub(crate) fn start_mid_file(&mut self) {
+        self.core_has_read = true;
+    }
+
     /// The reader underneath.
     pub(crate) fn get_ref(&self) -> &B {
         &self.rdr

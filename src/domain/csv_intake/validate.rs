@@ -21,6 +21,9 @@ use super::encoding::Certainty;
 use super::mapping::{Field, Mapping};
 use super::records::{ReadError, RecordReader, Stream};
 
+mod parts;
+pub use parts::{Source, validate_source};
+
 /// Seats an MSI Actions instance has ("User Seats = 100 per instance").
 pub const SEATS_PER_INSTANCE: usize = 100;
 /// Teams an MSI Actions instance allows ("Teams = 20 per instance").
@@ -499,6 +502,11 @@ pub(crate) struct Walker<R: Read> {
     /// Cells in the header (or in the widest preview row without one).
     pub(crate) width: usize,
     decoded: bool,
+    /// Where to stop: the first record starting at or after this offset of the text stream is
+    /// left unread (see [`Walker::stopped`]).
+    limit: Option<u64>,
+    /// The offset and line of the record the walk stopped at, when it reached `limit`.
+    stopped: Option<(u64, u64)>,
 }
 
 impl<R: Read> Walker<R> {
@@ -512,17 +520,58 @@ impl<R: Read> Walker<R> {
             sep_line: intake.dialect.sep_line,
             width: intake.columns.len(),
             decoded: intake.encoding.encoding != encoding_rs::UTF_8,
+            limit: None,
+            stopped: None,
         })
     }
 
-    /// Moves to the next non-blank data row; `false` at the end.
+    /// A walker over the data rows of a UTF-8 file from `reader`, which starts at the start of a
+    /// record past the header: offsets and lines count from there (line 1), and rows have
+    /// `width` cells like the header's.
+    pub(crate) fn open_mid(reader: R, intake: &Intake, width: usize) -> io::Result<Self> {
+        let stream = Stream::open(reader, encoding_rs::UTF_8, 0)?;
+        let cr = intake.dialect.line_ending == super::dialect::LineEnding::Cr;
+        let mut rr = RecordReader::new(stream, intake.dialect.delimiter, cr);
+        rr.start_mid_file();
+        Ok(Walker {
+            rr,
+            header_line: None,
+            header_seen: true,
+            sep_line: false,
+            width,
+            decoded: false,
+            limit: None,
+            stopped: None,
+        })
+    }
+
+    /// Stops the walk at the first record starting at or after `offset` of the text stream.
+    pub(crate) fn stop_at(&mut self, offset: u64) {
+        self.limit = Some(offset);
+    }
+
+    /// Where the walk stopped (offset and line of the first record not read), when it did.
+    pub(crate) fn stopped(&self) -> Option<(u64, u64)> {
+        self.stopped
+    }
+
+    /// Moves to the next non-blank data row; `false` at the end (or at the limit).
     pub(crate) fn next(&mut self) -> Result<bool, ValidateError> {
+        if self.stopped.is_some() {
+            return Ok(false);
+        }
         loop {
             if !self.rr.read()? {
                 return match self.header_line {
                     Some(line) if !self.header_seen => Err(ValidateError::HeaderNotFound { line }),
                     _ => Ok(false),
                 };
+            }
+            if let Some(limit) = self.limit
+                && self.rr.offset() >= limit
+            {
+                self.stopped = Some((self.rr.offset(), self.rr.line()));
+                return Ok(false);
             }
             let line = self.rr.line();
             if !self.header_seen {
@@ -976,7 +1025,7 @@ struct Keys {
     /// `ends[r - 1]..ends[r]`.
     ends: Vec<u32>,
     /// foldhash, seeded per process (a file cannot be made to collide on purpose): 8–18 ns
-    /// faster per address than std's SipHash.
+    /// faster per address than std's SipHash. The parts of a file share it.
     hasher: foldhash::fast::RandomState,
 }
 
@@ -1005,12 +1054,12 @@ const BUCKETS: usize = 256;
 const PARALLEL_KEYS: usize = 64 * 1024;
 
 impl Keys {
-    fn new() -> Self {
+    fn new(hasher: foldhash::fast::RandomState) -> Self {
         Keys {
             buckets: vec![Vec::new(); BUCKETS],
             arena: Vec::new(),
             ends: Vec::new(),
-            hasher: foldhash::fast::RandomState::default(),
+            hasher,
         }
     }
 
@@ -1045,6 +1094,28 @@ impl Keys {
         }
         let end = u32::try_from(self.arena.len()).map_err(|_| ValidateError::TooLarge)?;
         self.ends.push(end);
+        Ok(())
+    }
+
+    /// Appends the keys of the rows that follow, counted from 0 in `next` (hashed with the same
+    /// hasher): their rows become `rows + …`, where `rows` is the number of rows here. `next`
+    /// is left empty, its room kept.
+    fn absorb(&mut self, next: &mut Keys) -> Result<(), ValidateError> {
+        let rows = u32::try_from(self.ends.len()).map_err(|_| ValidateError::TooLarge)?;
+        let base = u32::try_from(self.arena.len()).map_err(|_| ValidateError::TooLarge)?;
+        let total_rows = self.ends.len() + next.ends.len();
+        let total_bytes = self.arena.len() + next.arena.len();
+        if u32::try_from(total_rows).is_err() || u32::try_from(total_bytes).is_err() {
+            return Err(ValidateError::TooLarge);
+        }
+        self.arena.extend_from_slice(&next.arena);
+        self.ends.extend(next.ends.iter().map(|&e| e + base));
+        for (mine, theirs) in self.buckets.iter_mut().zip(&mut next.buckets) {
+            mine.extend(theirs.iter().map(|&w| w + u64::from(rows)));
+            theirs.clear();
+        }
+        next.arena.clear();
+        next.ends.clear();
         Ok(())
     }
 
@@ -1376,17 +1447,129 @@ impl RowChecks {
     }
 }
 
-/// The checks of one pass, fed one row at a time in file order.
-struct Validator<'o> {
+/// Where a pass puts the team names it meets (trimmed, not empty).
+trait TeamSink {
+    fn add(&mut self, value: &str);
+}
+
+impl TeamSink for Teams {
+    fn add(&mut self, value: &str) {
+        Teams::add(self, value);
+    }
+}
+
+/// The distinct team spellings of a part of a file, in the order first met. Counted in file
+/// order once the parts are put together ([`Validator::append`]), they give the count of a
+/// single pass: a spelling met again changes nothing in [`Teams`], capped or not.
+#[derive(Default)]
+struct TeamOrder {
+    order: Vec<Box<str>>,
+    seen: HashSet<Box<str>>,
+    /// The spelling matched last.
+    hit: usize,
+}
+
+impl TeamSink for TeamOrder {
+    fn add(&mut self, value: &str) {
+        if self.order.get(self.hit).is_some_and(|r| **r == *value) {
+            return;
+        }
+        if self.order.len() <= RECENT_TEAMS {
+            if let Some(i) = self.order.iter().position(|r| **r == *value) {
+                self.hit = i;
+                return;
+            }
+        } else if self.seen.contains(value) {
+            return;
+        }
+        self.seen.insert(value.into());
+        self.order.push(value.into());
+    }
+}
+
+/// The checks of one pass, fed one row at a time in file order; a pass over a part of a file
+/// collects its team names in a [`TeamOrder`] to be appended to the whole.
+struct Validator<'o, T = Teams> {
     options: &'o Options,
     checks: RowChecks,
     report: Report,
     keys: Keys,
-    teams: Teams,
+    teams: T,
     row_issues: Vec<Issue>,
 }
 
+/// Makes the passes over the parts of a file (see [`Validator::part_maker`]).
+struct PartMaker<'o> {
+    options: &'o Options,
+    checks: RowChecks,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl<'o> PartMaker<'o> {
+    /// A pass for the rows of a part of the file of about `size` bytes.
+    fn part(&self, intake: &Intake, size: u64) -> Validator<'o, TeamOrder> {
+        let mut report = Report::default();
+        let mut keys = Keys::new(self.hasher.clone());
+        if let Some(rows) = intake.estimate_rows(Some(size)) {
+            let rows = usize::try_from(rows.min(50_000_000)).unwrap_or(0);
+            keys.reserve(rows);
+            report.rows.reserve(rows);
+        }
+        Validator {
+            options: self.options,
+            checks: self.checks.clone(),
+            report,
+            keys,
+            teams: TeamOrder::default(),
+            row_issues: Vec::with_capacity(4),
+        }
+    }
+}
+
 impl<'o> Validator<'o> {
+    /// What makes passes over parts of the file with the same checks and the same hasher as
+    /// this one, so that they can be appended to it.
+    fn part_maker(&self) -> PartMaker<'o> {
+        PartMaker {
+            options: self.options,
+            checks: self.checks.clone(),
+            hasher: self.keys.hasher.clone(),
+        }
+    }
+
+    /// Appends the rows of the part of the file that follows the rows here: its lines and
+    /// offsets count from `line_base + 1` and `offset_base`. `part` is left empty, its room kept
+    /// for the next part.
+    fn append(
+        &mut self,
+        part: &mut Validator<'_, TeamOrder>,
+        line_base: u64,
+        offset_base: u64,
+    ) -> Result<(), ValidateError> {
+        self.keys.absorb(&mut part.keys)?;
+        let (report, r) = (&mut self.report, &mut part.report);
+        report.rows.extend(r.rows.iter().map(|row| RowResult {
+            offset: row.offset + offset_base,
+            line: row.line + line_base,
+            ..*row
+        }));
+        report.issues.extend(r.issues.drain(..).map(|mut i| {
+            i.line += line_base;
+            i
+        }));
+        report.counts.rows += r.counts.rows;
+        report.counts.valid += r.counts.valid;
+        report.counts.invalid += r.counts.invalid;
+        r.rows.clear();
+        r.counts = Counts::default();
+        for team in part.teams.order.drain(..) {
+            self.teams.add(&team);
+        }
+        part.teams.seen.clear();
+        part.teams.hit = 0;
+        Ok(())
+    }
+
     fn new(
         intake: &Intake,
         mapping: &Mapping,
@@ -1407,7 +1590,7 @@ impl<'o> Validator<'o> {
         .collect();
         let team_col = mapping.get(Field::Team).map(|m| m.column);
         let mut report = Report::default();
-        let mut keys = Keys::new();
+        let mut keys = Keys::new(foldhash::fast::RandomState::default());
         if let Some(rows) = intake.estimate_rows(options.size_hint) {
             let rows = usize::try_from(rows.min(50_000_000)).unwrap_or(0);
             keys.reserve(rows);
@@ -1426,7 +1609,9 @@ impl<'o> Validator<'o> {
             row_issues: Vec::with_capacity(4),
         })
     }
+}
 
+impl<T: TeamSink> Validator<'_, T> {
     /// Checks the next data row and counts it (with the verdict of [`RowChecks::check`] when
     /// the parsing thread found it already: its problems are then in `issues`).
     fn row(&mut self, walker: RowRef<'_>, found: Option<Checked<'_>>) -> Result<(), ValidateError> {
@@ -1492,7 +1677,9 @@ impl<'o> Validator<'o> {
         }
         Ok(())
     }
+}
 
+impl Validator<'_> {
     /// After the last row: duplicates, seats, teams and the file's own issues; with
     /// `two_threads`, the duplicates of a large file are found on two threads.
     fn finish(
@@ -1749,7 +1936,7 @@ mod tests {
     /// Rows of every kind, quoted and not, so that both splitters and both checking sides see
     /// all of them: a cell split inside a character, bytes that are not UTF-8, control
     /// characters, formulas, ragged and long rows, blanks, duplicates and invited addresses.
-    fn mixed(rows: usize) -> Vec<u8> {
+    pub(super) fn mixed(rows: usize) -> Vec<u8> {
         let mut out = b"Email,First Name,Last Name,Team,Workspace\r\n".to_vec();
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         for i in 0..rows {
