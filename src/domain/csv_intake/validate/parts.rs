@@ -162,6 +162,8 @@ struct Checker<'s, 'o, S> {
     maker: PartMaker<'o>,
     /// Cells in the header row.
     width: usize,
+    /// A fresh `csv_core` reader, cloned for each part (building one costs more).
+    core: csv_core::Reader,
     /// Set to stop the other thread (cancelled, failed, or done early).
     stop: AtomicBool,
     /// Passes appended already, empty, with their room: a part reuses one rather than touch
@@ -178,7 +180,8 @@ impl<'o, S: Source> Checker<'_, 'o, S> {
         let mut walker = if start == 0 {
             Walker::open(self.source.open_at(0)?, self.intake)?
         } else {
-            Walker::open_mid(self.source.open_at(start)?, self.intake, self.width)?
+            let core = self.core.clone();
+            Walker::open_mid(self.source.open_at(start)?, self.intake, self.width, core)?
         };
         if let Some(limit) = limit {
             walker.stop_at(limit.saturating_sub(base));
@@ -230,6 +233,7 @@ fn in_parts<S: Source>(
         intake,
         maker: v.part_maker(),
         width,
+        core: super::super::records::core_reader(intake.dialect.delimiter),
         stop: AtomicBool::new(false),
         spent: std::sync::Mutex::new(Vec::new()),
     };
