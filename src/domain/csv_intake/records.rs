@@ -122,16 +122,6 @@ impl<R: Read> BufRead for Stream<R> {
     }
 }
 
-/// A `csv_core` reader for `delimiter` and `"` quotes. Building one compiles its automaton
-/// (some 400 000 instructions): the parts of a file clone one instead.
-pub(crate) fn core_reader(delimiter: u8) -> csv_core::Reader {
-    csv_core::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .quote(b'"')
-        .double_quote(true)
-        .build()
-}
-
 /// Reads records one at a time into reused buffers.
 pub(crate) struct RecordReader<B> {
     rdr: B,
@@ -164,12 +154,11 @@ pub(crate) struct RecordReader<B> {
 impl<B: BufRead> RecordReader<B> {
     /// Reads `rdr` with this delimiter and `"` quotes; `cr_lines` counts lone `\r` as line breaks.
     pub(crate) fn new(rdr: B, delimiter: u8, cr_lines: bool) -> Self {
-        Self::with_core(rdr, core_reader(delimiter), delimiter, cr_lines)
-    }
-
-    /// [`RecordReader::new`] with `core`, a fresh [`core_reader`] for `delimiter` (or a clone
-    /// of one).
-    pub(crate) fn with_core(rdr: B, core: csv_core::Reader, delimiter: u8, cr_lines: bool) -> Self {
+        let core = csv_core::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .quote(b'"')
+            .double_quote(true)
+            .build();
         RecordReader {
             rdr,
             core,

@@ -528,16 +528,10 @@ impl<R: Read> Walker<R> {
     /// A walker over the data rows of a UTF-8 file from `reader`, which starts at the start of a
     /// record past the header: offsets and lines count from there (line 1), and rows have
     /// `width` cells like the header's.
-    /// `core` is a fresh `csv_core` reader for the file's delimiter.
-    pub(crate) fn open_mid(
-        reader: R,
-        intake: &Intake,
-        width: usize,
-        core: csv_core::Reader,
-    ) -> io::Result<Self> {
+    pub(crate) fn open_mid(reader: R, intake: &Intake, width: usize) -> io::Result<Self> {
         let stream = Stream::open(reader, encoding_rs::UTF_8, 0)?;
         let cr = intake.dialect.line_ending == super::dialect::LineEnding::Cr;
-        let mut rr = RecordReader::with_core(stream, core, intake.dialect.delimiter, cr);
+        let mut rr = RecordReader::new(stream, intake.dialect.delimiter, cr);
         rr.start_mid_file();
         Ok(Walker {
             rr,

@@ -162,8 +162,6 @@ struct Checker<'s, 'o, S> {
     maker: PartMaker<'o>,
     /// Cells in the header row.
     width: usize,
-    /// A fresh `csv_core` reader, cloned for each part (building one costs more).
-    core: csv_core::Reader,
     /// Set to stop the other thread (cancelled, failed, or done early).
     stop: AtomicBool,
     /// Passes appended already, empty, with their room: a part reuses one rather than touch
@@ -180,8 +178,7 @@ impl<'o, S: Source> Checker<'_, 'o, S> {
         let mut walker = if start == 0 {
             Walker::open(self.source.open_at(0)?, self.intake)?
         } else {
-            let core = self.core.clone();
-            Walker::open_mid(self.source.open_at(start)?, self.intake, self.width, core)?
+            Walker::open_mid(self.source.open_at(start)?, self.intake, self.width)?
         };
         if let Some(limit) = limit {
             walker.stop_at(limit.saturating_sub(base));
@@ -233,7 +230,6 @@ fn in_parts<S: Source>(
         intake,
         maker: v.part_maker(),
         width,
-        core: super::super::records::core_reader(intake.dialect.delimiter),
         stop: AtomicBool::new(false),
         spent: std::sync::Mutex::new(Vec::new()),
     };
