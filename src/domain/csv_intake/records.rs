@@ -122,6 +122,17 @@ impl<R: Read> BufRead for Stream<R> {
     }
 }
 
+/// A `csv_core` reader for `delimiter` and `"` quotes. Building one compiles its automaton
+/// (some 380 000 instructions), so the parts of a file reuse them (`reset`). Not `clone`:
+/// csv_core 0.1.13 clones only part of the automaton, and a clone splits records wrongly.
+pub(crate) fn core_reader(delimiter: u8) -> csv_core::Reader {
+    csv_core::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quote(b'"')
+        .double_quote(true)
+        .build()
+}
+
 /// Reads records one at a time into reused buffers.
 pub(crate) struct RecordReader<B> {
     rdr: B,
@@ -154,11 +165,11 @@ pub(crate) struct RecordReader<B> {
 impl<B: BufRead> RecordReader<B> {
     /// Reads `rdr` with this delimiter and `"` quotes; `cr_lines` counts lone `\r` as line breaks.
     pub(crate) fn new(rdr: B, delimiter: u8, cr_lines: bool) -> Self {
-        let core = csv_core::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .quote(b'"')
-            .double_quote(true)
-            .build();
+        Self::with_core(rdr, core_reader(delimiter), delimiter, cr_lines)
+    }
+
+    /// [`RecordReader::new`] with `core`, a [`core_reader`] for `delimiter`, new or reset.
+    pub(crate) fn with_core(rdr: B, core: csv_core::Reader, delimiter: u8, cr_lines: bool) -> Self {
         RecordReader {
             rdr,
             core,
@@ -183,6 +194,11 @@ impl<B: BufRead> RecordReader<B> {
     /// from the first).
     pub(crate) fn start_mid_file(&mut self) {
         self.core_has_read = true;
+    }
+
+    /// The `csv_core` reader, to be reset and used again.
+    pub(crate) fn into_core(self) -> csv_core::Reader {
+        self.core
     }
 
     /// The reader underneath.

@@ -528,10 +528,16 @@ impl<R: Read> Walker<R> {
     /// A walker over the data rows of a UTF-8 file from `reader`, which starts at the start of a
     /// record past the header: offsets and lines count from there (line 1), and rows have
     /// `width` cells like the header's.
-    pub(crate) fn open_mid(reader: R, intake: &Intake, width: usize) -> io::Result<Self> {
+    /// `core` is a `csv_core` reader for the file's delimiter, new or reset.
+    pub(crate) fn open_mid(
+        reader: R,
+        intake: &Intake,
+        width: usize,
+        core: csv_core::Reader,
+    ) -> io::Result<Self> {
         let stream = Stream::open(reader, encoding_rs::UTF_8, 0)?;
         let cr = intake.dialect.line_ending == super::dialect::LineEnding::Cr;
-        let mut rr = RecordReader::new(stream, intake.dialect.delimiter, cr);
+        let mut rr = RecordReader::with_core(stream, core, intake.dialect.delimiter, cr);
         rr.start_mid_file();
         Ok(Walker {
             rr,
@@ -543,6 +549,11 @@ impl<R: Read> Walker<R> {
             limit: None,
             stopped: None,
         })
+    }
+
+    /// The `csv_core` reader, to be reset and used again.
+    pub(crate) fn into_core(self) -> csv_core::Reader {
+        self.rr.into_core()
     }
 
     /// Stops the walk at the first record starting at or after `offset` of the text stream.
