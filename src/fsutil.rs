@@ -299,6 +299,33 @@ mod tests {
 
     use super::*;
 
+    /// Readers of one `FileSource` read from their own offsets, in any order, and all see the
+    /// file that was opened even after its path names another one.
+    #[cfg(unix)]
+    #[test]
+    fn file_source_readers_keep_their_own_offsets() {
+        use crate::domain::csv_intake::Source;
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.csv");
+        fs::write(&path, b"0123456789abcdef").unwrap();
+        let source = FileSource::new(File::open(&path).unwrap(), 16);
+        let (mut a, mut b) = (source.open_at(10).unwrap(), source.open_at(2).unwrap());
+        fs::remove_file(&path).unwrap();
+        fs::write(&path, b"replaced").unwrap();
+        let mut two = [0u8; 2];
+        a.read_exact(&mut two).unwrap();
+        assert_eq!(&two, b"ab");
+        b.read_exact(&mut two).unwrap();
+        assert_eq!(&two, b"23");
+        a.read_exact(&mut two).unwrap();
+        assert_eq!(&two, b"cd");
+        let mut rest = Vec::new();
+        source.open_at(14).unwrap().read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, b"ef");
+        assert_eq!(source.size(), 16);
+    }
+
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -403,35 +430,62 @@ mod tests {
 }
 
 /// A file on disk read from any offset: each part of a large CSV that is checked in parts
-/// ([`crate::domain::csv_intake::validate_source`]) opens the file again and seeks there.
-#[derive(Debug)]
+/// ([`crate::domain::csv_intake::validate_source`]) reads the one file opened, each at its own
+/// offset (positioned reads), so every part sees the same file even if the path is replaced
+/// meanwhile.
+#[derive(Debug, Clone)]
 pub struct FileSource {
-    path: PathBuf,
+    file: std::sync::Arc<File>,
     size: u64,
 }
 
 impl FileSource {
-    /// The file at `path`, of `size` bytes (as its metadata said when it was opened).
+    /// `file`, of `size` bytes (as its metadata said when it was opened).
     #[must_use]
-    pub fn new(path: impl Into<PathBuf>, size: u64) -> Self {
+    pub fn new(file: File, size: u64) -> Self {
         FileSource {
-            path: path.into(),
+            file: std::sync::Arc::new(file),
             size,
         }
     }
 }
 
+/// A reader of a [`FileSource`] from some offset.
+#[derive(Debug)]
+pub struct FileAt {
+    file: std::sync::Arc<File>,
+    pos: u64,
+}
+
+impl io::Read for FileAt {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+        #[cfg(not(any(unix, windows)))]
+        let n = {
+            use std::io::{Seek, SeekFrom};
+            let mut f = &*self.file;
+            f.seek(SeekFrom::Start(self.pos))?;
+            io::Read::read(&mut f, buf)?
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
 impl crate::domain::csv_intake::Source for FileSource {
-    type Reader = File;
+    type Reader = FileAt;
 
     fn size(&self) -> u64 {
         self.size
     }
 
-    fn open_at(&self, offset: u64) -> io::Result<Self::Reader> {
-        use std::io::{Seek, SeekFrom};
-        let mut f = File::open(&self.path)?;
-        f.seek(SeekFrom::Start(offset))?;
-        Ok(f)
+    fn open_at(&self, offset: u64) -> io::Result<FileAt> {
+        Ok(FileAt {
+            file: std::sync::Arc::clone(&self.file),
+            pos: offset,
+        })
     }
 }

@@ -138,11 +138,11 @@ pub fn validate(job: ValidateJob, cancel: &AtomicBool, tx: &UnboundedSender<Back
             ticker.tick(p);
             ControlFlow::Continue(())
         };
-        // On two threads: a large regular file in parts (each opens the file again), anything
-        // else (a FIFO, a device) streamed from the one reader opened.
+        // On two threads: a large regular file in parts (positioned reads of the one file
+        // opened), anything else (a FIFO, a device) streamed from it.
         let regular = f.metadata().is_ok_and(|m| m.is_file());
         let report = if regular {
-            let source = crate::fsutil::FileSource::new(expand(&path), meta.size);
+            let source = crate::fsutil::FileSource::new(f, meta.size);
             intake::validate_source(&source, &intake_, &mapping, &options, &mut progress)
         } else {
             intake::validate_threaded(

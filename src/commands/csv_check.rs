@@ -255,7 +255,8 @@ impl Check<'_> {
         // On two threads (a large file in parts): the same report as `intake::validate`.
         let report = match &input {
             Input::Path { size } => {
-                let source = crate::fsutil::FileSource::new(&self.args.file, *size);
+                let file = File::open(&self.args.file).map_err(Failure::Read)?;
+                let source = crate::fsutil::FileSource::new(file, *size);
                 intake::validate_source(&source, &intake, &mapping, &options, &mut keep_going)
             }
             Input::Bytes(b) => {
