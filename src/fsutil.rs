@@ -466,6 +466,11 @@ impl io::Read for FileAt {
         #[cfg(not(any(unix, windows)))]
         let n = {
             use std::io::{Seek, SeekFrom};
+            // No positioned reads here: the shared cursor is moved and read under one lock.
+            static CURSOR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _held = CURSOR
+                .lock()
+                .map_err(|_| io::Error::other("file cursor lock"))?;
             let mut f = &*self.file;
             f.seek(SeekFrom::Start(self.pos))?;
             io::Read::read(&mut f, buf)?

@@ -109,24 +109,14 @@ fn part_starts<S: Source>(source: &S, part_bytes: u64) -> io::Result<Vec<u64>> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
-            let seen = buf.get(..got).unwrap_or_default();
-            if memchr::memchr(b'\n', seen)
-                .is_some_and(|nl| seen.iter().skip(nl).any(|&b| b != b'\n' && b != b'\r'))
-            {
+            if next_row(buf.get(..got).unwrap_or_default()).is_some() {
                 break;
             }
         }
         let seen = buf.get(..got).unwrap_or_default();
-        let Some(nl) = memchr::memchr(b'\n', seen) else {
+        let Some(cut) = next_row(seen) else {
             continue;
         };
-        let Some(skip) = seen
-            .get(nl..)
-            .and_then(|rest| rest.iter().position(|&b| b != b'\n' && b != b'\r'))
-        else {
-            continue;
-        };
-        let cut = nl + skip;
         if seen
             .get(cut..)
             .is_some_and(|rest| rest.starts_with(b"\xEF\xBB\xBF"))
@@ -141,11 +131,18 @@ fn part_starts<S: Source>(source: &S, part_bytes: u64) -> io::Result<Vec<u64>> {
     Ok(starts)
 }
 
-/// A part checked as if a record started at `start`.
-struct Part<'o> {
-    start: u64,
-    result: Result<PartRows<'o>, ValidateError>,
+/// Where the first row after a `\n` starts in `seen` (past blank lines), if `seen` shows it.
+fn next_row(seen: &[u8]) -> Option<usize> {
+    let nl = memchr::memchr(b'\n', seen)?;
+    let skip = seen
+        .get(nl..)?
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')?;
+    Some(nl + skip)
 }
+
+/// Part `k` checked as if a record started at `starts[k]`.
+type Part<'o> = Result<PartRows<'o>, ValidateError>;
 
 /// What checking a part found: its rows (lines and offsets counted from its start), where it
 /// stopped (the raw offset and the part's line of the first record at or after the next part's
@@ -251,12 +248,11 @@ fn in_parts<S: Source>(
     };
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Part<'_>)>();
-    let take = |k: usize| Part {
-        start: starts.get(k).copied().unwrap_or(0),
-        result: checker.check(
+    let take = |k: usize| -> Part<'_> {
+        checker.check(
             starts.get(k).copied().unwrap_or(0),
             starts.get(k + 1).copied(),
-        ),
+        )
     };
     let bytes_read = std::thread::scope(|s| {
         let helper = tx.clone();
@@ -308,15 +304,15 @@ fn in_parts<S: Source>(
                     }
                     continue;
                 };
-                let limit = starts.get(k + 1).copied();
+                let (start, limit) = (starts.get(k).copied(), starts.get(k + 1).copied());
                 k += 1;
                 // A record that ran across the cut ends this part's rows past where it
                 // starts: its rows are those from there (none when past its end).
                 if limit.is_some_and(|l| at >= l) {
                     continue;
                 }
-                let checked = if part.start == at {
-                    part.result
+                let checked = if start == Some(at) {
+                    part
                 } else {
                     checker.check(at, limit)
                 };
