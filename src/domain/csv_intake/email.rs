@@ -271,10 +271,81 @@ pub fn check(addr: &str) -> Result<(), EmailProblem> {
 pub fn check_address(addr: &str) -> Result<Option<EmailWarning>, EmailProblem> {
     // One pass for the common all-ASCII case; the checks below explain failures (and accept
     // internationalised addresses).
-    if fast_ok(addr.as_bytes()) {
+    let bytes = addr.as_bytes();
+    if plain_ok(bytes) || fast_ok(bytes) {
         return Ok(None);
     }
     check_slow(addr)
+}
+
+/// Each byte of a word: 0x01.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// Each byte's high bit.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is in `lo..=hi`; every byte of `w` must be ASCII.
+const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    // An ASCII byte plus `0x80 - lo` reaches the high bit when it is at least `lo`, and plus
+    // `0x7F - hi` when it is above `hi`; neither sum carries into the next byte.
+    let at_least = w.wrapping_add((0x80 - lo as u64) * ONES);
+    let above = w.wrapping_add((0x7F - hi as u64) * ONES);
+    at_least & !above & HIGHS
+}
+
+/// The most common shape, judged 8 bytes at a time: at most 64 bytes of ASCII letters, digits
+/// and single inner dots around one `@`, a dot after it, ending in a letter, not a special-use
+/// name. Everything it accepts, [`fast_ok`] accepts too (a property test holds it to that);
+/// `false` only means "look closer".
+fn plain_ok(b: &[u8]) -> bool {
+    let len = b.len();
+    if !(8..=64).contains(&len) {
+        return false;
+    }
+    let (mut at, mut last_dot, mut sep_before) = (None, 0, HIGHS >> 56);
+    let mut k = 0;
+    while k < len {
+        // The last word is read from the address's last 8 bytes: the bytes already judged
+        // are shifted out and letters (which change nothing) shifted in.
+        let w = if k + 8 <= len {
+            word_at(b, k)
+        } else {
+            let seen = 8 * (k + 8 - len);
+            word_at(b, len - 8) >> seen | u64::from_le_bytes([b'a'; 8]) << (64 - seen)
+        };
+        let dots = in_range(w, b'.', b'.');
+        let at_signs = in_range(w, b'@', b'@');
+        // Setting bit 5 makes capitals small and nothing else a letter.
+        let alnum = in_range(w | 0x20 * ONES, b'a', b'z') | in_range(w, b'0', b'9');
+        let sep = dots | at_signs;
+        // Anything else, or a separator first or right after another (`..`, `.@`, `@.`).
+        if w & HIGHS != 0 || alnum | sep != HIGHS || sep & (sep << 8 | sep_before) != 0 {
+            return false;
+        }
+        sep_before = sep >> 56;
+        if at_signs != 0 {
+            // A second `@`, in this word or an earlier one.
+            if at.is_some() || at_signs & (at_signs - 1) != 0 {
+                return false;
+            }
+            at = Some(k + at_signs.trailing_zeros() as usize / 8);
+        }
+        if dots != 0 {
+            last_dot = k + 7 - dots.leading_zeros() as usize / 8;
+        }
+        k += 8;
+    }
+    // Most top-level labels are two or three letters: only longer ones can be special-use.
+    let top = b.get(last_dot + 1..).unwrap_or_default();
+    at.is_some_and(|at| last_dot > at)
+        && b.last().is_some_and(u8::is_ascii_alphabetic)
+        && (top.len() < 4 || SpecialUse::of(top).is_none())
+}
+
+/// The 8 bytes of `b` from `at` as a little-endian word (`b` has them).
+fn word_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 /// The rules one by one, with the reason for the first that fails.
@@ -689,6 +760,63 @@ mod tests {
             if fast_ok(s.as_bytes()) {
                 proptest::prop_assert_eq!(check_slow(&s), Ok(None), "{}", s);
             }
+        }
+    }
+
+    /// Strings near the plain shape: dots and `@` in every position, both cases, other ASCII,
+    /// a non-ASCII letter, lengths around the 64-byte limit and the 8-byte words.
+    fn near_plain() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            "[a-zA-Z0-9.@]{0,70}",
+            "[a-zA-Z0-9.]{1,40}@[a-zA-Z0-9.]{1,40}",
+            "[a-z0-9]{1,12}(\\.[a-z0-9]{1,8}){0,2}@[a-z0-9]{1,12}(\\.[a-zA-Z0-9]{1,9}){1,3}",
+            "[a-z.]{1,9}[-_+=@é. ]?[a-z.]{0,9}@[a-z.]{0,9}[-_@é. ]?[a-z]{0,9}\\.[a-z]{1,4}",
+            "[a-z]{1,6}@[a-z0-9]{1,6}\\.(test|local|example|arpa|onion|invalid|localhost|com|Test|c0)",
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        /// The word-at-a-time check accepts nothing the one-pass check refuses, and takes the
+        /// common shapes it is there for.
+        #[test]
+        fn plain_shapes_agree(s in near_plain()) {
+            if plain_ok(s.as_bytes()) {
+                proptest::prop_assert!(fast_ok(s.as_bytes()), "{}", s);
+                proptest::prop_assert_eq!(check_slow(&s), Ok(None), "{}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_shapes_take_the_word_at_a_time_check() {
+        for ok in [
+            "kim@example.com",
+            "User12345@Example.COM",
+            "first.last@sub.example.co.kr",
+            "ab@cd.io",
+            "abcdefg@hijklmn.opq",
+            &format!("{}@example.com", "a".repeat(52)),
+        ] {
+            assert!(plain_ok(ok.as_bytes()), "{ok}");
+        }
+        for other in [
+            "first_last@example.com",
+            "kim@my-company.com",
+            "kim@example.c0",
+            "kim@example.test",
+            "kim@@example.com",
+            "kim@example",
+            "a@b.io",
+            ".kim@example.com",
+            "kim.@example.com",
+            "kim@.example.com",
+            "k..m@example.com",
+            "kim@example.com.",
+            "josé@example.com",
+            &format!("{}@example.com", "a".repeat(53)),
+        ] {
+            assert!(!plain_ok(other.as_bytes()), "{other}");
         }
     }
 
