@@ -315,7 +315,7 @@ fn plain_ok(b: &[u8]) -> bool {
         let dots = in_range(w, b'.', b'.');
         let at_signs = in_range(w, b'@', b'@');
         // Setting bit 5 makes capitals small and nothing else a letter.
-        let alnum = in_range(w | 0x20 * ONES, b'a', b'z') | in_range(w, b'0', b'9');
+        let alnum = in_range(w | (0x20 * ONES), b'a', b'z') | in_range(w, b'0', b'9');
         let sep = dots | at_signs;
         // Anything else, or a separator first or right after another (`..`, `.@`, `@.`).
         if w & HIGHS != 0 || alnum | sep != HIGHS || sep & (sep << 8 | sep_before) != 0 {
