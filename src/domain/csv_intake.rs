@@ -10,7 +10,7 @@
 //! 2. [`Intake::suggest_mapping`] (or [`suggest_mapping`] on headers alone) gives a [`Mapping`]:
 //!    per field a column and a [`Confidence`]; [`Mapping::apply_overrides`] takes `--map`.
 //! 3. [`validate()`] streams the whole file (bounded memory, progress, cancel) into a [`Report`]:
-//!    a 24-byte [`RowResult`] per row, every [`Issue`] with its line, counts and seats.
+//!    a 16-byte [`RowResult`] per row, every [`Issue`] with its line, counts and seats.
 //!    [`validate_threaded`] gives the same report on two threads (one splits, one checks);
 //!    [`validate_source`], for a file read from any offset ([`Source`]), checks a large UTF-8
 //!    file in parts on two threads, which share the parts between them as they go.

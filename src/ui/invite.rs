@@ -856,7 +856,7 @@ pub fn grid(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
             .map_or("", |s| s.as_str());
         // The cause of the row's main reason (the address is in its own column).
         let reason = r
-            .issues_at(row.line)
+            .issues_at(u64::from(row.line))
             .iter()
             .find(|is| Some(is.kind) == row.reason)
             .map(|is| cause(tr, is, i))
@@ -985,7 +985,7 @@ fn row_detail(w: &Wizard, st: &GridStage, f: &mut Frame, area: Rect, t: Theme) {
         tr.t("invites.detail-reasons").to_string(),
         t.dim(),
     ));
-    let issues = r.issues_at(row.line);
+    let issues = r.issues_at(u64::from(row.line));
     if issues.is_empty() {
         lines.push(Line::raw(format!("  {}", tr.t("invites.detail-none"))));
     }

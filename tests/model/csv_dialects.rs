@@ -91,7 +91,7 @@ fn quoted_cells_with_newlines_and_delimiters_keep_line_numbers_right() {
                 Jung,Han,not-an-address,plain\r\n";
     let (intake, mapping, report) = check(text.as_bytes());
     assert_eq!(mapping.get(Field::LastName).map(|m| m.column), Some(1));
-    let lines: Vec<u64> = report.rows.iter().map(|r| r.line).collect();
+    let lines: Vec<u64> = report.rows.iter().map(|r| u64::from(r.line)).collect();
     assert_eq!(
         lines,
         vec![2, 5, 6],

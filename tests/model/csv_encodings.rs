@@ -495,7 +495,11 @@ fn a_stray_control_byte_flags_its_row_not_the_file() {
             .map(|i| (i.line, i.field))
             .collect();
         assert_eq!(bad, [(line, Some(field))], "{text:?}");
-        let row = report.rows.iter().find(|r| r.line == line).unwrap();
+        let row = report
+            .rows
+            .iter()
+            .find(|r| u64::from(r.line) == line)
+            .unwrap();
         assert_eq!(row.status, intake::RowStatus::Invalid);
         assert_eq!(
             report.counts.valid,

@@ -191,15 +191,15 @@ proptest! {
         // Lines strictly increase, and every issue belongs to a row.
         prop_assert!(report.rows.windows(2).all(|w| w[0].line < w[1].line));
         for issue in &report.issues {
-            prop_assert!(report.rows.iter().any(|r| r.line == issue.line));
+            prop_assert!(report.rows.iter().any(|r| u64::from(r.line) == issue.line));
         }
         // Duplicates point at an earlier valid row with the same address.
         for r in report.rows.iter().filter(|r| r.status == RowStatus::Duplicate) {
-            let dup = report.issues_at(r.line).iter().find_map(|i| match i.detail {
+            let dup = report.issues_at(u64::from(r.line)).iter().find_map(|i| match i.detail {
                 intake::Detail::DuplicateOf { line } => Some(line),
                 _ => None,
             });
-            let first = dup.and_then(|l| report.rows.iter().find(|x| x.line == l));
+            let first = dup.and_then(|l| report.rows.iter().find(|x| u64::from(x.line) == l));
             prop_assert!(first.is_some_and(|f| f.status == RowStatus::Ok && f.line < r.line));
         }
         // The clean file has the valid rows; the report has every row.
@@ -351,7 +351,7 @@ proptest! {
         let report = intake::validate(bytes, &intake, &mapping, &Options::new(&invited, None), &mut go).unwrap();
 
         let want = oracle(&rows, &blank_before);
-        let got: Vec<(u64, RowStatus)> = report.rows.iter().map(|r| (r.line, r.status)).collect();
+        let got: Vec<(u64, RowStatus)> = report.rows.iter().map(|r| (u64::from(r.line), r.status)).collect();
         let expected: Vec<(u64, RowStatus)> = want.iter().map(|e| (e.line, e.status)).collect();
         prop_assert_eq!(got, expected);
         let count = |st: RowStatus| want.iter().filter(|e| e.status == st).count() as u64;

@@ -233,7 +233,7 @@ fn progress_is_reported_and_cancel_stops() {
 
 #[test]
 fn per_row_results_are_compact() {
-    assert!(size_of::<RowResult>() <= 24, "{}", size_of::<RowResult>());
+    assert!(size_of::<RowResult>() <= 16, "{}", size_of::<RowResult>());
     let (_, _, report) = check(users_csv(KO, 10_000, ',', "\n").as_bytes());
     // A clean file costs the row results only.
     assert!(

@@ -112,7 +112,7 @@ fn row_check<R: Read>(
     index: usize,
 ) -> Result<RowResult, ValidateError> {
     match report.rows.get(index) {
-        Some(r) if r.line == walker.line() => Ok(*r),
+        Some(r) if u64::from(r.line) == walker.line() => Ok(*r),
         _ => Err(ValidateError::Changed {
             line: walker.line(),
         }),
