@@ -29,6 +29,7 @@ mod mapping;
 mod output;
 mod records;
 mod search;
+mod swar;
 mod validate;
 
 pub use dialect::{CANDIDATES, DelimiterSource, Dialect, LineEnding, parse_delimiter};

@@ -17,6 +17,8 @@
 
 use std::borrow::Cow;
 
+use super::swar::{HIGHS, ONES, in_range, word_at};
+
 use icu_normalizer::ComposingNormalizerBorrowed;
 use icu_properties::CodePointMapData;
 use icu_properties::props::GeneralCategory as Gc;
@@ -278,20 +280,6 @@ pub fn check_address(addr: &str) -> Result<Option<EmailWarning>, EmailProblem> {
     check_slow(addr)
 }
 
-/// Each byte of a word: 0x01.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// Each byte's high bit.
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` that is in `lo..=hi`; every byte of `w` must be ASCII.
-const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
-    // An ASCII byte plus `0x80 - lo` reaches the high bit when it is at least `lo`, and plus
-    // `0x7F - hi` when it is above `hi`; neither sum carries into the next byte.
-    let at_least = w.wrapping_add((0x80 - lo as u64) * ONES);
-    let above = w.wrapping_add((0x7F - hi as u64) * ONES);
-    at_least & !above & HIGHS
-}
-
 /// The most common shape, judged 8 bytes at a time: at most 64 bytes of ASCII letters, digits
 /// and single inner dots around one `@`, a dot after it, ending in a letter, not a special-use
 /// name. Everything it accepts, [`fast_ok`] accepts too (a property test holds it to that);
@@ -339,13 +327,6 @@ fn plain_ok(b: &[u8]) -> bool {
     at.is_some_and(|at| last_dot > at)
         && b.last().is_some_and(u8::is_ascii_alphabetic)
         && (top.len() < 4 || SpecialUse::of(top).is_none())
-}
-
-/// The 8 bytes of `b` from `at` as a little-endian word (`b` has them).
-fn word_at(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        .map_or(0, u64::from_le_bytes)
 }
 
 /// The rules one by one, with the reason for the first that fails.

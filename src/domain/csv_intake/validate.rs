@@ -20,6 +20,7 @@ use super::email::{EmailProblem, EmailWarning, check_address};
 use super::encoding::Certainty;
 use super::mapping::{Field, Mapping};
 use super::records::{ReadError, RecordReader, Stream};
+use super::swar::push_ascii_lowercase;
 
 mod parts;
 pub use parts::{Source, validate_source};
@@ -1088,14 +1089,17 @@ impl Keys {
     fn push(&mut self, row: u32, address: Option<&str>) -> Result<(), ValidateError> {
         if let Some(address) = address {
             let start = self.arena.len();
-            if address.is_ascii() {
-                self.arena.extend_from_slice(address.as_bytes());
-                if let Some(key) = self.arena.get_mut(start..) {
-                    key.make_ascii_lowercase();
+            // Most addresses are lower-cased a word at a time; the others here.
+            if !push_ascii_lowercase(&mut self.arena, address.as_bytes()) {
+                if address.is_ascii() {
+                    self.arena.extend_from_slice(address.as_bytes());
+                    if let Some(key) = self.arena.get_mut(start..) {
+                        key.make_ascii_lowercase();
+                    }
+                } else {
+                    self.arena
+                        .extend_from_slice(address.to_lowercase().as_bytes());
                 }
-            } else {
-                self.arena
-                    .extend_from_slice(address.to_lowercase().as_bytes());
             }
             let hash = self
                 .hasher
