@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::{self, Display};
+use std::fmt::{self, Display, Write as _};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -364,15 +364,16 @@ impl Catalog {
 
     /// `key`, or `<key>-one` when this language has it and the count is 1.
     fn plural_key<'k>(&self, key: &'k str, args: &[(&str, &dyn Display)]) -> Cow<'k, str> {
-        let one = format!("{key}-one");
-        if !self.map.contains_key(&one) {
-            return Cow::Borrowed(key);
-        }
+        // Most messages count nothing: no key to make or look up for them.
         let is_one = ["count", "n", "rows"]
             .iter()
             .find_map(|name| args.iter().find(|(n, _)| n == name))
             .is_some_and(|(_, v)| v.to_string() == "1");
-        if is_one {
+        if !is_one {
+            return Cow::Borrowed(key);
+        }
+        let one = format!("{key}-one");
+        if self.map.contains_key(&one) {
             Cow::Owned(one)
         } else {
             Cow::Borrowed(key)
@@ -542,7 +543,10 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
             Some(close) => {
                 let name = &after[..close];
                 match args.iter().find(|(n, _)| *n == name) {
-                    Some((_, v)) => out.push_str(&v.to_string()),
+                    // Written straight into `out`; writing to a `String` cannot fail.
+                    Some((_, v)) => {
+                        let _ = write!(out, "{v}");
+                    }
                     None => {
                         out.push('{');
                         out.push_str(name);
