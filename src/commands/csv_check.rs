@@ -966,30 +966,21 @@ struct JsonIssues<'a> {
     report: &'a Report,
 }
 
-/// Issues whose messages are written on two threads at a time (a message is a catalog look-up
-/// and a fill, several times the cost of writing the JSON around it).
-const MESSAGE_CHUNK: usize = 4096;
+/// Issues taken a chunk at a time: while one chunk is written out, the messages of the next are
+/// made on another thread (a message is a catalog look-up and a fill, about as costly as writing
+/// the JSON around it).
+const MESSAGE_CHUNK: usize = 1024;
 
 impl JsonIssues<'_> {
-    /// The messages of `issues`, the second half written on another thread when there are
-    /// enough to pay for it.
-    fn messages(&self, issues: &[Issue]) -> Vec<String> {
-        let message = |i: &Issue| self.check.issue_message(i, self.intake);
-        if issues.len() < 256 {
-            return issues.iter().map(message).collect();
-        }
-        let (a, b) = issues.split_at(issues.len() / 2);
-        std::thread::scope(|s| {
-            let other = s.spawn(|| b.iter().map(message).collect::<Vec<_>>());
-            let mut out: Vec<String> = a.iter().map(message).collect();
-            // Writing a message cannot panic; if it ever did, it is written again here.
-            out.extend(
-                other
-                    .join()
-                    .unwrap_or_else(|_| b.iter().map(message).collect()),
-            );
-            out
-        })
+    fn message(&self, issue: &Issue) -> String {
+        self.check.issue_message(issue, self.intake)
+    }
+
+    fn chunks(&self) -> impl Iterator<Item = &[Issue]> {
+        self.report
+            .file_issues
+            .chunks(MESSAGE_CHUNK)
+            .chain(self.report.issues.chunks(MESSAGE_CHUNK))
     }
 }
 
@@ -997,13 +988,7 @@ impl Serialize for JsonIssues<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let total = self.report.file_issues.len() + self.report.issues.len();
         let mut seq = s.serialize_seq(Some(total))?;
-        let chunks = self
-            .report
-            .file_issues
-            .chunks(MESSAGE_CHUNK)
-            .chain(self.report.issues.chunks(MESSAGE_CHUNK));
-        for chunk in chunks {
-            let messages = self.messages(chunk);
+        let mut write = |chunk: &[Issue], messages: Vec<String>| {
             for (issue, message) in chunk.iter().zip(messages) {
                 let (value, problem, duplicate_of) = match &issue.detail {
                     Detail::Value(v) => (Some(&**v), None, None),
@@ -1027,6 +1012,41 @@ impl Serialize for JsonIssues<'_> {
                     duplicate_of,
                 })?;
             }
+            Ok(())
+        };
+        if total <= MESSAGE_CHUNK {
+            for chunk in self.chunks() {
+                write(chunk, chunk.iter().map(|i| self.message(i)).collect())?;
+            }
+        } else {
+            std::thread::scope(|scope| {
+                // One chunk of messages ahead: the writing never waits long, and memory stays
+                // at two chunks. If writing fails, the receiver is dropped and the helper stops.
+                let (ahead, made) = std::sync::mpsc::sync_channel::<Vec<String>>(1);
+                let helper = scope.spawn(move || {
+                    for chunk in self.chunks() {
+                        let messages = chunk.iter().map(|i| self.message(i)).collect();
+                        if ahead.send(messages).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut written = Ok(());
+                for chunk in self.chunks() {
+                    // Making a message cannot panic; if the helper ever did, the rest are made
+                    // here (and its panic is caught by the join below).
+                    let messages = made
+                        .recv()
+                        .unwrap_or_else(|_| chunk.iter().map(|i| self.message(i)).collect());
+                    written = write(chunk, messages);
+                    if written.is_err() {
+                        break;
+                    }
+                }
+                drop(made);
+                let _ = helper.join();
+                written
+            })?;
         }
         seq.end()
     }

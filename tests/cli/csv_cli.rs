@@ -685,3 +685,45 @@ fn an_uncertain_encoding_without_alternatives_reads_as_a_sentence() {
         assert!(message.contains("--encoding"), "{lang}: {message}");
     }
 }
+
+/// Thousands of issues (the JSON writer makes the messages of one chunk on another thread while
+/// it writes the previous one): each message belongs to its own issue, in line order.
+#[test]
+fn every_message_of_a_long_issue_list_belongs_to_its_issue() {
+    let env = Env::new();
+    let mut text = String::from("Email,First Name\n");
+    for i in 0..2600 {
+        if i % 2 == 0 {
+            text.push_str(&format!("bad-{i},n\n"));
+        } else {
+            text.push_str(&format!("user{}@example.com,n\n", i % 7));
+        }
+    }
+    let file = env.file("many.csv", text.as_bytes());
+    let (code, stdout, _) = run(env.cmd(&["csv", "check", s(&file), "--json"]));
+    assert_eq!(code, 1);
+    let v = json(&stdout);
+    let issues = v["issues"].as_array().unwrap();
+    let rows: Vec<&Value> = issues.iter().filter(|i| i["line"].is_u64()).collect();
+    // 1 300 invalid addresses and 1 293 repeats of the 7 addresses.
+    assert_eq!(rows.len(), 1300 + 1293);
+    let mut last = 0;
+    for issue in rows {
+        let line = issue["line"].as_u64().unwrap();
+        assert!(line > last, "line order: {line} after {last}");
+        last = line;
+        let message = issue["message"].as_str().unwrap();
+        match issue["kind"].as_str().unwrap() {
+            "invalid_email" => {
+                let value = issue["value"].as_str().unwrap();
+                assert_eq!(value, format!("bad-{}", line - 2));
+                assert!(message.contains(&format!("`{value}`")), "{message}");
+            }
+            "duplicate" => {
+                let first = issue["duplicate_of"].as_u64().unwrap();
+                assert!(message.contains(&format!("line {first}")), "{message}");
+            }
+            kind => panic!("unexpected {kind}"),
+        }
+    }
+}
