@@ -1866,7 +1866,7 @@ fn take_loading(flow: &mut CsvFlow, ticket: u64, job: Job) -> Option<Box<Loading
 }
 
 /// Grid: puts the cursor on the next row (after the cursor, wrapping) with a problem or a
-/// warning (a scan of the 24-byte verdicts: instant even on a million rows).
+/// warning (a scan of the 16-byte verdicts: instant even on a million rows).
 fn next_problem(st: &mut GridStage) {
     let c = &mut st.checked;
     let report = &c.report.0;
