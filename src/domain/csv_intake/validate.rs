@@ -1,9 +1,9 @@
 //! Step 5: every data row checked, every problem collected with its line.
 //!
-//! One streaming pass over the file: per row a 24-byte [`RowResult`]; per problem an [`Issue`];
+//! One streaming pass over the file: per row a 16-byte [`RowResult`]; per problem an [`Issue`];
 //! for duplicate detection each valid address is appended to one arena with an 8-byte hash/row
-//! word, and the words are sorted once at the end. No row's cells are kept: about 60 bytes per
-//! row in all (measured by `benches/csv_intake.rs`).
+//! word, and the words are looked at once at the end. No row's cells are kept: about 60 bytes
+//! per row in all (measured by `benches/csv_intake.rs`).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -1024,13 +1024,13 @@ fn starts_like_formula(s: &str) -> bool {
 /// The normalised addresses of the valid rows, for finding duplicates after the pass.
 ///
 /// During the pass each valid row appends its key to one arena and a `hash << 32 | row` word to
-/// a list: sequential writes only. At the end the words are sorted, rows with equal hashes are
-/// compared key by key (so a collision never makes a false duplicate), and the first row of each
-/// key is the one that counts. A hash table probed per row cost several times more at a million
-/// rows: its random accesses (and re-inserts on growth) competed with the stream for the cache.
-/// The words go to [`BUCKETS`] lists by the hash's top byte: equal addresses always land in the
-/// same one, each list is small enough to be sorted in the cache (a 1 M-word sort was not), and
-/// the lists can be shared out between two threads.
+/// a list: sequential writes only. A hash table probed per row during the pass cost several
+/// times more at a million rows: its random accesses (and re-inserts on growth) competed with
+/// the stream for the cache. The words go to [`BUCKETS`] lists by the hash's top byte: equal
+/// addresses always land in the same one, and each list is small enough for a table of its own
+/// that stays in the cache (see [`KeyArena::scan`]). There, rows with equal hashes are compared
+/// key by key (so a collision never makes a false duplicate), and the first row of each key is
+/// the one that counts. The lists are shared out between two threads.
 struct Keys {
     buckets: Vec<Vec<u64>>,
     arena: Vec<u8>,
@@ -1152,9 +1152,9 @@ impl Keys {
         let (low, high) = buckets.split_at_mut(BUCKETS / 2);
         let scan = |lists: &mut [Vec<u64>]| {
             let mut out = KeyVerdicts::default();
-            let mut scratch = Vec::new();
+            let mut table = Vec::new();
             for words in lists {
-                keys.scan(words, &mut scratch, invited, &mut out);
+                keys.scan(words, &mut table, invited, &mut out);
             }
             out
         };
@@ -1176,48 +1176,6 @@ impl Keys {
     }
 }
 
-/// Sorts the words of one bucket as `sort_unstable` would (by hash, then row). They come in
-/// row order (each row pushes at most one, parts are appended in file order), so a stable sort
-/// on the hash bits the bucket leaves open (bits 32 to 55) is enough: three passes of a byte
-/// (LSD radix) instead of a comparison sort.
-fn sort_words(words: &mut [u64], scratch: &mut Vec<u64>) {
-    if words.len() < 256 {
-        words.sort_unstable();
-        return;
-    }
-    scratch.clear();
-    scratch.resize(words.len(), 0);
-    radix_pass(words, scratch, 32);
-    radix_pass(scratch, words, 40);
-    radix_pass(words, scratch, 48);
-    words.copy_from_slice(scratch);
-}
-
-/// Puts `from` into `to` ordered by the byte at `shift`, keeping the order of equal bytes.
-fn radix_pass(from: &[u64], to: &mut [u64], shift: u32) {
-    let byte = |w: u64| ((w >> shift) & 0xFF) as usize;
-    let mut at = [0usize; 256];
-    for &w in from {
-        if let Some(n) = at.get_mut(byte(w)) {
-            *n += 1;
-        }
-    }
-    let mut sum = 0;
-    for n in &mut at {
-        let count = *n;
-        *n = sum;
-        sum += count;
-    }
-    for &w in from {
-        if let Some(n) = at.get_mut(byte(w)) {
-            if let Some(slot) = to.get_mut(*n) {
-                *slot = w;
-            }
-            *n += 1;
-        }
-    }
-}
-
 impl KeyArena<'_> {
     fn key(&self, row: u32) -> &[u8] {
         let r = row as usize;
@@ -1230,38 +1188,51 @@ impl KeyArena<'_> {
         self.arena.get(start..end).unwrap_or_default()
     }
 
-    /// Sorts `words` (putting equal addresses together, earliest row first) and adds the
-    /// verdicts read off them to `out`.
+    /// Adds the verdicts on the rows of `words` (one bucket, in row order) to `out`: each word
+    /// goes into a small open-addressed table by the hash bits the bucket leaves open, and only
+    /// a word that meets one with the same 32 hash bits has its address compared. The first
+    /// row of each address is the one in the table (rows come in order); a 32-bit collision of
+    /// two addresses just takes the next free slot, like any other.
     fn scan(
         &self,
-        words: &mut [u64],
-        scratch: &mut Vec<u64>,
+        words: &[u64],
+        table: &mut Vec<u64>,
         invited: &HashSet<String>,
         out: &mut KeyVerdicts,
     ) {
-        sort_words(words, scratch);
-        let mut firsts: Vec<u32> = Vec::new();
-        for group in words.chunk_by(|a, b| a >> 32 == b >> 32) {
-            if group.len() == 1 && invited.is_empty() {
-                // A unique address (most of them): no need to look at it.
-                out.needed += 1;
-                continue;
-            }
-            firsts.clear();
-            for &entry in group {
-                let row = entry as u32;
-                let key = self.key(row);
-                match firsts.iter().find(|&&f| self.key(f) == key) {
-                    Some(&first) => out.duplicates.push((row, first)),
-                    None => {
-                        firsts.push(row);
-                        let was_invited = !invited.is_empty()
-                            && std::str::from_utf8(key).is_ok_and(|k| invited.contains(k));
-                        if was_invited {
-                            out.invited.push(row);
-                        } else {
-                            out.needed += 1;
-                        }
+        // Empty slots; no word is all ones (rows are below `u32::MAX`).
+        const FREE: u64 = u64::MAX;
+        let slots = (words.len() * 2).next_power_of_two().max(16);
+        table.clear();
+        table.resize(slots, FREE);
+        let mask = slots - 1;
+        for &word in words {
+            let row = word as u32;
+            let hash = word >> 32;
+            let mut slot = hash as usize & mask;
+            let first = loop {
+                match table.get(slot).copied() {
+                    Some(FREE) | None => break None,
+                    Some(other)
+                        if other >> 32 == hash && self.key(other as u32) == self.key(row) =>
+                    {
+                        break Some(other as u32);
+                    }
+                    Some(_) => slot = (slot + 1) & mask,
+                }
+            };
+            match first {
+                Some(first) => out.duplicates.push((row, first)),
+                None => {
+                    if let Some(free) = table.get_mut(slot) {
+                        *free = word;
+                    }
+                    let was_invited = !invited.is_empty()
+                        && std::str::from_utf8(self.key(row)).is_ok_and(|k| invited.contains(k));
+                    if was_invited {
+                        out.invited.push(row);
+                    } else {
+                        out.needed += 1;
                     }
                 }
             }
@@ -2072,19 +2043,52 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Words pushed in row order come out of `sort_words` as out of `sort_unstable`, with
-        /// hashes equal in the bytes the radix passes look at and in the others.
+        /// The table scan of a bucket gives what a map from address to first row gives:
+        /// with the 32 hash bits colliding between different addresses (`spread` 0 makes every
+        /// address collide), and with addresses already invited.
         #[test]
-        fn sort_words_is_a_sort(hashes in proptest::collection::vec(0u64..(1 << 12), 0..2000), top in 0u64..4) {
-            let mut words: Vec<u64> = hashes
-                .iter()
-                .enumerate()
-                .map(|(row, &h)| (top << 56) | ((h * 0x0001_0203) & 0x00FF_FFFF) << 32 | row as u64)
-                .collect();
-            let mut expected = words.clone();
-            expected.sort_unstable();
-            sort_words(&mut words, &mut Vec::new());
-            proptest::prop_assert_eq!(words, expected);
+        fn scan_finds_what_a_map_finds(
+            picks in proptest::collection::vec(0usize..6, 0..400),
+            spread in 0u32..4,
+            some_invited in proptest::bool::ANY,
+        ) {
+            let addresses = ["a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io", "f@x.io"];
+            let (mut arena, mut ends, mut words) = (Vec::new(), Vec::new(), Vec::new());
+            for (row, &k) in picks.iter().enumerate() {
+                arena.extend_from_slice(addresses[k].as_bytes());
+                ends.push(arena.len() as u32);
+                let hash = (k as u64 & ((1 << spread) - 1)) * 0x0001_0203;
+                words.push((7 << 56) | (hash & 0x00FF_FFFF) << 32 | row as u64);
+            }
+            let invited: HashSet<String> = if some_invited {
+                ["b@x.io".to_owned()].into()
+            } else {
+                HashSet::new()
+            };
+            let mut out = KeyVerdicts::default();
+            KeyArena { arena: &arena, ends: &ends }.scan(&words, &mut Vec::new(), &invited, &mut out);
+
+            let mut first: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
+            let (mut duplicates, mut invited_rows, mut needed) = (Vec::new(), Vec::new(), 0);
+            for (row, &k) in picks.iter().enumerate() {
+                let row = row as u32;
+                match first.get(&k) {
+                    Some(&f) => duplicates.push((row, f)),
+                    None => {
+                        first.insert(k, row);
+                        if invited.contains(addresses[k]) {
+                            invited_rows.push(row);
+                        } else {
+                            needed += 1;
+                        }
+                    }
+                }
+            }
+            out.duplicates.sort_unstable();
+            out.invited.sort_unstable();
+            proptest::prop_assert_eq!(out.duplicates, duplicates);
+            proptest::prop_assert_eq!(out.invited, invited_rows);
+            proptest::prop_assert_eq!(out.needed, needed);
         }
     }
 
