@@ -1200,7 +1200,8 @@ impl KeyArena<'_> {
         invited: &HashSet<String>,
         out: &mut KeyVerdicts,
     ) {
-        // Empty slots; no word is all ones (rows are below `u32::MAX`).
+        // Empty slots. No word is all ones: its row would be `u32::MAX`, and a row's line, also
+        // a `u32`, is above its index.
         const FREE: u64 = u64::MAX;
         let slots = (words.len() * 2).next_power_of_two().max(16);
         table.clear();
